@@ -1,0 +1,94 @@
+"""The error hierarchy of ia-empreinte.
+
+Every error a user can cause derives from :class:`IaEmpreinteError` and also from the
+matching builtin, so callers may catch either. Errors carry the file and the field
+location so that the CLI and the HTTP API can print one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CatalogError",
+    "IaEmpreinteError",
+    "InputFileError",
+    "OfferError",
+    "ProfileError",
+    "RecordError",
+    "ValidationFailure",
+    "VerificationError",
+]
+
+Location = tuple[str | int, ...]
+
+
+class IaEmpreinteError(Exception):
+    """Base class of every error a user of ia-empreinte can cause.
+
+    Args:
+        message: what is wrong and what is expected, without the file name.
+        file: the file the problem was found in, when there is one.
+        location: the path of the offending field inside the document.
+    """
+
+    def __init__(
+        self, message: str, *, file: str | None = None, location: Sequence[str | int] = ()
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.location: Location = tuple(location)
+
+    @property
+    def field(self) -> str:
+        """The dotted field path, e.g. ``volume.requests_per_day`` or ``steps[1].task``."""
+        return format_location(self.location)
+
+    def one_line(self) -> str:
+        """The message as the CLI prints it: ``FILE: FIELD: message`` on one line."""
+        parts = [p for p in (self.file, self.field) if p]
+        text = " ".join(self.message.split())
+        return ": ".join([*parts, text])
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class InputFileError(IaEmpreinteError, OSError):
+    """A file cannot be read or parsed (missing, a directory, binary, too large, bad syntax)."""
+
+
+class ValidationFailure(IaEmpreinteError, ValueError):
+    """A document was read but one of its fields is invalid."""
+
+
+class ProfileError(ValidationFailure):
+    """A usage profile is invalid."""
+
+
+class OfferError(ValidationFailure):
+    """An offer is invalid."""
+
+
+class RecordError(ValidationFailure):
+    """A benchmark record is invalid, or its integrity hash or signature does not match."""
+
+
+class CatalogError(IaEmpreinteError, LookupError):
+    """An id is not in the reference catalog (zone, accelerator, server, data centre, model)."""
+
+
+class VerificationError(IaEmpreinteError, ValueError):
+    """A recomputation does not match the figures stored in a fiche or a record."""
+
+
+def format_location(location: Sequence[str | int]) -> str:
+    """Format a pydantic-style location as ``a.b[2].c``."""
+    out = ""
+    for part in location:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,38 @@
+"""Unit constants. Conversions are exact expressions, never rounded literals."""
+
+from __future__ import annotations
+
+J_PER_WH = 3_600
+"""Joules in one watt-hour (1 W x 3600 s)."""
+
+WH_PER_KWH = 1_000
+J_PER_KWH = J_PER_WH * WH_PER_KWH
+"""Joules in one kilowatt-hour: 3,600,000."""
+
+MJ_PER_KWH = J_PER_KWH / 1_000_000
+"""Megajoules in one kilowatt-hour: 3.6."""
+
+S_PER_H = 3_600
+H_PER_DAY = 24
+DAYS_PER_YEAR = 365.25
+"""Mean length of a Julian year, for lifetimes given in years."""
+H_PER_YEAR = H_PER_DAY * DAYS_PER_YEAR
+"""8,766 hours in a mean year."""
+
+G_PER_KG = 1_000
+ML_PER_L = 1_000
+BYTES_PER_GB = 1_000_000_000
+"""Decimal gigabyte, as accelerator vendors state memory and bandwidth."""
+FLOP_PER_TFLOP = 1e12
+PARAMS_PER_B = 1e9
+"""Parameters in one billion (model sizes are given in billions, ``_b``)."""
+
+BYTES_PER_PARAM = {
+    "fp32": 4.0,
+    "bf16": 2.0,
+    "fp16": 2.0,
+    "fp8": 1.0,
+    "int8": 1.0,
+    "int4": 0.5,
+}
+"""Bytes per weight for each numeric precision."""
