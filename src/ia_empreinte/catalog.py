@@ -280,3 +280,43 @@ def data_file_hashes() -> dict[str, str]:
         for f in sorted(folder.iterdir(), key=lambda f: f.name)
         if f.name.endswith((".toml", ".csv"))
     }
+
+
+def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """A catalog as flat rows for display: (columns, rows).
+
+    Quantities are shown by their central value; a distribution's spread is given in
+    a ``*_range`` column. Sourced factors of zones are flattened to value/source/year.
+
+    Raises:
+        CatalogError: ``name`` is not a catalog.
+    """
+    from ia_empreinte.uncertainty import central, is_certain
+
+    if name not in TABLES:
+        raise CatalogError(f"unknown catalog '{name}'; expected one of: {', '.join(TABLES)}")
+    rows: list[dict[str, Any]] = []
+    columns: list[str] = []
+    for item in _table(name).values():
+        row: dict[str, Any] = {}
+        for key, value in item.model_dump().items():
+            attr = getattr(item, key)
+            if isinstance(attr, Factor):
+                row[key] = central(attr.value)
+                row[f"{key}_source"] = f"{attr.source} ({attr.year})"
+            elif isinstance(attr, list):
+                row[key] = "; ".join(
+                    f"{getattr(a, 'label', '')}={central(a.value):g}" for a in attr
+                ) if attr else None
+            elif isinstance(value, dict) and "dist" in value:
+                row[key] = central(attr)
+                if not is_certain(attr):
+                    low, high = attr.support()
+                    row[f"{key}_range"] = f"{low:g}-{high:g}"
+            else:
+                row[key] = value
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+        rows.append(row)
+    return columns, rows

@@ -1,0 +1,1 @@
+"""The ``ia-empreinte`` command line: parse options, call the library, render, write."""

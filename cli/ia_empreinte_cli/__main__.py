@@ -1,0 +1,3 @@
+from ia_empreinte_cli.app import main
+
+main()

@@ -1,0 +1,62 @@
+"""Plain tables: aligned text for a terminal, CSV, and JSON lines of records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["format_number", "render_csv", "render_json", "render_text_table"]
+
+
+def format_number(value: Any, digits: int = 3) -> str:
+    """A number with ``digits`` significant digits, others as text; None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def render_text_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """An aligned text table with a header line; numbers right-aligned."""
+    cells = [[format_number(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    numeric = [
+        all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) and rows
+        for c in columns
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(columns)), line(["-" * w for w in widths])]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out) + "\n"
+
+
+def render_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with a header; numbers written in full precision."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
+    return buf.getvalue()
+
+
+def render_json(data: Any) -> str:
+    """Indented JSON with sorted keys and a final newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

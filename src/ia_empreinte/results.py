@@ -1,0 +1,163 @@
+"""Results of an estimation: distribution summaries, provenance and caveats.
+
+:class:`EstimateDraws` holds the raw Monte Carlo draws (numpy arrays), which the
+comparison uses per draw; :class:`Estimate` is the summarised, serialisable result
+whose JSON form is the ``estimate`` output contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "COMPONENTS",
+    "INDICATORS",
+    "PHASES",
+    "Caveat",
+    "Estimate",
+    "EstimateDraws",
+    "Method",
+    "PeriodImpacts",
+    "Provenance",
+    "RequestImpacts",
+    "Summary",
+    "TrainingImpacts",
+]
+
+Array = NDArray[np.float64]
+Method = Literal["measured", "declared", "modelled"]
+
+COMPONENTS = ("accelerators", "host", "idle", "facility_overhead")
+"""Energy components of the use phase."""
+PHASES = ("use", "embodied")
+"""GHG phases (training is reported separately)."""
+INDICATORS = ("energy", "gwp", "water", "adpe", "pe")
+
+_OUT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Summary(BaseModel):
+    """A distribution summarised by its 5th, 50th and 95th percentiles and its mean."""
+
+    model_config = _OUT
+    p05: float
+    p50: float
+    p95: float
+    mean: float
+
+    @classmethod
+    def of(cls, draws: Array) -> Summary:
+        """Summarise an array of draws (percentiles by linear interpolation)."""
+        p05, p50, p95 = np.percentile(draws, [5, 50, 95])
+        return cls(p05=float(p05), p50=float(p50), p95=float(p95), mean=float(np.mean(draws)))
+
+
+class RequestImpacts(BaseModel):
+    """Impacts of one functional unit (one request)."""
+
+    model_config = _OUT
+    energy_wh: Summary
+    energy_wh_by_component: dict[str, Summary]
+    gwp_kgco2e: Summary
+    gwp_kgco2e_by_phase: dict[str, Summary]
+    water_l: Summary
+    adpe_kgsbeq: Summary
+    pe_mj: Summary
+
+
+class PeriodImpacts(BaseModel):
+    """Impacts of one year of service, or of the whole contract."""
+
+    model_config = _OUT
+    energy_kwh: Summary
+    energy_kwh_by_component: dict[str, Summary]
+    gwp_kgco2e: Summary
+    gwp_kgco2e_by_phase: dict[str, Summary]
+    water_l: Summary
+    adpe_kgsbeq: Summary
+    pe_mj: Summary
+    requests: Summary
+    """Functional units served in the period."""
+
+
+class TrainingImpacts(BaseModel):
+    """Training footprint declared by the vendor, amortised per request."""
+
+    model_config = _OUT
+    per_request_energy_wh: Summary | None
+    per_request_gwp_kgco2e: Summary | None
+    contract_gwp_kgco2e: Summary | None
+    contract_energy_kwh: Summary | None
+    amortisation_requests: Summary
+    source: str
+
+
+class Caveat(BaseModel):
+    """Something the user must know about a figure; ``code`` is stable and documented."""
+
+    model_config = _OUT
+    code: str
+    message: str
+
+
+class Provenance(BaseModel):
+    """Where the figures come from, enough to reproduce them."""
+
+    model_config = _OUT
+    tool: str = "ia-empreinte"
+    tool_version: str
+    seed: int
+    draws: int
+    inputs_sha256: str
+    """SHA-256 of the canonical JSON of the validated inputs."""
+    data_sha256: dict[str, str]
+    """SHA-256 of each packaged reference-data file used."""
+    methods: dict[str, Method]
+    """How each component was obtained, e.g. ``{"accelerators": "modelled"}``."""
+    benchmark_records: list[str] = []
+    """SHA-256 of every benchmark record used."""
+    codecarbon_version: str | None = None
+
+
+class Estimate(BaseModel):
+    """The footprint of one offer under one usage profile."""
+
+    model_config = _OUT
+    profile_id: str
+    offer_id: str
+    per_request: RequestImpacts
+    per_year: PeriodImpacts
+    contract: PeriodImpacts
+    training: TrainingImpacts | None = None
+    provenance: Provenance
+    caveats: list[Caveat] = []
+
+
+@dataclass(frozen=True)
+class EstimateDraws:
+    """Raw draws behind an :class:`Estimate`, one array of length ``draws`` per figure.
+
+    Keys of the mappings are the component (energy) or phase (GWP) names. ``per_year``
+    and ``contract`` figures are computed by the engine, not rescaled here, because a
+    dedicated deployment draws idle power whatever the volume.
+    """
+
+    per_request_energy_wh: dict[str, Array]
+    per_request_gwp_kgco2e: dict[str, Array]
+    per_request_water_l: Array
+    per_request_adpe_kgsbeq: Array
+    per_request_pe_mj: Array
+    per_year_energy_kwh: dict[str, Array]
+    per_year_gwp_kgco2e: dict[str, Array]
+    per_year_water_l: Array
+    per_year_adpe_kgsbeq: Array
+    per_year_pe_mj: Array
+    requests_per_year: Array
+    contract_years: Array
+    extras: dict[str, Array] = field(default_factory=dict)
+    """Intermediate draws (e.g. ``"input.grid_gwp"``) kept for sensitivity analysis."""

@@ -1,0 +1,117 @@
+"""The document kinds ia-empreinte reads and writes, their JSON Schemas and validation.
+
+Every input and output file has a kind with a pydantic model; ``ia-empreinte schema
+NAME`` prints its JSON Schema and ``ia-empreinte validate FILE`` validates a file of
+any input kind, detected from its fields when not given.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ia_empreinte.documents import parse_model, read_document
+from ia_empreinte.errors import (
+    IaEmpreinteError,
+    InputFileError,
+    OfferError,
+    ProfileError,
+    ValidationFailure,
+)
+
+__all__ = [
+    "INPUT_KINDS",
+    "KINDS",
+    "canonical_json",
+    "detect_kind",
+    "json_schema",
+    "model_for",
+    "schema_names",
+    "validate_file",
+]
+
+KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
+    "profile": ("ia_empreinte.profiles", "UsageProfile", ProfileError),
+    "offer": ("ia_empreinte.offers", "Offer", OfferError),
+    "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
+}
+"""Kind name -> (module, model class, error raised on invalid input).
+
+Modules are imported on demand so that naming a kind costs nothing until used. The
+modules that own a document kind add it here."""
+
+INPUT_KINDS = ("profile", "offer")
+"""Kinds a user writes by hand (``validate`` detects among these)."""
+
+
+def schema_names() -> list[str]:
+    """Every document kind with a JSON Schema, sorted."""
+    return sorted(KINDS)
+
+
+def model_for(name: str) -> type[BaseModel]:
+    """The pydantic model of document kind ``name``."""
+    if name not in KINDS:
+        raise ValidationFailure(
+            f"unknown document kind '{name}'; expected one of: {', '.join(sorted(KINDS))}"
+        )
+    module, attr, _ = KINDS[name]
+    model: type[BaseModel] = getattr(importlib.import_module(module), attr)
+    return model
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of document kind ``name``."""
+    schema = model_for(name).model_json_schema(mode="validation")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    schema.setdefault("$id", f"https://ia-empreinte.invalid/schemas/{name}.json")
+    return schema
+
+
+def detect_kind(data: dict[str, Any]) -> str | None:
+    """Guess the kind of a decoded document from its top-level fields."""
+    tag = data.get("schema")
+    if isinstance(tag, str) and tag.startswith("ia-empreinte/"):
+        kind = tag.split("/")[1]
+        aliases = {"benchmark-record": "record"}
+        kind = aliases.get(kind, kind)
+        if kind in KINDS:
+            return kind
+    if "volume" in data or "steps" in data:
+        return "profile"
+    if "deployment" in data:
+        return "offer"
+    return None
+
+
+def validate_file(path: str | Path, kind: str | None = None) -> tuple[str, BaseModel]:
+    """Read ``path`` and validate it as ``kind`` (detected when None).
+
+    Returns:
+        The kind and the validated model.
+
+    Raises:
+        InputFileError: unreadable file or undetectable kind.
+        ValidationFailure: a field is invalid (the kind's own subclass).
+    """
+    data = read_document(path)
+    if kind is None:
+        kind = detect_kind(data)
+        if kind is None:
+            raise InputFileError(
+                "cannot tell what kind of document this is; give --kind "
+                f"({', '.join(INPUT_KINDS)})",
+                file=str(path),
+            )
+    model = model_for(kind)
+    _, _, error = KINDS[kind]
+    return kind, parse_model(model, data, file=str(path), error=error)
+
+
+def canonical_json(data: Any) -> str:
+    """Canonical JSON text: sorted keys, no spaces, UTF-8, numbers as Python prints them."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
