@@ -135,10 +135,17 @@ def _accelerator_step(
         hw = site.hardware
         if bpp <= 1.0 and site.accelerator.peak_tflops_fp8 is not None:
             hw = dataclasses.replace(hw, peak_tflops=site.accelerator.peak_tflops_fp8)
+        two_d = step.sizes["input_tokens"].ndim == 2
+
+        def col(x: Array) -> Array:
+            return x[:, None] if two_d else x
+
+        hw = dataclasses.replace(
+            hw, max_power_w=col(np.asarray(hw.max_power_w, dtype=np.float64)),
+            idle_power_w=col(np.asarray(hw.idle_power_w, dtype=np.float64)),
+        )
         res = llm_request(
-            hw, total[:, None] if step.sizes["input_tokens"].ndim == 2 else total,
-            active[:, None] if step.sizes["input_tokens"].ndim == 2 else active,
-            bpp, batch[:, None] if step.sizes["input_tokens"].ndim == 2 else batch,
+            hw, col(total), col(active), bpp, col(batch),
             step.sizes["input_tokens"], step.sizes["output_tokens"], _constants(),
         )
         error = sampler.sample(
@@ -146,8 +153,7 @@ def _accelerator_step(
             Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
             if cal.model_error_gsd > 1 else 1.0,
         )
-        if step.sizes["input_tokens"].ndim == 2:
-            error = error[:, None]
+        error = col(error)
         lo, hi = cal.params_range_b
         if float(np.median(active)) < lo or float(np.median(active)) > hi:
             caveats.append(Caveat(
