@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from ia_empreinte import catalog
 from ia_empreinte.engine import reference
 from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_embodied
 from ia_empreinte.engine.facility import facility_overhead_wh, per_kwh_impact, water_l
@@ -23,12 +24,11 @@ from ia_empreinte.engine.llm import LlmConstants, llm_request
 from ia_empreinte.engine.measured import declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
 from ia_empreinte.engine.tasks import hardware_factor, image_generation_units, task_energy_wh
-from ia_empreinte import catalog
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
-from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
+from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
 __all__ = ["DrawsResult", "StepInput", "estimate_draws", "run_chain"]
 
@@ -122,81 +122,97 @@ def _model_sizes(
     return total, active, precision
 
 
-def _accelerator_step(
+def _column(x: Array, two_d: bool) -> Array:
+    """Draws as a column when the request sizes are (draws, rows), else unchanged."""
+    return x[:, None] if two_d else x
+
+
+def _llm_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
     caveats: list[Caveat],
 ) -> tuple[Array, Array]:
-    """Parametric accelerator energy (Wh) and busy time (s) of one request of ``step``."""
+    """Text generation: the decode/prefill model of :mod:`.llm` x the model-error factor."""
     total, active, precision = _model_sizes(comp, key, sampler)
     batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
-    if step.task == "text-generation":
-        cal = reference.llm_calibration()
-        bpp = BYTES_PER_PARAM[precision]
-        hw = site.hardware
-        if bpp <= 1.0 and site.accelerator.peak_tflops_fp8 is not None:
-            hw = dataclasses.replace(hw, peak_tflops=site.accelerator.peak_tflops_fp8)
-        two_d = step.sizes["input_tokens"].ndim == 2
+    cal = reference.llm_calibration()
+    bpp = BYTES_PER_PARAM[precision]
+    two_d = step.sizes["input_tokens"].ndim == 2
+    hw = site.hardware
+    peak = hw.peak_tflops
+    if bpp <= 1.0 and site.accelerator.peak_tflops_fp8 is not None:
+        peak = site.accelerator.peak_tflops_fp8  # 8-bit weights run on the fp8/int8 path
+    hw = dataclasses.replace(
+        hw, peak_tflops=peak,
+        max_power_w=_column(np.asarray(hw.max_power_w, dtype=np.float64), two_d),
+        idle_power_w=_column(np.asarray(hw.idle_power_w, dtype=np.float64), two_d),
+    )
+    res = llm_request(
+        hw, _column(total, two_d), _column(active, two_d), bpp, _column(batch, two_d),
+        step.sizes["input_tokens"], step.sizes["output_tokens"], _constants(),
+    )
+    error = sampler.sample(
+        "engine.llm.model_error",
+        Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
+        if cal.model_error_gsd > 1 else 1.0,
+    )
+    lo, hi = cal.params_range_b
+    mid = float(np.median(active))
+    if not lo <= mid <= hi:
+        caveats.append(Caveat(
+            code="model-outside-calibration",
+            message=f"{key}: {mid:g} B active parameters is outside the calibrated range "
+            f"{lo:g}-{hi:g} B",
+        ))
+    b_lo, b_hi = cal.batch_range
+    if not b_lo <= float(np.median(batch)) <= b_hi:
+        caveats.append(Caveat(
+            code="model-outside-calibration",
+            message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
+            f"range {b_lo:g}-{b_hi:g}",
+        ))
+    if site.accelerator.id != "nvidia-h100-sxm-80gb":
+        caveats.append(Caveat(
+            code="accelerator-outside-calibration",
+            message=f"{key}: the text-generation model is calibrated on H100 SXM only; "
+            f"{site.accelerator.id} is extrapolated from its bandwidth, FLOP/s and power",
+        ))
+    return res.energy_wh * _column(error, two_d), res.busy_s
 
-        def col(x: Array) -> Array:
-            return x[:, None] if two_d else x
 
-        hw = dataclasses.replace(
-            hw, max_power_w=col(np.asarray(hw.max_power_w, dtype=np.float64)),
-            idle_power_w=col(np.asarray(hw.idle_power_w, dtype=np.float64)),
-        )
-        res = llm_request(
-            hw, col(total), col(active), bpp, col(batch),
-            step.sizes["input_tokens"], step.sizes["output_tokens"], _constants(),
-        )
-        error = sampler.sample(
-            "engine.llm.model_error",
-            Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
-            if cal.model_error_gsd > 1 else 1.0,
-        )
-        error = col(error)
-        lo, hi = cal.params_range_b
-        if float(np.median(active)) < lo or float(np.median(active)) > hi:
-            caveats.append(Caveat(
-                code="model-outside-calibration",
-                message=f"{key}: {float(np.median(active)):g} B active parameters is outside "
-                f"the calibrated range {lo:g}-{hi:g} B",
-            ))
-        if site.accelerator.id != "nvidia-h100-sxm-80gb":
-            caveats.append(Caveat(
-                code="accelerator-outside-calibration",
-                message=f"{key}: the text-generation model is calibrated on H100 SXM only; "
-                f"{site.accelerator.id} is extrapolated from its bandwidth, FLOP/s and power",
-            ))
-        return res.energy_wh * error, res.busy_s
+def _task_step(
+    step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
+    caveats: list[Caveat],
+) -> tuple[Array, Array]:
+    """Other tasks: reference energy x units x size and hardware factors (:mod:`.tasks`)."""
+    _, active, _ = _model_sizes(comp, key, sampler)
+    batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
     ref = reference.task_reference(step.task)
     ref_acc = catalog.accelerator(ref.reference_accelerator)
-    ref_q = ref.reference_wh_per_unit
-    e_ref = sampler.sample(f"engine.tasks.{step.task}.reference_wh_per_unit", ref_q, low=0.0)
-    ref_max = sampler.sample(f"accelerator.{ref_acc.id}.max_power_w", ref_acc.max_power_w, low=0.0)
-    h = hardware_factor(
-        site.hardware.max_power_w, site.accelerator.peak_tflops_bf16, ref_max,
-        ref_acc.peak_tflops_bf16,
-    )
+    e_ref = sampler.sample(f"engine.tasks.{step.task}.reference_wh_per_unit",
+                           ref.reference_wh_per_unit, low=0.0)
+    ref_max = sampler.sample(f"accelerator.{ref_acc.id}.max_power_w", ref_acc.max_power_w,
+                             low=0.0)
+    h = hardware_factor(site.hardware.max_power_w, site.accelerator.peak_tflops_bf16, ref_max,
+                        ref_acc.peak_tflops_bf16)
     two_d = next(iter(step.sizes.values())).ndim == 2
-
-    def col(x: Array) -> Array:
-        return x[:, None] if two_d else x
-
     if step.task == "image-generation":
+        default_steps = ref.default_denoising_steps or 28.0
+        sizes = step.sizes
         units = image_generation_units(
-            step.sizes["images"], step.sizes.get("image_width", np.float64(1024.0)),
-            step.sizes.get("image_height", np.float64(1024.0)),
-            step.sizes.get("denoising_steps", np.float64(ref.default_denoising_steps or 28)),
-            col(active),
+            sizes["images"], sizes.get("image_width", 1024.0),
+            sizes.get("image_height", 1024.0),
+            sizes.get("denoising_steps", default_steps),
+            _column(active, two_d),
         )
-        energy = task_energy_wh(col(e_ref), units, 1.0, ref.reference_params_b, 0.0, col(h))
+        energy = task_energy_wh(_column(e_ref, two_d), units, 1.0, ref.reference_params_b, 0.0,
+                                _column(h, two_d))
     else:
-        exponent = sampler.sample(
-            "engine.tasks.params_exponent", reference.task_scaling().value, low=0.0
+        exponent = sampler.sample("engine.tasks.params_exponent",
+                                  reference.task_scaling().value, low=0.0)
+        energy = task_energy_wh(
+            _column(e_ref, two_d), step.sizes[_UNIT_FIELD[step.task]], _column(active, two_d),
+            ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
         )
-        units = step.sizes[_UNIT_FIELD[step.task]]
-        energy = task_energy_wh(col(e_ref), units, col(active), ref.reference_params_b,
-                                col(exponent), col(h))
     if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
@@ -204,12 +220,10 @@ def _accelerator_step(
         ))
     frac = sampler.sample("engine.task_power_fraction",
                           reference.defaults().task_power_fraction.value, low=0.01, high=1.0)
-    hw = site.hardware
-    idle_w = np.asarray(hw.idle_power_w, dtype=np.float64)
-    max_w = np.asarray(hw.max_power_w, dtype=np.float64)
-    busy_power = hw.count * col(idle_w + frac * (max_w - idle_w))
-    busy_s = energy * J_PER_WH / busy_power
-    return energy, np.asarray(busy_s, dtype=np.float64)
+    idle_w = np.asarray(site.hardware.idle_power_w, dtype=np.float64)
+    max_w = np.asarray(site.hardware.max_power_w, dtype=np.float64)
+    busy_power = site.hardware.count * _column(idle_w + frac * (max_w - idle_w), two_d)
+    return energy, np.asarray(energy * J_PER_WH / busy_power, dtype=np.float64)
 
 
 def run_chain(
@@ -238,7 +252,8 @@ def run_chain(
         if site is None:
             site = make_site(key, comp.deployment, sampler, caveats)
             sites[key] = site
-        acc_wh, busy_s = _accelerator_step(step, comp, key, site, sampler, caveats)
+        step_fn = _llm_step if step.task == "text-generation" else _task_step
+        acc_wh, busy_s = step_fn(step, comp, key, site, sampler, caveats)
         host_wh = host_energy_wh(
             site.host_busy_power_w[:, None] if busy_s.ndim == 2 else site.host_busy_power_w,
             busy_s,

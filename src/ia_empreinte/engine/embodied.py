@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
 
-__all__ = ["replica_embodied", "shared_embodied", "dedicated_embodied_per_year"]
+__all__ = ["dedicated_embodied_per_year", "replica_embodied", "shared_embodied"]
 
 Array = NDArray[np.float64]
 ArrayLike = Array | float
