@@ -50,7 +50,9 @@ def render_text_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str])
 def render_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     """CSV with a header; numbers written in full precision."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for r in rows:
         writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
