@@ -79,8 +79,8 @@ CASES = [
          "{dist: triangular, low, mode, high}, got 'lots'"),
     Case("boolean-number", "p.yaml", profile("input_tokens: 100", "input_tokens: true"),
          "request.input_tokens: expected a number or a distribution, got a boolean"),
-    Case("list-for-section", "p.yaml", profile("volume:\n  requests_per_day: 10\n  days_per_year: 200",
-                                              "volume: [1, 2]"),
+    Case("list-for-section", "p.yaml",
+         profile("volume:\n  requests_per_day: 10\n  days_per_year: 200", "volume: [1, 2]"),
          "volume: input should be a valid dictionary or instance of Volume, got a list"),
     Case("top-level-list", "p.yaml", "- 1\n- 2\n",
          "top level is a list; expected a mapping of fields"),
@@ -122,7 +122,8 @@ CASES = [
          "contract_years: required field is missing"),
     # --- distributions ---------------------------------------------------------
     Case("inverted-triangular", "p.yaml",
-         profile("input_tokens: 100", "input_tokens: {dist: triangular, low: 300, mode: 200, high: 100}"),
+         profile("input_tokens: 100",
+                 "input_tokens: {dist: triangular, low: 300, mode: 200, high: 100}"),
          "request.input_tokens: triangular distribution: expected low <= mode <= high, "
          "got low=300, mode=200, high=100"),
     Case("inverted-uniform", "p.yaml",

@@ -160,3 +160,28 @@ def test_python_m_entry_point() -> None:
         capture_output=True, text=True, check=True,
     )
     assert proc.stdout.startswith("Usage: ia-empreinte [OPTIONS] COMMAND [ARGS]...")
+
+
+@pytest.mark.parametrize("table", ["zones", "accelerators", "servers", "datacenters", "models"])
+def test_catalog_command_every_format(table: str) -> None:
+    runner = CliRunner()
+    as_json = json.loads(
+        runner.invoke(cli, ["catalog", table, "--format", "json"], catch_exceptions=False).output
+    )
+    columns, rows = ia_empreinte.catalog_table(table)
+    assert as_json == json.loads(json.dumps(rows))
+    csv_out = runner.invoke(cli, ["catalog", table, "--format", "csv"], catch_exceptions=False)
+    assert csv_out.output.splitlines()[0] == ",".join(columns)
+    assert len(csv_out.output.splitlines()) >= len(rows) + 1
+    text = runner.invoke(cli, ["catalog", table, "--format", "table"], catch_exceptions=False)
+    lines = text.output.splitlines()
+    assert lines[0].startswith("id ")
+    assert len(lines) == len(rows) + 2
+    assert all(r["source"] and r["year"] for r in rows if "source" in r)
+
+
+def test_catalog_zone_row_for_france() -> None:
+    _, rows = ia_empreinte.catalog_table("zones")
+    fr = next(r for r in rows if r["id"] == "FR")
+    assert fr["iso3"] == "FRA"
+    assert fr["gwp_kgco2e_per_kwh"] == 0.04418
