@@ -181,7 +181,6 @@ class PerTokenFit(BaseModel):
     e_out_wh_per_token: float
     method: str
     n_points: Annotated[int, Field(ge=1)]
-    r2: float | None = None
 
 
 class Results(BaseModel):

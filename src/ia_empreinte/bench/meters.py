@@ -255,8 +255,11 @@ class CodeCarbonMeter:
         }
 
     def _new_tracker(self) -> Any:
-        logging.getLogger("codecarbon").setLevel(logging.ERROR)
         from codecarbon import OfflineEmissionsTracker
+
+        # CodeCarbon sets its logger's level when imported and applies log_level only
+        # after its first messages: silence it here, after the import (codecarbon.md 3.5)
+        logging.getLogger("codecarbon").setLevel(logging.ERROR)
 
         s = self.settings()
         kwargs: dict[str, Any] = {

@@ -143,8 +143,17 @@ def run_benchmark(
     clock = _Clock(start=time.perf_counter(), planned_s=settings.total_s())
     report = progress or (lambda _p: None)
 
+    def after(phase: Phase, window: int | None) -> float:
+        """Planned seconds of the phases after the current one."""
+        rest = {"idle-pre": settings.warmup_s + settings.windows * settings.window_s
+                + settings.idle_s,
+                "warmup": settings.windows * settings.window_s + settings.idle_s,
+                "window": (settings.windows - (window or 0)) * settings.window_s
+                + settings.idle_s}
+        return rest.get(phase, 0.0)
+
     def tick(phase: Phase, window: int | None, phase_end: float, power: float | None) -> None:
-        remaining = max(0.0, phase_end - clock.elapsed())
+        remaining = max(0.0, phase_end - clock.elapsed()) + after(phase, window)
         report(Progress(phase=phase, window=window, windows=settings.windows,
                         elapsed_s=clock.elapsed(), remaining_s=remaining,
                         requests_done=clock.requests, power_w=power))
@@ -154,20 +163,21 @@ def run_benchmark(
     first = (workload.warmup or workload.requests)[0]
     target.check(first)
 
-    def idle(phase: Literal["pre", "post"], offset: float) -> IdleWindow:
+    def idle(phase: Literal["pre", "post"]) -> IdleWindow:
         started = _utc_now()
+        phase_end = clock.elapsed() + settings.idle_s
         meter.start()
         name: Phase = "idle-pre" if phase == "pre" else "idle-post"
         deadline = time.perf_counter() + settings.idle_s
         while (left := deadline - time.perf_counter()) > 0:
             time.sleep(min(0.5, left))
-            tick(name, None, offset + settings.idle_s, meter.power_w())
+            tick(name, None, phase_end, meter.power_w())
         reading = meter.stop()
         return IdleWindow(phase=phase, start_utc=started, duration_s=reading.duration_s,
                           energy=reading.energy)
 
     # 2. idle baseline, model loaded (the target answered the pre-flight request)
-    idle_windows = [idle("pre", 0.0)]
+    idle_windows = [idle("pre")]
 
     # 3. warm-up on the separate warm-up subset
     def on_result(_r: RequestResult) -> None:
@@ -207,7 +217,7 @@ def run_benchmark(
                                reading.nvml_energy_j, results))
 
     # 5. idle baseline after the load
-    idle_windows.append(idle("post", clock.elapsed()))
+    idle_windows.append(idle("post"))
     report(Progress("done", None, settings.windows, clock.elapsed(), 0.0, clock.requests,
                     None))
     return build_record(
