@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from ia_empreinte import (
+    BenchProgress,
+    bench_export,
+    bench_keygen,
+    bench_run,
+    verify_record,
+)
 from ia_empreinte.report.files import write_atomic
-
-if TYPE_CHECKING:
-    from ia_empreinte.bench.protocol import Progress
 
 __all__ = ["bench"]
 
@@ -26,14 +30,14 @@ _PHASES = {
 }
 
 
-def _renderer(quiet: bool) -> Callable[[Progress], None] | None:
+def _renderer(quiet: bool) -> Callable[[BenchProgress], None] | None:
     """Live display on stderr: one updated line on a terminal, plain lines otherwise."""
     if quiet:
         return None
     tty = sys.stderr.isatty()
     state: dict[str, Any] = {"last": 0.0, "key": None}
 
-    def render(p: Progress) -> None:
+    def render(p: BenchProgress) -> None:
         key = (p.phase, p.window)
         now = time.monotonic()
         if key == state["key"] and now - state["last"] < (0.25 if tty else 5.0):
@@ -112,29 +116,20 @@ def run(
     after `--` measured for its whole run. Energy is measured on this machine, which
     must be the serving host.
     """
-    from ia_empreinte.bench.protocol import Declared
-    from ia_empreinte.bench.runner import run_bench, settings_for
-    from ia_empreinte.measurements import record_file_text, record_sha256
-
-    record = run_bench(
+    record = bench_run(
         endpoint=endpoint, api=api, callable_spec=callable_spec, command=command,
-        workload_path=workload,
-        declared=Declared(
-            model_name=model_name, model_revision=model_revision, total_params_b=params_b,
-            active_params_b=active_params_b, precision=precision, accelerator=accelerator,
-            batch_size=batch_size,
-        ),
-        settings=settings_for(smoke=smoke, concurrency=concurrency, windows=windows,
-                              window_s=window_seconds, warmup_s=warmup_seconds,
-                              idle_s=idle_seconds),
-        sign_key=sign_key, tracking_mode=tracking_mode,
+        workload=workload, model_name=model_name, model_revision=model_revision,
+        total_params_b=params_b, active_params_b=active_params_b, precision=precision,
+        accelerator=accelerator, batch_size=batch_size, concurrency=concurrency,
+        windows=windows, window_s=window_seconds, warmup_s=warmup_seconds,
+        idle_s=idle_seconds, smoke=smoke, sign_key=sign_key, tracking_mode=tracking_mode,
         measure_power_secs=measure_power_secs, progress=_renderer(quiet),
     )
-    write_atomic(output, record_file_text(record))
+    write_atomic(output, record.file_text())
     if not quiet:
         res = record.results
         click.echo(f"wrote {output}", err=True)
-        click.echo(f"  record sha256          {record_sha256(record)}", err=True)
+        click.echo(f"  record sha256          {record.sha256()}", err=True)
         click.echo(f"  energy per request     {res.per_request_wh.mean:.6g} Wh "
                    f"(net of idle {res.net_per_request_wh.mean:.6g} Wh)", err=True)
         methods = ", ".join(f"{k} {v}" for k, v in sorted(record.measurement.methods.items()))
@@ -153,27 +148,18 @@ def verify(record: str, public_key: str | None) -> None:
 
     Exit code 2 naming the failed rule when a check fails.
     """
-    from ia_empreinte.measurements import record_sha256, verify_record
-
-    key = None
-    if public_key is not None:
-        from ia_empreinte.bench.signing import read_public_key
-
-        key = read_public_key(public_key)
-    rec, checks = verify_record(record, public_key_hex=key)
+    rec, checks = verify_record(record, public_key=public_key)
     for check in checks:
         click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
     signed = "signed" if rec.integrity and rec.integrity.signature else "unsigned"
-    click.echo(f"OK {record}: sha256 {record_sha256(rec)} ({signed})")
+    click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
 
 
 @bench.command()
 @click.argument("prefix", type=click.Path(dir_okay=False))
 def keygen(prefix: str) -> None:
     """Create an Ed25519 key pair PREFIX.key (keep it secret) and PREFIX.pub (publish it)."""
-    from ia_empreinte.bench.runner import make_keys
-
-    private, public, fingerprint = make_keys(prefix)
+    private, public, fingerprint = bench_keygen(prefix)
     click.echo(f"private key {private} (keep secret)\npublic key  {public}\n"
                f"fingerprint {fingerprint}")
 
@@ -186,9 +172,7 @@ def keygen(prefix: str) -> None:
               help="File to write (default: standard output).")
 def export(record: str, fmt: Any, output: str | None) -> None:
     """Export a record (integrity checked) to another format: Boavizta's BoAmps."""
-    from ia_empreinte.bench.runner import export_record
-
-    text = export_record(record, fmt)
+    text = bench_export(record, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:

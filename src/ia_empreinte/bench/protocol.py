@@ -28,7 +28,6 @@ from typing import Any, Literal
 import numpy as np
 
 from ia_empreinte.bench.meters import Meter, python_version
-from ia_empreinte.bench.stats import derive_results
 from ia_empreinte.bench.targets import RequestResult, TargetError, TargetRunner
 from ia_empreinte.bench.workloads import Workload, requests_sha256
 from ia_empreinte.measurements import (
@@ -42,6 +41,7 @@ from ia_empreinte.measurements import (
     round_floats,
     seal_record,
 )
+from ia_empreinte.measurements.stats import derive_results
 
 __all__ = [
     "DEFAULTS",
@@ -49,7 +49,9 @@ __all__ = [
     "Declared",
     "Progress",
     "ProtocolSettings",
+    "build_record",
     "run_benchmark",
+    "summarise_window",
 ]
 
 Phase = Literal["preflight", "idle-pre", "warmup", "window", "idle-post", "done"]
@@ -213,7 +215,7 @@ def run_benchmark(
             raise
         reading = meter.stop()
         cursor += len(results)
-        windows.append(_window(k, started, reading.duration_s, reading.energy,
+        windows.append(summarise_window(k, started, reading.duration_s, reading.energy,
                                reading.nvml_energy_j, results))
 
     # 5. idle baseline after the load
@@ -227,7 +229,7 @@ def run_benchmark(
     )
 
 
-def _window(
+def summarise_window(
     index: int,
     started: str,
     duration_s: float,

@@ -24,7 +24,7 @@ from ia_empreinte.bench.targets import (
 from ia_empreinte.bench.workloads import Api, Workload, WorkloadRequest, load_workload
 from ia_empreinte.measurements import BenchmarkRecord, Signature, load_record
 
-__all__ = ["export_record", "make_keys", "run_bench", "settings_for"]
+__all__ = ["bench_export", "bench_keygen", "bench_run", "settings_for"]
 
 
 def settings_for(
@@ -57,16 +57,27 @@ def _command_workload() -> Workload:
     )
 
 
-def run_bench(
+def bench_run(
     *,
     endpoint: str | None = None,
     api: Api | None = None,
     callable_spec: str | None = None,
     command: Sequence[str] = (),
-    workload_path: str | None = None,
-    declared: Declared,
-    settings: ProtocolSettings,
-    sign_key: str | None = None,
+    workload: str | Path | None = None,
+    model_name: str = "unnamed-model",
+    model_revision: str = "",
+    total_params_b: float | None = None,
+    active_params_b: float | None = None,
+    precision: str | None = None,
+    accelerator: str | None = None,
+    batch_size: int | None = None,
+    concurrency: int = 1,
+    windows: int | None = None,
+    window_s: float | None = None,
+    warmup_s: float | None = None,
+    idle_s: float | None = None,
+    smoke: bool = False,
+    sign_key: str | Path | None = None,
     tracking_mode: Literal["machine", "process"] = "machine",
     measure_power_secs: float = 1.0,
     meter: Meter | None = None,
@@ -74,7 +85,12 @@ def run_bench(
 ) -> BenchmarkRecord:
     """Run the benchmark protocol on one target and return the sealed record.
 
-    Exactly one target: ``endpoint`` (with ``api``), ``callable_spec`` or ``command``.
+    Exactly one target: ``endpoint`` (an OpenAI-compatible server on this machine, with
+    ``api``; the workload pack's API by default), ``callable_spec``
+    (``module:function`` or ``file.py:function``) or ``command``. Protocol values left
+    None take the defaults (K = 5 windows of 60 s, 60 s warm-up, 60 s idle before and
+    after) or, with ``smoke``, short test values (the record is then marked not valid
+    for procurement).
 
     Raises:
         TargetError: no target, several targets, or an unusable target.
@@ -83,43 +99,48 @@ def run_bench(
     from ia_empreinte import __version__
     from ia_empreinte.bench.protocol import run_benchmark
 
-    chosen = sum(x is not None and x != () for x in (endpoint, callable_spec, tuple(command)))
+    chosen = sum((endpoint is not None, callable_spec is not None, bool(command)))
     if chosen != 1:
         raise TargetError("give exactly one target: --endpoint, --callable or -- COMMAND")
     target: TargetRunner
     if command:
         target = CommandTarget(command)
-        workload = load_workload(workload_path) if workload_path else _command_workload()
+        pack = load_workload(workload) if workload else _command_workload()
     else:
-        if workload_path is None:
+        if workload is None:
             raise TargetError("give the workload pack with --workload")
-        workload = load_workload(workload_path)
+        pack = load_workload(workload)
         if endpoint is not None:
-            target = EndpointTarget(endpoint, api or workload.api, model=declared.model_name,
-                                    seed=workload.seed, pack_dir=Path(workload_path).parent)
+            target = EndpointTarget(endpoint, api or pack.api, model=model_name,
+                                    seed=pack.seed, pack_dir=Path(workload).parent)
         else:
             assert callable_spec is not None
-            target = CallableTarget(callable_spec, api or workload.api)
+            target = CallableTarget(callable_spec, api or pack.api)
     signer: Callable[[bytes], Signature] | None = None
     if sign_key is not None:
         from ia_empreinte.bench.signing import load_private_key, sign
 
         signer = functools.partial(sign, load_private_key(sign_key))
-
+    declared = Declared(
+        model_name=model_name, model_revision=model_revision, total_params_b=total_params_b,
+        active_params_b=active_params_b, precision=precision, accelerator=accelerator,
+        batch_size=batch_size,
+    )
+    settings = settings_for(smoke=smoke, concurrency=concurrency, windows=windows,
+                            window_s=window_s, warmup_s=warmup_s, idle_s=idle_s)
     own_meter = meter is None
     active: Meter = meter or CodeCarbonMeter(
         tracking_mode=tracking_mode, measure_power_secs=measure_power_secs
     )
     try:
-        return run_benchmark(target, workload, active, declared, settings, progress=progress,
-                             signer=signer,
-                             harness_version=f"ia-empreinte {__version__}")
+        return run_benchmark(target, pack, active, declared, settings, progress=progress,
+                             signer=signer, harness_version=f"ia-empreinte {__version__}")
     finally:
         if own_meter:
             active.close()
 
 
-def make_keys(prefix: str | Path) -> tuple[Path, Path, str]:
+def bench_keygen(prefix: str | Path) -> tuple[Path, Path, str]:
     """Create ``PREFIX.key`` (private, mode 0600) and ``PREFIX.pub``.
 
     Returns:
@@ -146,7 +167,7 @@ def make_keys(prefix: str | Path) -> tuple[Path, Path, str]:
     return private_path, public_path, hashlib.sha256(bytes.fromhex(public)).hexdigest()
 
 
-def export_record(path: str | Path, fmt: Literal["boamps"] = "boamps") -> str:
+def bench_export(path: str | Path, fmt: Literal["boamps"] = "boamps") -> str:
     """The record at ``path`` (integrity checked) in another format, as JSON text."""
     from ia_empreinte.bench.boamps import to_boamps
 

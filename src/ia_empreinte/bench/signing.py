@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.measurements import Signature
+from ia_empreinte.measurements import Signature, verify_signature
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-__all__ = ["generate_keypair", "load_private_key", "read_public_key", "sign", "verify_signature"]
+__all__ = ["generate_keypair", "load_private_key", "sign", "verify_signature"]
 
 
 def generate_keypair() -> tuple[str, str]:
@@ -59,14 +59,6 @@ def load_private_key(path: str | Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(_read_hex(path, "private key"))
 
 
-def read_public_key(path_or_hex: str) -> str:
-    """A public key given as a file path or directly as 64 hex characters, as hex."""
-    candidate = path_or_hex.strip().lower()
-    if len(candidate) == 64 and all(c in "0123456789abcdef" for c in candidate):
-        return candidate
-    return _read_hex(path_or_hex, "public key").hex()
-
-
 def sign(private_key: Ed25519PrivateKey, message: bytes) -> Signature:
     """Sign ``message`` (the record's canonical bytes)."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -77,19 +69,3 @@ def sign(private_key: Ed25519PrivateKey, message: bytes) -> Signature:
         key_fingerprint=hashlib.sha256(public).hexdigest(),
         value=base64.b64encode(private_key.sign(message)).decode("ascii"),
     )
-
-
-def verify_signature(signature: Signature, message: bytes) -> bool:
-    """True when ``signature`` is a valid Ed25519 signature of ``message`` by its key."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    public = bytes.fromhex(signature.public_key)
-    if hashlib.sha256(public).hexdigest() != signature.key_fingerprint:
-        return False
-    try:
-        value = base64.b64decode(signature.value, validate=True)
-        Ed25519PublicKey.from_public_bytes(public).verify(value, message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ia_empreinte.measurements import (
+from ia_empreinte.measurements.record import (
     IdleWindow,
     MeasurementWindow,
     PerTokenFit,
