@@ -6,6 +6,8 @@ else is internal and may change.
 
 from __future__ import annotations
 
+from ia_empreinte.bench.protocol import Progress as BenchProgress
+from ia_empreinte.bench.runner import bench_export, bench_keygen, bench_run
 from ia_empreinte.catalog import table_rows as catalog_table
 from ia_empreinte.engine import audit, estimate
 from ia_empreinte.errors import (
@@ -18,6 +20,7 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
+from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
@@ -26,6 +29,8 @@ from ia_empreinte.schemas import json_schema, schema_names, validate_file
 __version__ = "0.1.0"
 
 __all__ = [
+    "BenchProgress",
+    "BenchmarkRecord",
     "CatalogError",
     "Caveat",
     "Estimate",
@@ -42,13 +47,18 @@ __all__ = [
     "VerificationError",
     "__version__",
     "audit",
+    "bench_export",
+    "bench_keygen",
+    "bench_run",
     "catalog_table",
     "estimate",
     "json_schema",
     "load_offer",
     "load_profile",
+    "load_record",
     "parse_offer",
     "parse_profile",
     "schema_names",
     "validate_file",
+    "verify_record",
 ]
