@@ -67,7 +67,7 @@ def declared_for(
 
 def _load_model(path: Path, sha256: str) -> Any:
     try:
-        from ia_empreinte import measurements  # type: ignore[attr-defined]
+        from ia_empreinte import measurements
     except ImportError:  # the harness module is not installed in this build
         raise RecordError(
             "benchmark records cannot be read by this build (ia_empreinte.measurements "
