@@ -237,12 +237,14 @@ def run_chain(
     caveats: list[Caveat],
     methods: dict[str, Method],
     records: list[str],
+    peak_load: Array | float = 1.0,
 ) -> dict[str, Array]:
     """Period totals of every figure (Wh, kg, L, MJ), one array over the draws.
 
     ``reduce`` turns a per-request array into the period total (x requests per year
     for a profile, a sum over rows for a log). ``period_years`` sizes the dedicated
-    idle time and embodied share.
+    idle time and embodied share; ``peak_load`` (peak factor x 24 h / service hours)
+    sizes the capacity check of dedicated replicas.
     """
     sites: dict[str, Site] = {}
     for step in steps:
@@ -304,12 +306,12 @@ def run_chain(
             idle_wh = dedicated_idle_wh(site.replica_idle_power_w, dep.replicas, busy,
                                         period_years)
             reserved_s = dep.replicas * np.asarray(period_years) * H_PER_YEAR * S_PER_H
-            if float(np.median(busy / reserved_s)) > 1.0:
+            need = float(np.median(busy * peak_load / reserved_s))
+            if need > 1.0:
                 caveats.append(Caveat(
                     code="capacity-exceeded",
-                    message=f"{site.key}: the volume needs "
-                    f"{float(np.median(busy / reserved_s)):.1f}x the busy time of the "
-                    f"{dep.replicas} dedicated replica(s) declared",
+                    message=f"{site.key}: at peak load the volume needs {need:.1f}x the busy "
+                    f"time of the {dep.replicas} dedicated replica(s) declared",
                 ))
             years = np.asarray(period_years)
             emb = {name: dedicated_embodied_per_year(getattr(site, f"embodied_{name}"),
@@ -423,10 +425,12 @@ def estimate_draws(
     days = sampler.sample("profile.volume.days_per_year", vol.days_per_year, low=1e-9, high=366)
     requests = rpd * days
     years = sampler.sample("profile.contract_years", profile.contract_years, low=1e-9)
+    peak = sampler.sample("profile.volume.peak_factor", vol.peak_factor, low=1.0)
+    hours = sampler.sample("profile.volume.hours_per_day", vol.hours_per_day, low=1e-3, high=24)
     steps = _profile_steps(profile, sampler)
     totals = run_chain(
         offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
-        caveats=caveats, methods=methods, records=records,
+        caveats=caveats, methods=methods, records=records, peak_load=peak * 24.0 / hours,
     )
     draws = to_draws(totals, requests, years)
     return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), records)
