@@ -85,3 +85,12 @@ def test_same_seed_identical_different_seed_different() -> None:
     c = estimate(profile, offer, draws=300, seed=2).model_dump_json()
     assert a == b
     assert a != c
+
+
+def test_model_too_big_for_the_replica_is_flagged() -> None:
+    """70 B in bf16 = 140 GB of weights on one 80 GB H100."""
+    est = estimate(_profile(), _offer(model={"total_params_b": 70, "active_params_b": 70}),
+                   draws=1)
+    assert [c.message for c in est.caveats if c.code == "model-exceeds-memory"] == [
+        "offer.llama8b-fr: 140 GB of weights do not fit in the 80 GB of 1 x "
+        "nvidia-h100-sxm-80gb; the offer's accelerator count is probably too low"]

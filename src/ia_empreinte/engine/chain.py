@@ -170,6 +170,15 @@ def _llm_step(
             message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
             f"range {b_lo:g}-{b_hi:g}",
         ))
+    weights_gb = float(np.median(total)) * bpp
+    memory_gb = site.hardware.count * site.hardware.memory_gb
+    if weights_gb > memory_gb:
+        caveats.append(Caveat(
+            code="model-exceeds-memory",
+            message=f"{key}: {weights_gb:g} GB of weights do not fit in the "
+            f"{memory_gb:g} GB of {site.hardware.count} x {site.accelerator.id}; "
+            "the offer's accelerator count is probably too low",
+        ))
     if site.accelerator.id != "nvidia-h100-sxm-80gb":
         caveats.append(Caveat(
             code="accelerator-outside-calibration",
