@@ -23,7 +23,12 @@ from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_i
 from ia_empreinte.engine.llm import LlmConstants, llm_request
 from ia_empreinte.engine.measured import declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
-from ia_empreinte.engine.tasks import hardware_factor, image_generation_units, task_energy_wh
+from ia_empreinte.engine.tasks import (
+    UNIT_FIELD,
+    hardware_factor,
+    image_generation_units,
+    task_energy_wh,
+)
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
@@ -35,15 +40,6 @@ __all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", 
 Array = NDArray[np.float64]
 Reducer = Callable[[Array], Array]
 
-_UNIT_FIELD = {
-    "embeddings": "input_tokens",
-    "text-classification": "input_tokens",
-    "speech-to-text": "audio_seconds",
-    "text-to-speech": "audio_seconds",
-    "image-classification": "images",
-    "object-detection": "images",
-    "tabular-prediction": "rows",
-}
 
 
 @dataclass(frozen=True)
@@ -219,7 +215,7 @@ def _task_step(
         exponent = sampler.sample("engine.tasks.params_exponent",
                                   reference.task_scaling().value, low=0.0)
         energy = task_energy_wh(
-            _column(e_ref, two_d), step.sizes[_UNIT_FIELD[step.task]], _column(active, two_d),
+            _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
             ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
         )
     if float(np.median(batch)) > 1:
