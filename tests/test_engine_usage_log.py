@@ -133,3 +133,14 @@ def test_dedicated_idle_counts_over_the_logged_period(tmp_path: Path) -> None:
     # replica idle power: 70 W (H100) + 100 W (1-GPU host) = 170 W over 2 h, less busy time
     assert 0.3399 < idle_kwh < 0.34
     assert shared.contract.energy_kwh_by_component["idle"].p50 < 0.001
+
+
+def test_single_row_log_on_dedicated_capacity(tmp_path: Path) -> None:
+    """One row spans no time: no dedicated idle is counted, and a caveat says so."""
+    from ia_empreinte.offers import parse_offer
+
+    raw = load_offer(FIXTURES / "offer-llama8b-fr.yaml").model_dump(mode="json")
+    raw["deployment"]["capacity"] = "dedicated"
+    result = audit(parse_offer(raw), _csv(tmp_path, ["2026-01-01T00:00:00Z,500,100"]), draws=1)
+    assert result.contract.energy_kwh_by_component["idle"].p50 == 0.0
+    assert [c.code for c in result.caveats] == ["audit-period-unknown"]

@@ -289,6 +289,7 @@ def run_chain(
                 else:
                     pue = site.pue[:, None] if busy_s.ndim == 2 else site.pue
                     acc_wh, host_wh, host_method = value / pue, np.zeros_like(host_wh), "declared"
+                    methods["facility_overhead"] = "declared"  # the figure includes the PUE
         methods.setdefault("accelerators", method)
         if methods["accelerators"] != method:
             methods["accelerators"] = "modelled" if "modelled" in (method, methods[
@@ -311,7 +312,8 @@ def run_chain(
             idle_wh = dedicated_idle_wh(site.replica_idle_power_w, dep.replicas, busy,
                                         period_years)
             reserved_s = dep.replicas * np.asarray(period_years) * H_PER_YEAR * S_PER_H
-            need = float(np.median(busy * peak_load / reserved_s))
+            reserved = float(np.median(reserved_s))
+            need = float(np.median(busy * peak_load)) / reserved if reserved > 0 else 0.0
             if need > 1.0:
                 caveats.append(Caveat(
                     code="capacity-exceeded",
