@@ -46,11 +46,14 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import inputs
+    from ia_empreinte_cli import inputs, kit
 
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)
+    cli.add_command(kit.profiles)
+    cli.add_command(kit.profile)
+    cli.add_command(kit.offer)
 
 
 _register()

@@ -17,6 +17,18 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
+from ia_empreinte.kit import (
+    basis_coverage,
+    build_profile,
+    offer_template,
+    parse_profile_answer,
+    profile_questions,
+    profile_to_yaml,
+    shipped_profile,
+    shipped_profile_ids,
+    shipped_profile_text,
+    shipped_profiles_table,
+)
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
@@ -40,12 +52,22 @@ __all__ = [
     "ValidationFailure",
     "VerificationError",
     "__version__",
+    "basis_coverage",
+    "build_profile",
     "catalog_table",
     "json_schema",
     "load_offer",
     "load_profile",
+    "offer_template",
     "parse_offer",
     "parse_profile",
+    "parse_profile_answer",
+    "profile_questions",
+    "profile_to_yaml",
     "schema_names",
+    "shipped_profile",
+    "shipped_profile_ids",
+    "shipped_profile_text",
+    "shipped_profiles_table",
     "validate_file",
 ]
