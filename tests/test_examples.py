@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,13 @@ def test_pair_estimates(profile_id: str, offer_id: str) -> None:
     estimate = getattr(ia_empreinte, "estimate", None)
     if estimate is None:
         pytest.xfail("pending: ia_empreinte.estimate is not on this branch yet (issue #3)")
-    result = estimate(profile, offer, draws=200, seed=1)
-    per_year = result.model_dump()["per_year"]
-    assert per_year["energy_kwh"]["p50"] > 0  # exact figures are the engine's tests
+    first = estimate(profile, offer, draws=200, seed=1).model_dump()
+    # exact figures are the engine's tests; here: ordered, finite, reproducible, warned
+    for section, key in (("per_request", "energy_wh"), ("per_year", "energy_kwh"),
+                         ("contract", "gwp_kgco2e")):
+        s = first[section][key]
+        assert math.isfinite(s["p95"]) and 0 <= s["p05"] <= s["p50"] <= s["p95"], (section, s)
+    assert estimate(profile, offer, draws=200, seed=1).model_dump() == first
+    codes = [c["code"] for c in first["caveats"]]
+    assert codes.count("profile-warning") == len(profile.warnings)
+    assert "capacity-exceeded" not in codes
