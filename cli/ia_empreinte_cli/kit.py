@@ -55,7 +55,7 @@ def profiles_list(fmt: str) -> None:
     elif fmt == "csv":
         click.echo(render_csv(rows, columns), nl=False)
     else:
-        click.echo(render_text_table(rows, columns), nl=False)
+        click.echo(render_text_table(rows, columns, max_width=48), nl=False)
 
 
 @profiles.command("show")
