@@ -31,7 +31,7 @@ from ia_empreinte.kit import (
     shipped_profiles_table,
 )
 from ia_empreinte.offers import Offer, load_offer, parse_offer
-from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
+from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names, validate_file
 
@@ -49,6 +49,7 @@ __all__ = [
     "Provenance",
     "RecordError",
     "Summary",
+    "TASKS",
     "UsageProfile",
     "ValidationFailure",
     "VerificationError",
