@@ -37,7 +37,7 @@ from ia_empreinte.schemas import json_schema, schema_names, validate_file
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "CatalogError",
     "Caveat",
     "Estimate",
