@@ -136,11 +136,11 @@ def points(values: Sequence[float], method: ScoreMethod, n_max: float) -> list[f
                 "an offer's value is 0: the proportional formula N x best/offer would "
                 "give every other offer 0; set a floor"
             )
-        return [n_max * best / v for v in values]
+        return [n_max * (best / v) for v in values]
     if method == "linear":
         if worst == best:
             return [float(n_max)] * len(values)
-        return [n_max * (worst - v) / (worst - best) for v in values]
+        return [n_max * ((worst - v) / (worst - best)) for v in values]
     if method == "mean":
         mean = statistics.fmean(values)
         if mean == 0:
