@@ -55,19 +55,19 @@ def test_near_zero_offer_crushes_proportional_without_a_floor() -> None:
     assert s.floor.basis == "none"
 
 
-def test_default_floor_is_a_fifth_of_the_median_and_is_stated() -> None:
+def test_default_floor_is_a_twentieth_of_the_median_and_is_stated() -> None:
     s = score({"a": 0.001, "b": 100, "c": 200})
-    # floor = 0.2 x median(0.001, 100, 200) = 20; scored as 20, 100, 200
-    assert s.floor.value == 20.0
+    # floor = 0.05 x median(0.001, 100, 200) = 5; scored as 5, 100, 200
+    assert s.floor.value == 5.0
     assert s.floor.basis == "median_fraction"
     assert s.floor.floored == ["a"]
-    assert [m.scored_value for m in s.marks] == [20.0, 100.0, 200.0]
-    assert [m.mark for m in s.marks] == [10.0, 2.0, 1.0]
+    assert [m.scored_value for m in s.marks] == [5.0, 100.0, 200.0]
+    assert [m.mark for m in s.marks] == [10.0, 0.5, 0.25]
     assert s.marks[0].value == 0.001
 
 
 def test_absolute_floor_wins_over_the_fraction() -> None:
-    s = score({"a": 10, "b": 100}, floor=50, floor_fraction=0.2)
+    s = score({"a": 10, "b": 100}, floor=50, floor_fraction=0.5)
     assert s.floor.basis == "absolute"
     assert [m.mark for m in s.marks] == [10.0, 5.0]
 
@@ -93,4 +93,5 @@ def test_simulate_names_offers_by_letter_and_tries_every_method() -> None:
 
 def test_formula_text_in_both_languages() -> None:
     assert formula_text("proportional", 10) == "Note = 10 × V_min / V_offre"
-    assert formula_text("linear", 20, "en") == "Mark = 20 × (V_worst − V_offer) / (V_worst − V_best)"
+    expected = "Mark = 20 × (V_worst − V_offer) / (V_worst − V_best)"
+    assert formula_text("linear", 20, "en") == expected

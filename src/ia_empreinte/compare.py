@@ -39,8 +39,8 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "INDICATOR_KEYS",
-    "Comparison",
     "CompareOptions",
+    "Comparison",
     "Driver",
     "Indicator",
     "OfferFigures",
@@ -218,12 +218,16 @@ def _figures(d: EstimateDraws) -> dict[Scope, dict[str, Array]]:
 
 
 def _parts(d: EstimateDraws, scope: Scope) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Energy per component and GHG per phase at ``scope`` (without the total)."""
     if scope == "per_request":
-        return dict(d.per_request_energy_wh), dict(d.per_request_gwp_kgco2e)
-    factor = np.asarray(d.contract_years) if scope == "contract" else 1.0
+        energy, gwp = d.per_request_energy_wh, d.per_request_gwp_kgco2e
+        factor: Array | float = 1.0
+    else:
+        energy, gwp = d.per_year_energy_kwh, d.per_year_gwp_kgco2e
+        factor = np.asarray(d.contract_years) if scope == "contract" else 1.0
     return (
-        {k: np.asarray(v) * factor for k, v in d.per_year_energy_kwh.items()},
-        {k: np.asarray(v) * factor for k, v in d.per_year_gwp_kgco2e.items()},
+        {k: np.asarray(v) * factor for k, v in energy.items() if k != "total"},
+        {k: np.asarray(v) * factor for k, v in gwp.items() if k != "total"},
     )
 
 
@@ -420,20 +424,43 @@ def compare_draws(
     )
 
 
+class _RecordingSampler(Sampler):
+    """A sampler that also keeps the draws of every uncertain input it hands out.
+
+    The draws are the sampler's own (shared keys give the same array to every offer);
+    recording them per offer gives the inputs of the sensitivity analysis without the
+    engine having to return them.
+    """
+
+    def __init__(self, seed: int, draws: int) -> None:
+        super().__init__(seed, draws)
+        self.recorded: dict[str, Array] = {}
+
+    def sample(
+        self, key: str, q: Any, *, low: float = -math.inf, high: float = math.inf
+    ) -> Array:
+        out = super().sample(key, q, low=low, high=high)
+        if len(out) > 1 and np.ptp(out) > 0:
+            self.recorded[key] = out
+        return out
+
+
 def _run_engine(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, base_dir: Path | None
+    profile: UsageProfile, offer: Offer, sampler: _RecordingSampler, base_dir: Path | None
 ) -> tuple[EstimateDraws, list[Caveat], dict[str, str]]:
+    from dataclasses import replace
+
     from ia_empreinte import engine
 
-    out: Any = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
-    if isinstance(out, EstimateDraws):
-        return out, [], {}
-    if isinstance(out, tuple):
-        d, *rest = out
-        cav: list[Caveat] = list(rest[0]) if rest else []
-        meth: dict[str, str] = dict(rest[1]) if len(rest) > 1 else {}
-        return d, cav, meth
-    return out.draws, list(out.caveats), dict(out.methods)
+    sampler.recorded = {}
+    draws, caveats, methods = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
+    assert isinstance(draws, EstimateDraws)
+    extras = {**sampler.recorded, **draws.extras}
+    return (
+        replace(draws, extras=extras),
+        list(caveats),  # type: ignore[call-overload]
+        dict(methods),  # type: ignore[call-overload]
+    )
 
 
 def compare(
@@ -457,7 +484,7 @@ def compare(
     opts = options or CompareOptions()
     if opts.draws < 1:
         raise ValidationFailure(f"draws must be at least 1, got {opts.draws}")
-    sampler = Sampler(opts.seed, opts.draws)
+    sampler = _RecordingSampler(opts.seed, opts.draws)
     dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
     runs = [
         _run_engine(profile, o, sampler, Path(b) if b is not None else None)

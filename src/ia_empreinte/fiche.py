@@ -32,9 +32,9 @@ from ia_empreinte.schemas import canonical_json
 from ia_empreinte.uncertainty import central
 
 __all__ = [
-    "FICHE_SCHEMA",
     "BOUNDARY_EXCLUDED",
     "BOUNDARY_INCLUDED",
+    "FICHE_SCHEMA",
     "LIMITATIONS",
     "Consultation",
     "Difference",
@@ -110,6 +110,9 @@ class ProfileRef(BaseModel):
     reference_flow: str
 
 
+Status = Literal["measured", "declared", "default", "profile"]
+
+
 class Parameter(BaseModel):
     """One row of the parameters and assumptions table."""
 
@@ -119,7 +122,7 @@ class Parameter(BaseModel):
     name: str
     value: str
     unit: str
-    status: Literal["measured", "declared", "default", "profile"]
+    status: Status
     source: str
 
 
@@ -180,7 +183,7 @@ class Fiche(BaseModel):
     """The procurement sheet: canonical inputs, figures and integrity hash."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    schema_: Literal["ia-empreinte/fiche@1"] = Field(FICHE_SCHEMA, alias="schema")
+    schema_: Literal["ia-empreinte/fiche@1"] = Field("ia-empreinte/fiche@1", alias="schema")
     computed_on: str = ""
     """Date of computation (ISO 8601); not covered by :func:`verify_fiche`."""
     command: str = ""
@@ -267,12 +270,15 @@ def _parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Paramete
         dep = offer.deployment
         oid = offer.id
 
-        def add(name: str, value: str, unit: str, status: str, source: str) -> None:
+        def add(name: str, value: str, unit: str, status: Status, source: str,
+                oid: str = oid) -> None:
             rows.append(Parameter(offer_id=oid, name=name, value=value, unit=unit,
-                                  status=status, source=source))  # type: ignore[arg-type]
+                                  status=status, source=source))
 
         total, active, precision = offer.model.resolved()
-        model_status = "declared" if offer.model.total_params_b is not None else "default"
+        model_status: Status = (
+            "declared" if offer.model.total_params_b is not None else "default"
+        )
         model_src = "offer" if model_status == "declared" else f"catalog model {offer.model.id}"
         add("model.total_params_b", _show(total), "billion", model_status, model_src)
         add("model.active_params_b", _show(active), "billion", model_status, model_src)

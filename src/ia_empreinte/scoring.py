@@ -17,7 +17,8 @@ The proportional formula collapses when one bidder declares a near-zero value (e
 market-based GHG figure backed by certificates): everyone else's mark tends to 0. A
 **floor** protects against it: values below the floor are scored as if they were the
 floor. The floor is absolute (in the unit of the scored figure) or relative to the
-median of the offers (default: 20 % of the median), and it is always stated with the
+median of the offers (default: 5 % of the median, i.e. an offer 20 times below the
+median offer), and it is always stated with the
 marks.
 """
 
@@ -48,12 +49,14 @@ __all__ = [
 ScoreMethod = Literal["proportional", "linear", "mean"]
 METHODS: tuple[ScoreMethod, ...] = ("proportional", "linear", "mean")
 
-DEFAULT_FLOOR_FRACTION = 0.2
-"""Default relative floor: values below 20 % of the median offer are scored at that level.
+DEFAULT_FLOOR_FRACTION = 0.05
+"""Default relative floor: values below 5 % of the median offer are scored at that level.
 
-A choice of ours, not a legal threshold: an offer five times better than the median
-must be checked (offre anormalement basse practice) before it can crush the marks of
-all the others."""
+A choice of ours, not a legal threshold: an offer twenty times below the median offer
+must be checked (as an offre anormalement basse is for a price) before it can crush the
+marks of all the others. Real offers differ by 10 to 30 times between a frontier API
+far away and a small model on a low-carbon grid, so a tighter floor would flatten real
+differences; the buyer may set an absolute floor instead and must publish it."""
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
 

@@ -9,9 +9,10 @@ are the same everywhere. Building the document only formats numbers already comp
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
-from ia_empreinte.compare import Comparison, Driver, OfferFigures
+from ia_empreinte.compare import Comparison, Driver
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.figures import (
     DistributionSpec,
@@ -131,26 +132,34 @@ def _cell(s: object, lang: Lang) -> str:
     return f"{fmt(s.p50, lang)} ({fmt_band(s.p05, s.p95, lang)})"
 
 
-def _offer_name(o: OfferFigures) -> str:
-    return o.offer_id
+def _json_output(command: str) -> str:
+    """The ``-o`` file of a reproducibility command, or ``fiche.json``."""
+    try:
+        args = shlex.split(command)
+        return args[args.index("-o") + 1]
+    except (ValueError, IndexError):
+        return "fiche.json"
 
 
 def _indicator_tables(c: Comparison, lang: Lang) -> list[Block]:
     blocks: list[Block] = [Para(f"{t('median', lang)} ({t('band', lang)}).")]
+    header = [t("indicator", lang)] + [o.offer_id for o in c.offers]
     for scope, keys in (
         ("per_request", _PER_REQUEST_KEYS),
         ("per_year", _PERIOD_KEYS),
         ("contract", _PERIOD_KEYS),
     ):
-        header = [t("offer", lang)] + [
-            f"{t('ind_' + _IND[k], lang)} ({_UNITS[k]})" for k in keys
+        rows = [
+            [f"{t('ind_' + _IND[k], lang)} ({_UNITS[k]})"]
+            + [_cell(getattr(o, scope)[k], lang) for o in c.offers]
+            for k in keys
         ]
-        rows = []
-        for o in c.offers:
-            figures = getattr(o, scope)
-            rows.append([_offer_name(o)] + [_cell(figures[k], lang) for k in keys])
+        requests = [o.per_year["requests"] if scope == "per_year" else
+                    o.contract["requests"] for o in c.offers] if scope != "per_request" else []
+        if requests:
+            rows.append([t("ind_requests", lang)] + [_cell(r, lang) for r in requests])
         blocks.append(Para(t(scope, lang).capitalize(), strong=True))
-        blocks.append(Table(header, rows, [False] + [True] * len(keys)))
+        blocks.append(Table(header, rows, [False] + [True] * len(c.offers)))
     blocks.append(Chart(phase_bars_spec(c, lang), t("fig_phases_caption", lang)))
     return blocks
 
@@ -340,7 +349,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
          t("status", lang), t("source", lang)],
         [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang), p.source]
          for p in f.parameters],
-        [False, False, True, False, False, False],
+        [False, False, False, False, False, False],
     )
     evidence: Block = (
         Table(
@@ -363,21 +372,24 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         if f.training
         else Para(t("no_training", lang))
     )
-    equiv_rows = []
-    for oid, items in f.equivalents.items():
-        for e in items:
-            equiv_rows.append([oid, fmt(e.count, lang, 2),
-                               e.unit_fr if lang == "fr" else e.unit_en,
-                               f"{e.source} ({e.year})"])
-    equivalents = Table(
-        [t("offer", lang), t("count", lang), t("equivalent", lang), t("source", lang)],
-        equiv_rows,
-        [False, True, False, False],
-    )
+    first = next(iter(f.equivalents.values()), [])
+    equiv_rows = [
+        [e.unit_fr if lang == "fr" else e.unit_en]
+        + [fmt(f.equivalents[o.offer_id][i].count, lang, 2) for o in c.offers]
+        for i, e in enumerate(first)
+    ]
+    equivalents: list[Block] = [
+        Para(t("contract", lang).capitalize(), strong=True),
+        Table([t("equivalent", lang)] + [o.offer_id for o in c.offers], equiv_rows,
+              [False] + [True] * len(c.offers)),
+        Para(t("sources", lang), strong=True),
+        Bullets([f"{e.unit_fr if lang == 'fr' else e.unit_en} : {e.source} ({e.year})"
+                 if lang == "fr" else f"{e.unit_en}: {e.source} ({e.year})" for e in first]),
+    ]
     caveats: list[Block] = []
     if f.caveats:
         caveats = [Para(t("caveats", lang), strong=True), Bullets(list(f.caveats))]
-    verify_cmd = "ia-empreinte verify fiche.json"
+    verify_cmd = f"ia-empreinte verify {_json_output(f.command)}"
     integrity: list[Block] = [
         KeyValues([(t("inputs_hash", lang), f.inputs_sha256)]),
         Para(t("reproduce", lang), strong=True),
@@ -403,7 +415,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
             Section(t("s_parameters", lang), [params]),
             Section(t("s_evidence", lang), [evidence]),
             Section(t("s_training", lang), [training]),
-            Section(t("s_equivalents", lang), [equivalents]),
+            Section(t("s_equivalents", lang), equivalents),
             Section(t("s_limitations", lang),
                     [Bullets([t("l_" + x, lang) for x in f.limitations]), *caveats]),
             Section(t("s_comparability", lang), [Para(t(

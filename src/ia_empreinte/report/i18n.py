@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-__all__ = ["LANGS", "Lang", "LABELS", "fmt", "fmt_band", "fmt_pct", "t"]
+__all__ = ["LABELS", "LANGS", "Lang", "fmt", "fmt_band", "fmt_pct", "t"]
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -172,8 +172,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "h_best": {"fr": "Offre la plus sobre : {offer}, {value} {unit} {scope} "
                      "(intervalle {low} à {high}).",
                "en": "Lowest offer: {offer}, {value} {unit} {scope} (band {low} to {high})."},
-    "h_ratio": {"fr": "L'offre la moins sobre ({offer}) en émet {ratio} fois plus.",
-                "en": "The highest offer ({offer}) is {ratio} times higher."},
+    "h_ratio": {"fr": "L'offre la moins sobre ({offer}) a une valeur {ratio} fois plus élevée.",
+                "en": "The highest offer ({offer}) has a value {ratio} times higher."},
     "h_prob": {"fr": "Probabilité que {best} fasse mieux que {runner} : {p} "
                      "(sur tirages partagés).",
                "en": "Probability that {best} beats {runner}: {p} (on shared draws)."},
@@ -229,8 +229,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "training_gwp": {"fr": "GES déclarés (kgCO2e)", "en": "Declared GHG (kgCO2e)"},
     "training_amort": {"fr": "Requêtes d'amortissement", "en": "Amortisation requests"},
     "training_share": {"fr": "Part du contrat (kgCO2e)", "en": "Contract share (kgCO2e)"},
-    "inputs_hash": {"fr": "SHA-256 des entrées canoniques", "en": "SHA-256 of the canonical inputs"},
-    "reproduce": {"fr": "Commande de reproduction", "en": "Reproducibility command"},
+    "inputs_hash": {"fr": "SHA-256 des entrées canoniques",
+                    "en": "SHA-256 of the canonical inputs"},
+    "reproduce": {"fr": "Commande de reproduction (recalcule la fiche JSON, même empreinte "
+                        "des entrées)",
+                  "en": "Reproducibility command (recomputes the JSON sheet, same inputs "
+                        "hash)"},
+    "indicator": {"fr": "Indicateur", "en": "Indicator"},
+    "sources": {"fr": "Sources des équivalences", "en": "Sources of the equivalents"},
     "verify": {"fr": "Vérification de la fiche JSON", "en": "Checking the JSON sheet"},
     "fig_phases": {"fr": "{indicator} {scope}, par phase", "en": "{indicator} {scope}, by phase"},
     "fig_phases_caption": {

@@ -53,7 +53,7 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
 
     fonts = _font_dir()
 
-    class _Pdf(FPDF):  # type: ignore[misc]
+    class _Pdf(FPDF):
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("DejaVu", "", 7)
@@ -96,6 +96,8 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
         pdf.set_text_color(*_TEXT)
         for block in section.blocks:
             if isinstance(block, Para):
+                if block.strong and pdf.get_y() > pdf.h - 45:
+                    pdf.add_page()  # keep a table's title with the table
                 pdf.set_font("DejaVu", "B" if block.strong else "", 9)
                 pdf.multi_cell(width, 4.8, block.text, align="L", **nl)
                 pdf.ln(1.2)
@@ -144,7 +146,11 @@ def _table(pdf: Any, block: Table, width: float) -> None:
     pdf.set_font("DejaVu", "", size)
     # Column widths from the longest cell (capped), so short columns stay narrow.
     lengths = [
-        max([min(len(block.header[i]), 18)] + [min(len(r[i]), 40) for r in block.rows]) + 2
+        max(
+            [max(len(w) for w in block.header[i].split()) + 3]
+            + [min(len(r[i]), 40) for r in block.rows]
+        )
+        + 2
         for i in range(n)
     ]
     align = ["RIGHT" if num else "LEFT" for num in block.numeric]
