@@ -20,7 +20,7 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
-from ia_empreinte.fiche import Consultation, Fiche, build_fiche, verify_fiche
+from ia_empreinte.fiche import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
 from ia_empreinte.report.sheet import render_comparison, render_fiche
@@ -57,6 +57,7 @@ __all__ = [
     "compare",
     "estimate",
     "json_schema",
+    "load_fiche",
     "load_offer",
     "load_profile",
     "parse_offer",
