@@ -6,6 +6,8 @@ else is internal and may change.
 
 from __future__ import annotations
 
+from ia_empreinte.bench.protocol import Progress as BenchProgress
+from ia_empreinte.bench.runner import bench_export, bench_keygen, bench_run
 from ia_empreinte.catalog import table_rows as catalog_table
 from ia_empreinte.clause import rc_clause
 from ia_empreinte.compare import CompareOptions, Comparison, compare
@@ -33,6 +35,7 @@ from ia_empreinte.kit import (
     shipped_profile_text,
     shipped_profiles_table,
 )
+from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
 from ia_empreinte.report.sheet import render_comparison, render_fiche
@@ -44,6 +47,8 @@ from ia_empreinte.scoring import simulate as simulate_scores
 __version__ = "0.1.0"
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
+    "BenchProgress",
+    "BenchmarkRecord",
     "CatalogError",
     "Caveat",
     "CompareOptions",
@@ -66,6 +71,9 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "__version__",
     "audit",
     "basis_coverage",
+    "bench_export",
+    "bench_keygen",
+    "bench_run",
     "build_fiche",
     "build_profile",
     "catalog_table",
@@ -75,6 +83,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "load_fiche",
     "load_offer",
     "load_profile",
+    "load_record",
     "offer_template",
     "parse_offer",
     "parse_profile",
@@ -93,4 +102,5 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "simulate_scores",
     "validate_file",
     "verify_fiche",
+    "verify_record",
 ]
