@@ -22,7 +22,7 @@ OFFER_FILES = sorted(EXAMPLE_OFFERS.glob("*.yaml"))
 PAIRS: dict[str, list[str]] = {
     "analyse-images-aeriennes": ["vision-cloud-fr"],
     "assistant-redaction-agents": [
-        "frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated"
+        "frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated", "essai-releve-tinylm"
     ],
     "callbot-mairie-30k": ["callbot-fr"],
     "chatbot-web-metropole": ["frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated"],
@@ -130,13 +130,14 @@ def test_pair_estimates(profile_id: str, offer_id: str) -> None:
     estimate = getattr(ia_empreinte, "estimate", None)
     if estimate is None:
         pytest.xfail("pending: ia_empreinte.estimate is not on this branch yet (issue #3)")
-    first = estimate(profile, offer, draws=200, seed=1).model_dump()
+    first = estimate(profile, offer, draws=200, seed=1, base_dir=EXAMPLE_OFFERS).model_dump()
     # exact figures are the engine's tests; here: ordered, finite, reproducible, warned
     for section, key in (("per_request", "energy_wh"), ("per_year", "energy_kwh"),
                          ("contract", "gwp_kgco2e")):
         s = first[section][key]
         assert math.isfinite(s["p95"]) and 0 <= s["p05"] <= s["p50"] <= s["p95"], (section, s)
-    assert estimate(profile, offer, draws=200, seed=1).model_dump() == first
+    again = estimate(profile, offer, draws=200, seed=1, base_dir=EXAMPLE_OFFERS)
+    assert again.model_dump() == first
     codes = [c["code"] for c in first["caveats"]]
     assert codes.count("profile-warning") == len(profile.warnings)
     assert "capacity-exceeded" not in codes
