@@ -16,6 +16,9 @@ from .conftest import EXAMPLE_OFFERS, PROFILES
 
 PROFILE_FILES = sorted(PROFILES.glob("*.yaml"))
 OFFER_FILES = sorted(EXAMPLE_OFFERS.glob("*.yaml"))
+EXAMPLES = EXAMPLE_OFFERS.parent
+RECORD_FILES = sorted((EXAMPLES / "records").glob("*.json"))
+LOG_FILES = sorted((EXAMPLES / "usage-logs").glob("*.csv"))
 
 # Which example offers can serve which profile: every task of the profile is served by
 # the offer's main model or one of its components.
@@ -53,6 +56,37 @@ def test_validates(runner: CliRunner, path: Path) -> None:
     kind = "profile" if path.parent == PROFILES else "offer"
     result = runner.invoke(cli, ["validate", str(path)], catch_exceptions=False)
     assert result.output == f"{path}: valid {kind}\n"
+
+
+def test_every_example_file_is_checked() -> None:
+    checked = set(OFFER_FILES + RECORD_FILES + LOG_FILES)
+    others = {p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".pub"}
+    assert others == checked
+
+
+@pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: p.name)
+def test_example_record_validates_and_verifies(runner: CliRunner, path: Path) -> None:
+    result = runner.invoke(cli, ["validate", str(path)], catch_exceptions=False)
+    assert result.output == f"{path}: valid record\n"
+    key = path.parent / "candidat-b.pub"
+    result = runner.invoke(cli, ["bench", "verify", str(path), "--public-key", str(key)],
+                           catch_exceptions=False)
+    assert result.output.splitlines()[-1] == (
+        f"OK {path}: sha256 "
+        "7e11ddd5cc6979a7b4190a9014429d53f5e9bcf36a359576225680f156925a26 (signed)"
+    )
+
+
+@pytest.mark.parametrize("path", LOG_FILES, ids=lambda p: p.name)
+def test_example_usage_log_audits(runner: CliRunner, path: Path) -> None:
+    offer = EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml"
+    result = runner.invoke(cli, ["audit", str(offer), str(path), "--format", "csv",
+                                 "--draws", "1"], catch_exceptions=False)
+    rows = result.output.splitlines()
+    lines = len(path.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"contract,requests,total,requests,{lines:.1f},{lines:.1f},{lines:.1f},{lines:.1f}" in (
+        rows
+    )
 
 
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.name)
