@@ -18,7 +18,7 @@ from ia_empreinte.scoring import formula_text
 __all__ = ["rc_clause"]
 
 _INDICATOR_FR = {
-    "gwp": "Empreinte carbone (kgCO2e, méthode « location-based »)",
+    "gwp": "Empreinte carbone (méthode « location-based »)",
     "energy": "Consommation d'énergie finale",
     "water": "Consommation d'eau (sur site et hors site)",
     "adpe": "Épuisement des ressources abiotiques (ADPe)",

@@ -530,6 +530,16 @@ def verify_fiche(
         a, b = stored_flat.get(path, "(absent)"), new_flat.get(path, "(absent)")
         if a != b:
             diffs.append(Difference(path=path, stored=str(a), recomputed=str(b)))
-    # The hash first: it says the inputs were edited, whatever else changed.
-    diffs.sort(key=lambda d: (d.path != "inputs_sha256", d.path.startswith("inputs.")))
+    diffs.sort(key=lambda d: _priority(d.path))
     return diffs
+
+
+def _priority(path: str) -> int:
+    """Order of the differences: the hash, then the marks and scored figures first."""
+    if path == "inputs_sha256":
+        return 0  # says the inputs were edited, whatever else changed
+    if path.startswith("comparison.scores.") or ".scored." in path:
+        return 1
+    if path.startswith("headlines."):
+        return 2
+    return 4 if path.startswith("inputs.") else 3
