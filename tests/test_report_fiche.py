@@ -136,7 +136,8 @@ def test_cli_report_json_then_verify_passes_then_fails_after_edit(tmp_path: Path
     bad = runner.invoke(cli, ["verify", str(edited)], catch_exceptions=False)
     assert bad.exit_code == 1
     assert "inputs_sha256: stored" in bad.output
-    assert "comparison.offers[1].contract.gwp_kgco2e.p50: stored" in bad.output
+    assert "comparison.offers[1].scored.p50: stored" in bad.output
+    assert "comparison.scores.marks[" in bad.output
 
 
 def test_cli_report_unknown_extension_is_one_line_exit_2(tmp_path: Path) -> None:
