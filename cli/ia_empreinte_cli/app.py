@@ -46,8 +46,13 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
+<<<<<<< HEAD
     from ia_empreinte_cli import compare, estimate, inputs
+=======
+    from ia_empreinte_cli import bench, estimate, inputs
+>>>>>>> engine
 
+    cli.add_command(bench.bench)
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)

@@ -20,6 +20,7 @@ from ia_empreinte.errors import (
     InputFileError,
     OfferError,
     ProfileError,
+    RecordError,
     ValidationFailure,
 )
 
@@ -38,6 +39,7 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "profile": ("ia_empreinte.profiles", "UsageProfile", ProfileError),
     "offer": ("ia_empreinte.offers", "Offer", OfferError),
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
+    "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
     "comparison": ("ia_empreinte.compare", "Comparison", ValidationFailure),
     "fiche": ("ia_empreinte.fiche", "Fiche", ValidationFailure),
 }
@@ -46,7 +48,7 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
 Modules are imported on demand so that naming a kind costs nothing until used. The
 modules that own a document kind add it here."""
 
-INPUT_KINDS = ("profile", "offer")
+INPUT_KINDS = ("profile", "offer", "record")
 """Kinds a user writes by hand (``validate`` detects among these)."""
 
 
