@@ -46,11 +46,7 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-<<<<<<< HEAD
-    from ia_empreinte_cli import compare, estimate, inputs
-=======
-    from ia_empreinte_cli import bench, estimate, inputs
->>>>>>> engine
+    from ia_empreinte_cli import bench, compare, estimate, inputs
 
     cli.add_command(bench.bench)
     cli.add_command(inputs.validate)

@@ -22,11 +22,8 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
-<<<<<<< HEAD
 from ia_empreinte.fiche import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
-=======
 from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
->>>>>>> engine
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
 from ia_empreinte.report.sheet import render_comparison, render_fiche
@@ -60,13 +57,10 @@ __all__ = [
     "VerificationError",
     "__version__",
     "audit",
-<<<<<<< HEAD
     "build_fiche",
-=======
     "bench_export",
     "bench_keygen",
     "bench_run",
->>>>>>> engine
     "catalog_table",
     "compare",
     "estimate",
@@ -84,9 +78,6 @@ __all__ = [
     "score",
     "simulate_scores",
     "validate_file",
-<<<<<<< HEAD
     "verify_fiche",
-=======
     "verify_record",
->>>>>>> engine
 ]
