@@ -15,6 +15,7 @@ from ia_empreinte import (
     build_fiche,
     json_schema,
     rc_clause,
+    render_fiche,
     verify_fiche,
 )
 from ia_empreinte.fiche import inputs_sha256, parse_fiche
@@ -200,3 +201,30 @@ def test_cli_clause_and_report_rc_clause(tmp_path: Path) -> None:
     rep = runner.invoke(cli, ["report", *ARGS, "-o", str(tmp_path / "f.md"), "--rc-clause",
                               "--draws", "50"], catch_exceptions=False)
     assert "Critère n° 3" in rep.output
+
+
+def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -> None:
+    from ia_empreinte import parse_offer
+    from ia_empreinte.documents import read_document
+    from ia_empreinte.measurements import record_file_text, record_sha256
+    from tests.bench_helpers import make_record
+
+    record = make_record()
+    (tmp_path / "record.json").write_text(record_file_text(record), encoding="utf-8")
+    data = read_document(EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml")
+    data["benchmarks"] = [{"path": "record.json", "sha256": record_sha256(record)}]
+    offer = parse_offer(data)
+    profile, _ = example_inputs()
+    f = build_fiche(profile, [offer], CompareOptions(draws=50), base_dirs=[tmp_path])  # type: ignore[arg-type]
+    (e,) = f.evidence
+    assert e.path == "record.json"
+    assert e.sha256 == record_sha256(record)
+    assert e.valid_for_procurement is True
+    assert "model test-model" in e.protocol
+    assert "concurrency 4; 3 windows of 60 s after 60 s warm-up" in e.protocol
+    assert "idle subtraction: mean of pre and post idle power x window duration" in e.protocol
+    assert f.comparison.offers[0].methods["accelerators"] == "measured"
+    assert verify_fiche(f, base_dirs=[tmp_path]) == []
+    md = render_fiche(f, "x.md").decode()
+    assert "## 8. Preuves de mesure" in md
+    assert e.protocol.replace("&", "&amp;") in md

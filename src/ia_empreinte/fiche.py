@@ -129,13 +129,17 @@ class Parameter(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A benchmark record an offer relies on."""
+    """A benchmark record an offer relies on, with the protocol read from it."""
 
     model_config = _OUT
     offer_id: str
     path: str
     sha256: str
     task: str
+    protocol: str = ""
+    """Hardware, software, model, operating point, meter and windows of the run."""
+    valid_for_procurement: bool | None = None
+    """False for a smoke run; None when the record could not be read here."""
 
 
 class TrainingInfo(BaseModel):
@@ -330,6 +334,54 @@ def _parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Paramete
     return rows
 
 
+def _protocol(record: Any) -> str:
+    """One paragraph describing how a benchmark record was measured (research 5.6)."""
+    hw, sw, m, pr = record.hardware, record.software, record.measurement, record.protocol
+    acc = f"{hw.accelerator_count} x {hw.accelerator}" if hw.accelerator else "no accelerator"
+    gpus = f" ({', '.join(hw.gpu_models)})" if hw.gpu_models else ""
+    methods = ", ".join(f"{k}: {v}" for k, v in sorted(m.methods.items()))
+    versions = ", ".join(
+        f"{name} {v}" for name, v in (("harness", sw.harness), ("python", sw.python),
+                                      ("codecarbon", sw.codecarbon),
+                                      ("nvidia driver", sw.nvidia_driver)) if v
+    )
+    res = record.results.net_per_request_wh
+    return (
+        f"model {record.model.name}{'@' + record.model.revision if record.model.revision else ''}"
+        f"; hardware {acc}{gpus}, {hw.cpu_count} x {hw.cpu_model}; software {versions}"
+        f"; workload {record.workload.pack_id} v{record.workload.pack_version}"
+        f" ({record.workload.n_requests} requests, sha256 {record.workload.sha256[:12]}…)"
+        f"; concurrency {pr.concurrency}; {pr.windows} windows of {pr.window_s:g} s after "
+        f"{pr.warmup_s:g} s warm-up; meter {m.meter} ({methods}), scope {m.scope}"
+        f"; idle subtraction: {pr.idle_subtraction}; net energy per request "
+        f"{res.mean:.4g} Wh (sd {res.sd:.2g}, n {res.n})"
+    )
+
+
+def _evidence(
+    offers: Sequence[Offer], base_dirs: Sequence[str | Path | None] | None
+) -> list[Evidence]:
+    from ia_empreinte.errors import IaEmpreinteError
+    from ia_empreinte.measurements import load_record
+
+    dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
+    out = []
+    for offer, folder in zip(offers, dirs, strict=True):
+        for ref in offer.benchmarks:
+            path = Path(ref.path)
+            if not path.is_absolute():
+                path = Path(folder or Path.cwd()) / path
+            try:
+                record: Any = load_record(path, expected_sha256=ref.sha256)
+                protocol, valid = _protocol(record), bool(record.valid_for_procurement)
+            except IaEmpreinteError:
+                protocol, valid = "", None
+            out.append(Evidence(offer_id=offer.id, path=ref.path, sha256=ref.sha256,
+                                task=ref.task or "", protocol=protocol,
+                                valid_for_procurement=valid))
+    return out
+
+
 def _training(comparison: Comparison, offers: Sequence[Offer]) -> list[TrainingInfo]:
     out = []
     by_id = {o.offer_id: o for o in comparison.offers}
@@ -418,11 +470,7 @@ def fiche_from_inputs(
         boundary_excluded=list(BOUNDARY_EXCLUDED),
         comparison=comparison,
         parameters=_parameters(profile, inputs.offers),
-        evidence=[
-            Evidence(offer_id=o.id, path=b.path, sha256=b.sha256, task=b.task or "")
-            for o in inputs.offers
-            for b in o.benchmarks
-        ],
+        evidence=_evidence(inputs.offers, base_dirs),
         training=_training(comparison, inputs.offers),
         equivalents=equivalents,
         headlines=_headlines(comparison),

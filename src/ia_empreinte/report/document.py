@@ -351,15 +351,16 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
          for p in f.parameters],
         [False, False, False, False, False, False],
     )
-    evidence: Block = (
-        Table(
-            [t("offer", lang), t("path", lang), t("task", lang), "SHA-256"],
-            [[e.offer_id, e.path, e.task, e.sha256] for e in f.evidence],
-            [False, False, False, False],
-        )
-        if f.evidence
-        else Para(t("no_evidence", lang))
-    )
+    evidence: list[Block] = [Para(t("no_evidence", lang))] if not f.evidence else []
+    for e in f.evidence:
+        evidence.append(Para(f"{e.offer_id} — {e.path}", strong=True))
+        evidence.append(KeyValues([
+            ("SHA-256", e.sha256),
+            (t("task", lang), e.task or "–"),
+            (t("valid_record", lang), {True: t("yes", lang), False: t("smoke", lang),
+                                       None: t("unread", lang)}[e.valid_for_procurement]),
+            (t("protocol", lang), e.protocol or "–"),
+        ]))
     training: Block = (
         Table(
             [t("offer", lang), t("training_energy", lang), t("training_gwp", lang),
@@ -413,7 +414,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
             Section(t("s_ranking", lang), _ranking_blocks(c, lang)),
             Section(t("s_uncertainty", lang), _uncertainty_blocks(c, lang)),
             Section(t("s_parameters", lang), [params]),
-            Section(t("s_evidence", lang), [evidence]),
+            Section(t("s_evidence", lang), evidence),
             Section(t("s_training", lang), [training]),
             Section(t("s_equivalents", lang), equivalents),
             Section(t("s_limitations", lang),
