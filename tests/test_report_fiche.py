@@ -228,3 +228,21 @@ def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -
     md = render_fiche(f, "x.md").decode()
     assert "## 8. Preuves de mesure" in md
     assert e.protocol.replace("&", "&amp;") in md
+
+
+def test_cli_report_into_a_missing_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "fiche.pdf"
+    res = CliRunner().invoke(cli, ["report", *ARGS, "-o", str(target), "--draws", "20"])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"Error: {target}: cannot write the output")
+    assert len(res.output.splitlines()) == 1
+    assert not target.parent.exists()
+
+
+def test_cli_verify_refuses_a_file_that_is_not_a_fiche(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"schema": "ia-empreinte/fiche@1"}')
+    res = CliRunner().invoke(cli, ["verify", str(bad)])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"Error: {bad}: ")
+    assert len(res.output.splitlines()) == 1

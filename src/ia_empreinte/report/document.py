@@ -20,7 +20,7 @@ from ia_empreinte.report.figures import (
     distribution_spec,
     phase_bars_spec,
 )
-from ia_empreinte.report.i18n import Lang, fmt, fmt_band, fmt_pct, t
+from ia_empreinte.report.i18n import LABELS, Lang, fmt, fmt_band, fmt_pct, t
 from ia_empreinte.scoring import formula_text
 
 __all__ = [
@@ -130,6 +130,20 @@ def _cell(s: object, lang: Lang) -> str:
 
     assert isinstance(s, Summary)
     return f"{fmt(s.p50, lang)} ({fmt_band(s.p05, s.p95, lang)})"
+
+
+def _methods(methods: dict[str, str], lang: Lang) -> str:
+    """``modelled: accelerators, host; measured: ...`` grouped by method."""
+    by_method: dict[str, list[str]] = {}
+    for component, method in sorted(methods.items()):
+        by_method.setdefault(method, []).append(
+            t("comp_" + component, lang) if "comp_" + component in LABELS else component
+        )
+    sep = " : " if lang == "fr" else ": "
+    return "; ".join(
+        f"{t('method_' + m, lang) if 'method_' + m in LABELS else m}{sep}{', '.join(parts)}"
+        for m, parts in sorted(by_method.items())
+    )
 
 
 def _json_output(command: str) -> str:
@@ -322,8 +336,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     ])
     bidders = Table(
         [t("offer", lang), t("vendor", lang), t("service", lang), t("methods", lang)],
-        [[o.id, o.vendor, o.service,
-          ", ".join(f"{k}: {v}" for k, v in sorted(fo.methods.items()))]
+        [[o.id, o.vendor, o.service, _methods(fo.methods, lang)]
          for o, fo in zip(offers, c.offers, strict=True)],
         [False, False, False, False],
     )
