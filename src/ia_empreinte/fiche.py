@@ -108,6 +108,7 @@ class ProfileRef(BaseModel):
     version: int
     sha256: str
     title: str
+    title_fr: str
     functional_unit: str
     reference_flow: str
 
@@ -462,7 +463,8 @@ def fiche_from_inputs(
             id=profile.id,
             version=profile.version,
             sha256=_sha256_text(canonical_json(profile.model_dump(mode="json"))),
-            title=profile.title_fr or profile.title,
+            title=profile.title or profile.title_fr,
+            title_fr=profile.title_fr or profile.title,
             functional_unit=profile.functional_unit,
             reference_flow=profile.reference_flow,
         ),

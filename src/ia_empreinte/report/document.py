@@ -346,7 +346,8 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         [False, False],
     )
     unit = KeyValues([
-        (t("profile", lang), f"{f.profile.id} (v{f.profile.version}) {f.profile.title}"),
+        (t("profile", lang), f"{f.profile.id} (v{f.profile.version}) "
+         + (f.profile.title_fr if lang == "fr" else f.profile.title)),
         (t("profile_hash", lang), f.profile.sha256),
         (t("functional_unit", lang), f.profile.functional_unit),
         (t("reference_flow", lang), f.profile.reference_flow or ng),
