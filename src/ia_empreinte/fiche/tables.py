@@ -59,6 +59,7 @@ class Parameter(BaseModel):
     unit: str
     status: Status
     source: str
+    """A citation, or ``offer`` (the offer file) / ``profile`` (the profile file)."""
 
 
 class Evidence(BaseModel):
@@ -116,7 +117,7 @@ def parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter
 
     def basis(field: str) -> str:
         b = profile.basis.get(field)
-        return f"{b.status}: {b.source}" if b else "buyer's usage profile"
+        return f"{b.status}: {b.source}" if b else "profile"
 
     vol = profile.volume
     for name, q, unit in (

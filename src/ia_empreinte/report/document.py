@@ -361,7 +361,8 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     params = Table(
         [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
          t("status", lang), t("source", lang)],
-        [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang), p.source]
+        [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
+          t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source]
          for p in f.parameters],
         [False, False, False, False, False, False],
     )

@@ -101,6 +101,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "method_measured": {"fr": "mesuré", "en": "measured"},
     "method_declared": {"fr": "déclaré", "en": "declared"},
     "total": {"fr": "total", "en": "total"},
+    "src_offer": {"fr": "fichier de l'offre", "en": "offer file"},
+    "src_profile": {"fr": "profil d'usage de l'acheteur", "en": "buyer's usage profile"},
     "status_measured": {"fr": "mesuré", "en": "measured"},
     "status_declared": {"fr": "déclaré", "en": "declared"},
     "status_default": {"fr": "par défaut", "en": "default"},
