@@ -246,3 +246,25 @@ def test_cli_verify_refuses_a_file_that_is_not_a_fiche(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert res.output.startswith(f"Error: {bad}: ")
     assert len(res.output.splitlines()) == 1
+
+
+def test_training_is_reported_separately_with_its_contract_share() -> None:
+    from ia_empreinte import parse_offer
+    from ia_empreinte.documents import read_document
+
+    data = read_document(EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml")
+    data["training"] = {"gwp_kgco2e": 1_000_000, "energy_kwh": 2_000_000,
+                        "amortisation_requests": 1e10, "source": "model card"}
+    profile, _ = example_inputs()
+    f = build_fiche(profile, [parse_offer(data)], CompareOptions(draws=50))  # type: ignore[arg-type]
+    (tr,) = f.training
+    requests = f.comparison.offers[0].contract["requests"].p50
+    assert tr.gwp_kgco2e == 1_000_000
+    assert tr.energy_kwh == 2_000_000
+    # declared GHG x contract requests / amortisation requests
+    assert tr.contract_share_gwp_kgco2e == 1_000_000 * requests / 1e10
+    # never added to the scored figure
+    assert f.comparison.offers[0].scored == f.comparison.offers[0].contract["gwp_kgco2e"]
+    md = render_fiche(f, "x.md", "en").decode()
+    assert "## 9. Training (reported separately)" in md
+    assert "| open-mid-cloud-fr | 2,000,000 | 1,000,000 | 10,000,000,000 |" in md
