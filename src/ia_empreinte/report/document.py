@@ -406,13 +406,10 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     if f.caveats:
         caveats = [Para(t("caveats", lang), strong=True), Bullets(list(f.caveats))]
     verify_cmd = f"ia-empreinte verify {_json_output(f.command)}"
-    integrity: list[Block] = [
-        KeyValues([(t("inputs_hash", lang), f.inputs_sha256)]),
-        Para(t("reproduce", lang), strong=True),
-        Code(f.command or verify_cmd),
-        Para(t("verify", lang), strong=True),
-        Code(verify_cmd),
-    ]
+    integrity: list[Block] = [KeyValues([(t("inputs_hash", lang), f.inputs_sha256)])]
+    if f.command:
+        integrity += [Para(t("reproduce", lang), strong=True), Code(f.command)]
+    integrity += [Para(t("verify", lang), strong=True), Code(verify_cmd)]
     subtitle = " · ".join(
         x for x in (cons.reference, cons.lot, f.profile.id) if x
     )
