@@ -160,7 +160,7 @@ def test_plausibility_passes_on_a_consistent_record() -> None:
 def test_short_windows_fail_outside_smoke(tmp_path: Path) -> None:
     record = make_record(window_s=30.0, windows_j=(900.0, 930.0, 870.0))
     path = _write(tmp_path, record)
-    with pytest.raises(RecordError, match="rule 'window-length': shortest window 30.0 s < 60 s"):
+    with pytest.raises(RecordError, match=r"rule 'window-length': shortest window 30\.0 s < 60 s"):
         verify_record(path)
     assert not record.valid_for_procurement
     smoke = make_record(window_s=30.0, windows_j=(900.0, 930.0, 870.0), smoke=True)

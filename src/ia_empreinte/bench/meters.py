@@ -219,7 +219,7 @@ class CodeCarbonMeter:
         self.measure_power_secs = measure_power_secs
         self.gpu_ids = list(gpu_ids) if gpu_ids is not None else None
         self._nvml = nvml if nvml is not None else NvmlCounters.try_open()
-        self._tmp = tempfile.TemporaryDirectory(prefix="ia-empreinte-cc-")
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._tracker: Any = None
         self._t0 = 0.0
         self._info: MeterInfo | None = None
@@ -265,6 +265,8 @@ class CodeCarbonMeter:
         kwargs: dict[str, Any] = {
             k: v for k, v in s.items() if k not in {"tracker", "output_methods", "gpu_ids"}
         }
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="ia-empreinte-cc-")
         kwargs.update(
             output_methods=[],
             output_dir=self._tmp.name,
@@ -414,7 +416,15 @@ class CodeCarbonMeter:
 
     def close(self) -> None:
         """Remove the temporary output folder."""
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> CodeCarbonMeter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _external_config_keys() -> list[str]:
