@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,14 @@ def test_tampered_results_fail_recomputation() -> None:
     checks = {c.rule: c for c in check_plausibility(bad)}
     assert checks["results-recomputed"].status == "fail"
     assert checks["energy-identity"].status == "fail"
+
+
+def test_reference_curve_warning() -> None:
+    # 500 W accelerator, 60 s windows, 5,450 output tokens per window, 1 B params, batch 4
+    record = make_record(accelerator_w=500.0, windows_j=(31800.0, 31860.0, 31740.0))
+    reference_wh = 1.17e-6 * math.exp(-1.12e-2 * 4) * 1.0 + 4.05e-5
+    measured_wh = 30000 / 5450 / 3600
+    checks = {c.rule: c for c in check_plausibility(record, max_accelerator_power_w=700.0)}
+    assert checks["reference-curve"].status == "warn"
+    assert f"x{measured_wh / reference_wh:.2f}" in checks["reference-curve"].detail
+    assert "reference-curve" not in {c.rule for c in check_plausibility(make_record())}
