@@ -40,7 +40,7 @@ class FakeNvml:
 
 
 def test_nvml_counter_delta_in_joules() -> None:
-    nvml = FakeNvml([[1_000_000, 2_000_000], [1_450_000, 2_600_000]])
+    nvml = FakeNvml([[0, 0], [1_000_000, 2_000_000], [1_450_000, 2_600_000]])  # probe, start, stop
     counters = NvmlCounters(nvml)
     assert counters.count == 2
     assert counters.models() == ["NVIDIA H100 80GB HBM3"] * 2
@@ -50,14 +50,14 @@ def test_nvml_counter_delta_in_joules() -> None:
 
 
 def test_nvml_counter_that_does_not_move_is_a_silent_zero() -> None:
-    counters = NvmlCounters(FakeNvml([[5, 7], [5, 9]]))
+    counters = NvmlCounters(FakeNvml([[0, 0], [5, 7], [5, 9]]))
     counters.start()
     with pytest.raises(MeterError, match="silent zero"):
         counters.stop()
 
 
 def test_nvml_counter_reset_is_refused() -> None:
-    counters = NvmlCounters(FakeNvml([[500], [100]]))
+    counters = NvmlCounters(FakeNvml([[0], [500], [100]]))
     counters.start()
     with pytest.raises(MeterError, match="went backwards"):
         counters.stop()
@@ -113,3 +113,15 @@ def test_every_codecarbon_setting_is_explicit() -> None:
     assert settings["tracking_mode"] == "machine"
     assert settings["measure_power_secs"] == 1.0
     assert settings["api_key"] is None and settings["electricitymaps_api_token"] is None
+
+
+class NoCounterNvml(FakeNvml):
+    def nvmlDeviceGetTotalEnergyConsumption(self, h: int) -> int:
+        raise RuntimeError("NVML_ERROR_NOT_SUPPORTED")
+
+
+def test_gpu_without_energy_counter_is_flagged_not_zeroed() -> None:
+    counters = NvmlCounters(NoCounterNvml([[0]]))
+    assert counters.has_counter is False
+    counters.start()
+    assert counters.stop() is None

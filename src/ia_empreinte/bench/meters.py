@@ -120,6 +120,8 @@ class NvmlCounters:
         count = int(nvml.nvmlDeviceGetCount())
         self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
         self._start: list[int] = []
+        self.has_counter = self.supported()
+        """False on GPUs without a total-energy counter (pre-Volta, some vGPUs)."""
 
     @classmethod
     def try_open(cls) -> NvmlCounters | None:
@@ -168,14 +170,16 @@ class NvmlCounters:
 
     def start(self) -> None:
         """Remember the counters at the start of a window."""
-        self._start = self._read()
+        self._start = self._read() if self.has_counter else []
 
-    def stop(self) -> float:
-        """Energy of all GPUs since :meth:`start`, joules.
+    def stop(self) -> float | None:
+        """Energy of all GPUs since :meth:`start`, joules (None without counters).
 
         Raises:
             MeterError: a counter went backwards (driver reload) or never moved.
         """
+        if not self.has_counter:
+            return None
         end = self._read()
         deltas = [b - a for a, b in zip(self._start, end, strict=True)]
         if any(d < 0 for d in deltas):
@@ -372,8 +376,12 @@ class CodeCarbonMeter:
                 )
             elif kind in {"GPU", "AMDGPU"} or "GPU" in kind:
                 methods["accelerators"] = "measured"
-                details["accelerators"] = "codecarbon NVML total-energy counter" + (
-                    " + direct NVML counter cross-check" if self._nvml is not None else ""
+                counter = self._nvml is not None and self._nvml.has_counter
+                details["accelerators"] = (
+                    "codecarbon NVML total-energy counter + direct NVML counter cross-check"
+                    if counter else
+                    "codecarbon NVML power sampling at 1 Hz (no energy counter: biased on "
+                    "short windows)"
                 )
         methods.setdefault("cpu", "modelled")
         gpu_models = self._nvml.models() if self._nvml is not None else []
@@ -386,7 +394,7 @@ class CodeCarbonMeter:
             notes.append("no NVIDIA GPU seen through NVML")
         preflight = Preflight(
             rapl_readable=rapl_readable(),
-            nvml_energy_counter=self._nvml is not None and self._nvml.supported(),
+            nvml_energy_counter=self._nvml is not None and self._nvml.has_counter,
             gpu_count=self._nvml.count if self._nvml is not None else 0,
             load_average_1m=_load_average(),
             notes=notes,

@@ -242,6 +242,14 @@ def check_plausibility(
             rule="modelled-components", status="warn",
             detail=f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
         ))
+    pairs = [(w.nvml_energy_j, w.energy.accelerators_j) for w in record.windows
+             if w.nvml_energy_j is not None and w.energy.accelerators_j]
+    if pairs:
+        worst = max(abs(n - a) / a for n, a in pairs if a)
+        checks.append(Check(
+            rule="nvml-cross-check", status="warn" if worst > NVML_TOLERANCE else "pass",
+            detail=f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
+        ))
     load = record.preflight.load_average_1m
     if load is not None:
         per_cpu = load / record.hardware.cpu_count
@@ -258,6 +266,9 @@ def check_plausibility(
     return checks
 
 
+NVML_TOLERANCE = 0.02
+"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 %
+(research/codecarbon.md 5.1)."""
 EXCLUSIVE_LOAD_PER_CPU = 0.25
 """Load average per CPU above which a machine-wide measurement is flagged as shared."""
 
