@@ -133,7 +133,8 @@ def run(
         click.echo(f"  energy per request     {res.per_request_wh.mean:.6g} Wh "
                    f"(net of idle {res.net_per_request_wh.mean:.6g} Wh)", err=True)
         methods = ", ".join(f"{k} {v}" for k, v in sorted(record.measurement.methods.items()))
-        click.echo(f"  methods                {methods}", err=True)
+        click.echo(f"  methods                {methods} "
+                   f"({record.measurement.quality})", err=True)
         click.echo(f"  valid for procurement  {'yes' if record.valid_for_procurement else 'no'}",
                    err=True)
 
