@@ -219,7 +219,7 @@ def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -
     (e,) = f.evidence
     assert e.path == "record.json"
     assert e.sha256 == record_sha256(record)
-    assert e.valid_for_procurement is True
+    assert e.valid_for_procurement is record.valid_for_procurement
     assert "model test-model" in e.protocol
     assert "concurrency 4; 3 windows of 60 s after 60 s warm-up" in e.protocol
     assert "idle subtraction: mean of pre and post idle power x window duration" in e.protocol
