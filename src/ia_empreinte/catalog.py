@@ -159,6 +159,7 @@ class ModelCard(BaseModel):
     """For ``estimated`` sizes: how the estimate was made."""
     source: Source
     year: Year
+    notes: str = ""
 
 
 T = TypeVar("T", bound=BaseModel)
