@@ -46,11 +46,12 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import inputs
+    from ia_empreinte_cli import inputs, serve
 
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)
+    cli.add_command(serve.serve)
 
 
 _register()
