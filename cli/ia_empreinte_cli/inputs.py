@@ -59,4 +59,4 @@ def catalog(table: str, fmt: str | None) -> None:
         click.echo(render_csv(rows, columns), nl=False)
     else:
         short = [c for c in columns if not c.endswith(("_source", "notes", "basis"))]
-        click.echo(render_text_table(rows, short), nl=False)
+        click.echo(render_text_table(rows, short, max_width=32), nl=False)

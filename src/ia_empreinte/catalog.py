@@ -320,4 +320,10 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
             if key not in columns:
                 columns.append(key)
         rows.append(row)
-    return columns, rows
+    # keep each "_range" or "_source" column right after the column it qualifies
+    base = [c for c in columns if not c.endswith(("_range", "_source"))]
+    ordered: list[str] = []
+    for c in base:
+        ordered.append(c)
+        ordered.extend(x for x in (f"{c}_range", f"{c}_source") if x in columns)
+    return ordered, rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,12 +36,12 @@ class _StrictSafeLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem="YAML aliases (*name) are not accepted; write the value out",
                 problem_mark=event.start_mark,
             )
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="YAML anchors (&name) are not accepted; write the value out",
@@ -58,6 +59,14 @@ class _StrictSafeLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.1 reads ``1e15`` (no dot) as a string; read it as the number users mean.
+_StrictSafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def _reject_constant(name: str) -> Any:
@@ -78,6 +87,11 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
     """
     p = Path(path)
     name = str(path)
+    if text is None:
+        if p.is_dir():
+            raise InputFileError("is a directory; expected a file", file=name)
+        if not p.exists():
+            raise InputFileError("file not found", file=name)
     fmt = SUFFIXES.get(p.suffix.lower())
     if fmt is None:
         raise InputFileError(
@@ -85,18 +99,17 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
             file=name,
         )
     if text is None:
-        if p.is_dir():
-            raise InputFileError("is a directory; expected a file", file=name)
-        if not p.exists():
-            raise InputFileError("file not found", file=name)
         try:
             size = p.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InputFileError(
-                    f"file is {size / 1024 / 1024:.1f} MiB; the limit is "
-                    f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-                    file=name,
-                )
+        except OSError as exc:
+            raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
+        if size > MAX_FILE_BYTES:
+            raise InputFileError(
+                f"file is {size / 1024 / 1024:.1f} MiB; the limit is "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+                file=name,
+            )
+        try:
             text = p.read_bytes()
         except OSError as exc:
             raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
@@ -125,7 +138,11 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
 def _parse(text: str, fmt: str, name: str) -> Any:
     try:
         if fmt == "yaml":
-            return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict safe loader
+            loader = _StrictSafeLoader(text)
+            try:
+                return loader.get_single_data()
+            finally:
+                loader.dispose()
         if fmt == "toml":
             return tomllib.loads(text)
         return json.loads(text, parse_constant=_reject_constant)
@@ -179,6 +196,9 @@ def _convert(
     error: type[IaEmpreinteError],
 ) -> IaEmpreinteError:
     errors = exc.errors(include_url=False)
+    # A misspelled key shows up as an unknown field plus a missing one: name the
+    # misspelling first, since it explains the other.
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
     message = _message(first, model, loc, data)

@@ -195,7 +195,7 @@ class Offer(BaseModel):
             raise ValueError(f"several components serve task {', '.join(duplicated)}")
         return self
 
-    def component_for(self, task: str) -> Component:
+    def component_for(self, task: Task) -> Component:
         """The model and deployment that serve ``task`` (the main ones by default)."""
         for comp in self.components:
             if comp.task == task:

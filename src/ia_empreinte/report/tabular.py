@@ -26,9 +26,19 @@ def format_number(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def render_text_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """An aligned text table with a header line; numbers right-aligned."""
-    cells = [[format_number(r.get(c)) for c in columns] for r in rows]
+def render_text_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_width: int = 0
+) -> str:
+    """An aligned text table with a header line; numbers right-aligned.
+
+    Args:
+        max_width: cut longer cells to this many characters, ending with '…' (0: no cut).
+    """
+
+    def cut(text: str) -> str:
+        return text if not max_width or len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cut(format_number(r.get(c))) for c in columns] for r in rows]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     numeric = [
         all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) and rows
@@ -50,7 +60,9 @@ def render_text_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str])
 def render_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     """CSV with a header; numbers written in full precision."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for r in rows:
         writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
