@@ -46,11 +46,13 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import inputs, serve
+    from ia_empreinte_cli import estimate, inputs, serve
 
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)
+    cli.add_command(estimate.estimate)
+    cli.add_command(estimate.audit)
     cli.add_command(serve.serve)
 
 

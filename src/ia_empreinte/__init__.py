@@ -7,6 +7,7 @@ else is internal and may change.
 from __future__ import annotations
 
 from ia_empreinte.catalog import table_rows as catalog_table
+from ia_empreinte.engine import audit, estimate
 from ia_empreinte.errors import (
     CatalogError,
     IaEmpreinteError,
@@ -40,7 +41,9 @@ __all__ = [
     "ValidationFailure",
     "VerificationError",
     "__version__",
+    "audit",
     "catalog_table",
+    "estimate",
     "json_schema",
     "load_offer",
     "load_profile",
