@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import ia_empreinte
 from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte.server.bodies import document_components
 from ia_empreinte.server.limits import BodyLimit
 from ia_empreinte.server.problems import MEDIA_TYPE, Problem, ProblemError, problem_for
 from ia_empreinte.server.routes import build_router
@@ -196,6 +197,9 @@ def _openapi(app: FastAPI, *, protected: bool) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["Problem"] = Problem.model_json_schema()
+    for name, component in document_components().items():
+        if schemas.setdefault(name, component) != component:
+            raise RuntimeError(f"two OpenAPI components are named {name!r}")
     ref = {"$ref": "#/components/schemas/Problem"}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():

@@ -20,11 +20,22 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 import ia_empreinte
-from ia_empreinte import catalog_table, json_schema, schema_names
+from ia_empreinte import catalog_table, estimate, json_schema, schema_names
 from ia_empreinte.catalog import TABLES
-from ia_empreinte.documents import parse_model, read_document
-from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
+from ia_empreinte.documents import parse_model
+from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte.report.estimate import render_estimate
+from ia_empreinte.results import Estimate
 from ia_empreinte.schemas import INPUT_KINDS, KINDS, model_for
+from ia_empreinte.server.bodies import (
+    EXAMPLE_OFFER,
+    EXAMPLE_PROFILE,
+    JSON,
+    EstimateRequest,
+    decode_body,
+    parse_estimate_request,
+    request_schema,
+)
 from ia_empreinte.server.limits import check_bearer, run_with_budget
 from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.settings import ServerSettings
@@ -32,7 +43,6 @@ from ia_empreinte.server.settings import ServerSettings
 __all__ = ["build_router"]
 
 T = TypeVar("T")
-JSON = "application/json"
 
 
 class Health(BaseModel):
@@ -63,38 +73,6 @@ class Validation(BaseModel):
 def validate_kinds() -> list[str]:
     """Kinds ``POST /v1/validate/{kind}`` accepts (those ``ia-empreinte validate`` does)."""
     return [k for k in (*INPUT_KINDS, "record") if k in KINDS]
-
-
-def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
-    """A JSON request body as a dict, read like a ``.json`` file by the CLI.
-
-    Raises:
-        ProblemError: 415 when the body is declared as something else than JSON.
-        InputFileError: malformed JSON, or a top level that is not an object.
-    """
-    media = (content_type or JSON).split(";")[0].strip().lower()
-    if media != JSON and not media.endswith("+json"):
-        raise ProblemError(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            f"the request body is '{media}'; send JSON with 'Content-Type: {JSON}'",
-        )
-    if not body.strip():
-        raise ProblemError(
-            400, "empty-body", "Empty body", "the request body is empty; expected a JSON object"
-        )
-    return read_document("request.json", text=body)
-
-
-def parse_part(
-    parse: Callable[[Any], T], data: Any, prefix: Sequence[str | int]
-) -> T:
-    """Validate one document of the request body, locating its errors in the body."""
-    try:
-        return parse(data)
-    except IaEmpreinteError as exc:
-        raise problem_for(exc, prefix=prefix) from None
 
 
 def json_response(data: Any) -> Response:
@@ -193,6 +171,32 @@ def build_router(
 
         return await run(work)
 
+    @v1.post(
+        "/estimate",
+        response_model=Estimate,
+        tags=["estimation"],
+        openapi_extra=request_schema(
+            EstimateRequest,
+            settings,
+            {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER, "draws": 1000, "seed": 42},
+        ),
+    )
+    async def estimate_route(request: Request) -> Response:
+        """The footprint of an offer under a usage profile, as ``ia-empreinte estimate``.
+
+        The answer is the document ``ia-empreinte estimate --format json`` prints, byte
+        for byte, for the same profile, offer, draws and seed.
+        """
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+
+        def work() -> Response:
+            req, profile, offer = parse_estimate_request(body, content_type, settings)
+            result = estimate(profile, offer, draws=req.draws, seed=req.seed)
+            return Response(render_estimate(result, "json").encode("utf-8"), media_type=JSON)
+
+        return await run(work)
+
     router.include_router(v1)
     return router
 
@@ -205,8 +209,3 @@ def _body_doc(schema: dict[str, Any], description: str) -> dict[str, Any]:
             "content": {JSON: {"schema": schema}},
         }
     }
-
-
-def envelope(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    """Validate the envelope of a request body (draws, seed, options)."""
-    return parse_model(model, data, error=ValidationFailure)
