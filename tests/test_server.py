@@ -372,3 +372,117 @@ def test_library_and_cli_do_not_import_the_server_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out == "[]\n"
+
+
+# --- draws and time budget -------------------------------------------------------
+
+
+def estimate_body(**extra: object) -> dict[str, object]:
+    from ia_empreinte.server.bodies import EXAMPLE_OFFER, EXAMPLE_PROFILE
+
+    return {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER, **extra}
+
+
+def test_too_many_draws_is_422() -> None:
+    with running(ServerSettings(max_draws=500)) as base, httpx.Client(base_url=base) as c:
+        r = c.post("/v1/estimate", json=estimate_body(draws=501))
+        assert assert_problem(r, 422, "too-many-draws") == {
+            "type": PROBLEMS + "too-many-draws",
+            "title": "Too many draws",
+            "status": 422,
+            "detail": "501 draws requested; this server accepts at most 500 per request "
+            "(ia-empreinte serve --max-draws)",
+            "instance": "/v1/estimate",
+            "pointer": "/draws",
+            "field": "draws",
+        }
+        assert c.post("/v1/estimate", json=estimate_body(draws=500)).status_code == 200
+
+
+def test_slow_request_is_503() -> None:
+    # 100,000 draws take tens of milliseconds: far past a 1 ms budget
+    with running(ServerSettings(timeout_s=0.001)) as base, httpx.Client(base_url=base) as c:
+        r = c.post("/v1/estimate", json=estimate_body(draws=100_000))
+        assert assert_problem(r, 503, "time-budget-exceeded") == {
+            "type": PROBLEMS + "time-budget-exceeded",
+            "title": "Time budget exceeded",
+            "status": 503,
+            "detail": "the request did not finish within this server's time budget of "
+            "0.001 s (ia-empreinte serve --timeout-s); ask for fewer draws or offers",
+            "instance": "/v1/estimate",
+        }
+        assert r.headers["retry-after"] == "1"
+        # the server goes on serving
+        assert c.get("/healthz").status_code == 200
+
+
+def test_offer_error_points_into_the_body(client: httpx.Client) -> None:
+    from ia_empreinte.server.bodies import EXAMPLE_OFFER
+
+    offer = {**EXAMPLE_OFFER, "deployment": {**EXAMPLE_OFFER["deployment"], "batch_sise": 8}}
+    doc = assert_problem(
+        client.post("/v1/estimate", json=estimate_body(offer=offer)), 422, "invalid-offer"
+    )
+    assert doc["pointer"] == "/offer/deployment/batch_sise"
+    assert doc["field"] == "offer.deployment.batch_sise"
+    assert str(doc["detail"]).startswith("unknown field; did you mean 'batch_size'?")
+
+
+def test_envelope_error_points_into_the_body(client: httpx.Client) -> None:
+    doc = assert_problem(
+        client.post("/v1/estimate", json=estimate_body(drawz=5)), 422, "invalid-input"
+    )
+    assert doc["pointer"] == "/drawz"
+    assert doc["detail"] == (
+        "unknown field; did you mean 'draws'? (expected one of: draws, offer, profile, seed)"
+    )
+
+
+def test_record_paths_are_refused(client: httpx.Client) -> None:
+    from ia_empreinte.server.bodies import EXAMPLE_OFFER
+
+    offer = {**EXAMPLE_OFFER, "benchmarks": [{"path": "/etc/passwd", "sha256": "0" * 64}]}
+    doc = assert_problem(
+        client.post("/v1/estimate", json=estimate_body(offer=offer)),
+        422,
+        "record-path-refused",
+    )
+    assert doc["pointer"] == "/offer/benchmarks/0/path"
+
+
+def test_integral_floats_count_as_integers(client: httpx.Client) -> None:
+    a = client.post("/v1/estimate", json=estimate_body(draws=20.0, seed=3.0))
+    b = client.post("/v1/estimate", json=estimate_body(draws=20, seed=3))
+    assert a.status_code == 200
+    assert a.content == b.content
+
+
+def test_serve_command_serves() -> None:
+    """``ia-empreinte serve`` in its own process, on a free port, until terminated."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "ia_empreinte_cli", "serve", "--port", "0", "--max-draws", "7"],
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            check_served(proc)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def check_served(proc: subprocess.Popen[str]) -> None:
+    assert proc.stderr is not None
+    base = None
+    for line in proc.stderr:
+        if "Uvicorn running on " in line:
+            base = line.split("Uvicorn running on ")[1].split()[0]
+            break
+    assert base is not None and base.startswith("http://127.0.0.1:")
+    with httpx.Client(base_url=base) as c:
+        assert c.get("/healthz").json()["status"] == "ok"
+        r = c.post("/v1/estimate", json=estimate_body(draws=8))
+        assert assert_problem(r, 422, "too-many-draws")["detail"] == (
+            "8 draws requested; this server accepts at most 7 per request "
+            "(ia-empreinte serve --max-draws)"
+        )
