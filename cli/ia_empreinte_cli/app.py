@@ -46,13 +46,18 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import estimate, inputs, serve
+    from ia_empreinte_cli import compare, estimate, inputs, serve
 
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)
     cli.add_command(estimate.estimate)
     cli.add_command(estimate.audit)
+    cli.add_command(compare.compare)
+    cli.add_command(compare.score)
+    cli.add_command(compare.report)
+    cli.add_command(compare.clause)
+    cli.add_command(compare.verify)
     cli.add_command(serve.serve)
 
 

@@ -7,6 +7,8 @@ else is internal and may change.
 from __future__ import annotations
 
 from ia_empreinte.catalog import table_rows as catalog_table
+from ia_empreinte.clause import rc_clause
+from ia_empreinte.compare import CompareOptions, Comparison, compare
 from ia_empreinte.engine import audit, estimate
 from ia_empreinte.errors import (
     CatalogError,
@@ -18,17 +20,25 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
+from ia_empreinte.fiche import Consultation, Fiche, build_fiche, verify_fiche
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
+from ia_empreinte.report.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names, validate_file
+from ia_empreinte.scoring import score
+from ia_empreinte.scoring import simulate as simulate_scores
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CatalogError",
     "Caveat",
+    "CompareOptions",
+    "Comparison",
+    "Consultation",
     "Estimate",
+    "Fiche",
     "IaEmpreinteError",
     "InputFileError",
     "Offer",
@@ -42,13 +52,21 @@ __all__ = [
     "VerificationError",
     "__version__",
     "audit",
+    "build_fiche",
     "catalog_table",
+    "compare",
     "estimate",
     "json_schema",
     "load_offer",
     "load_profile",
     "parse_offer",
     "parse_profile",
+    "rc_clause",
+    "render_comparison",
+    "render_fiche",
     "schema_names",
+    "score",
+    "simulate_scores",
     "validate_file",
+    "verify_fiche",
 ]
