@@ -46,8 +46,9 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import compare, estimate, inputs, serve
+    from ia_empreinte_cli import bench, compare, estimate, inputs, serve
 
+    cli.add_command(bench.bench)
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)

@@ -6,6 +6,8 @@ else is internal and may change.
 
 from __future__ import annotations
 
+from ia_empreinte.bench.protocol import Progress as BenchProgress
+from ia_empreinte.bench.runner import bench_export, bench_keygen, bench_run
 from ia_empreinte.catalog import table_rows as catalog_table
 from ia_empreinte.clause import rc_clause
 from ia_empreinte.compare import CompareOptions, Comparison, compare
@@ -21,6 +23,7 @@ from ia_empreinte.errors import (
     VerificationError,
 )
 from ia_empreinte.fiche import Consultation, Fiche, build_fiche, verify_fiche
+from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
 from ia_empreinte.report.sheet import render_comparison, render_fiche
@@ -32,6 +35,8 @@ from ia_empreinte.scoring import simulate as simulate_scores
 __version__ = "0.1.0"
 
 __all__ = [
+    "BenchProgress",
+    "BenchmarkRecord",
     "CatalogError",
     "Caveat",
     "CompareOptions",
@@ -52,6 +57,9 @@ __all__ = [
     "VerificationError",
     "__version__",
     "audit",
+    "bench_export",
+    "bench_keygen",
+    "bench_run",
     "build_fiche",
     "catalog_table",
     "compare",
@@ -59,6 +67,7 @@ __all__ = [
     "json_schema",
     "load_offer",
     "load_profile",
+    "load_record",
     "parse_offer",
     "parse_profile",
     "rc_clause",
@@ -69,4 +78,5 @@ __all__ = [
     "simulate_scores",
     "validate_file",
     "verify_fiche",
+    "verify_record",
 ]

@@ -20,6 +20,7 @@ from ia_empreinte.errors import (
     InputFileError,
     OfferError,
     ProfileError,
+    RecordError,
     ValidationFailure,
 )
 
@@ -40,13 +41,14 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
     "comparison": ("ia_empreinte.compare", "Comparison", ValidationFailure),
     "fiche": ("ia_empreinte.fiche", "Fiche", ValidationFailure),
+    "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
 }
 """Kind name -> (module, model class, error raised on invalid input).
 
 Modules are imported on demand so that naming a kind costs nothing until used. The
 modules that own a document kind add it here."""
 
-INPUT_KINDS = ("profile", "offer")
+INPUT_KINDS = ("profile", "offer", "record")
 """Kinds a user writes by hand (``validate`` detects among these)."""
 
 
