@@ -46,7 +46,7 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import bench, compare, estimate, inputs, serve
+    from ia_empreinte_cli import bench, compare, estimate, inputs, kit, serve
 
     cli.add_command(bench.bench)
     cli.add_command(inputs.validate)
@@ -59,6 +59,9 @@ def _register() -> None:
     cli.add_command(compare.report)
     cli.add_command(compare.clause)
     cli.add_command(compare.verify)
+    cli.add_command(kit.profiles)
+    cli.add_command(kit.profile)
+    cli.add_command(kit.offer)
     cli.add_command(serve.serve)
 
 

@@ -23,6 +23,18 @@ from ia_empreinte.errors import (
     VerificationError,
 )
 from ia_empreinte.fiche import Consultation, Fiche, build_fiche, verify_fiche
+from ia_empreinte.kit import (
+    basis_coverage,
+    build_profile,
+    offer_template,
+    parse_profile_answer,
+    profile_questions,
+    profile_to_yaml,
+    shipped_profile,
+    shipped_profile_ids,
+    shipped_profile_text,
+    shipped_profiles_table,
+)
 from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
 from ia_empreinte.offers import Offer, load_offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
@@ -57,10 +69,12 @@ __all__ = [
     "VerificationError",
     "__version__",
     "audit",
+    "basis_coverage",
     "bench_export",
     "bench_keygen",
     "bench_run",
     "build_fiche",
+    "build_profile",
     "catalog_table",
     "compare",
     "estimate",
@@ -68,13 +82,21 @@ __all__ = [
     "load_offer",
     "load_profile",
     "load_record",
+    "offer_template",
     "parse_offer",
     "parse_profile",
+    "parse_profile_answer",
+    "profile_questions",
+    "profile_to_yaml",
     "rc_clause",
     "render_comparison",
     "render_fiche",
     "schema_names",
     "score",
+    "shipped_profile",
+    "shipped_profile_ids",
+    "shipped_profile_text",
+    "shipped_profiles_table",
     "simulate_scores",
     "validate_file",
     "verify_fiche",

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
 from ia_empreinte.offers import Offer
-from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request
+from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
 from ia_empreinte.results import Caveat, Method
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
@@ -216,7 +216,8 @@ def audit_draws(
             part = idx[start:start + chunk]
             sizes = {k: np.ascontiguousarray(v[part])[None, :] for k, v in log.columns.items()
                      if not np.isnan(v[part]).any()}
-            steps.append(StepInput(task=str(t), sizes=sizes, count=sampler.constant(1.0)))
+            task = cast(Task, str(t))
+            steps.append(StepInput(task=task, sizes=sizes, count=sampler.constant(1.0)))
     period_s = log.span_s * log.rows / (log.rows - 1) if log.rows > 1 else 0.0
     if period_s <= 0:
         caveats.append(Caveat(code="audit-period-unknown", message=(

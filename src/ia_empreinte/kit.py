@@ -35,21 +35,22 @@ from ia_empreinte.profiles import (
     Volume,
     parse_profile,
 )
-from ia_empreinte.uncertainty import Quantity, central
+from ia_empreinte.uncertainty import central
 
 __all__ = [
+    "QUESTIONNAIRE_SOURCE",
     "BasisCoverage",
-    "Question",
+    "ProfileQuestion",
     "basis_coverage",
     "build_profile",
     "offer_template",
-    "parse_answer",
-    "profile_ids",
-    "profile_text",
+    "parse_profile_answer",
+    "profile_questions",
     "profile_to_yaml",
-    "profiles_table",
-    "questions",
     "shipped_profile",
+    "shipped_profile_ids",
+    "shipped_profile_text",
+    "shipped_profiles_table",
     "slugify",
 ]
 
@@ -67,7 +68,7 @@ def _profiles_root() -> Any:
     return resources.files("ia_empreinte").joinpath(*_PROFILES_DIR)
 
 
-def profile_ids() -> list[str]:
+def shipped_profile_ids() -> list[str]:
     """Ids of the usage profiles shipped with the package, sorted."""
     return sorted(
         entry.name.removesuffix(".yaml")
@@ -76,13 +77,13 @@ def profile_ids() -> list[str]:
     )
 
 
-def profile_text(ident: str) -> str:
+def shipped_profile_text(ident: str) -> str:
     """The YAML text of the shipped profile ``ident``, comments included.
 
     Raises:
         CatalogError: no shipped profile has this id (the closest one is suggested).
     """
-    ids = profile_ids()
+    ids = shipped_profile_ids()
     if ident not in ids:
         close = difflib.get_close_matches(ident, ids, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -99,12 +100,12 @@ def shipped_profile(ident: str) -> UsageProfile:
     Raises:
         CatalogError: no shipped profile has this id.
     """
-    text = profile_text(ident)
+    text = shipped_profile_text(ident)
     data = read_document(f"{ident}.yaml", text=text.encode("utf-8"))
     return parse_profile(data, file=f"profiles/{ident}.yaml")
 
 
-def profiles_table() -> tuple[list[str], list[dict[str, Any]]]:
+def shipped_profiles_table() -> tuple[list[str], list[dict[str, Any]]]:
     """One row per shipped profile: id, tasks, central volume, contract and French title.
 
     Returns:
@@ -113,7 +114,7 @@ def profiles_table() -> tuple[list[str], list[dict[str, Any]]]:
     """
     columns = ["id", "tasks", "requests_per_year", "contract_years", "title_fr"]
     rows: list[dict[str, Any]] = []
-    for ident in profile_ids():
+    for ident in shipped_profile_ids():
         p = shipped_profile(ident)
         tasks = "+".join(dict.fromkeys(s.task for s in p.effective_steps()))
         per_year = central(p.volume.requests_per_day) * central(p.volume.days_per_year)
@@ -121,7 +122,7 @@ def profiles_table() -> tuple[list[str], list[dict[str, Any]]]:
             {
                 "id": p.id,
                 "tasks": tasks,
-                "requests_per_year": per_year,
+                "requests_per_year": round(per_year),
                 "contract_years": central(p.contract_years),
                 "title_fr": p.title_fr or p.title,
             }
@@ -150,8 +151,8 @@ def _number_paths(model: BaseModel, prefix: str) -> list[str]:
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     paths.extend(_number_paths(item, f"{path}.{i}."))
-        elif isinstance(value, float | int) and not isinstance(value, bool) or hasattr(
-            value, "dist"
+        elif hasattr(value, "dist") or (
+            isinstance(value, float | int) and not isinstance(value, bool)
         ):
             paths.append(path)
     return paths
@@ -173,7 +174,7 @@ def basis_coverage(profile: UsageProfile) -> BasisCoverage:
 # --- the questionnaire ------------------------------------------------------------
 
 
-class Question(BaseModel):
+class ProfileQuestion(BaseModel):
     """One question of ``ia-empreinte profile new``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -198,20 +199,24 @@ _TASK_DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
-def questions(task: str | None = None) -> list[Question]:
+def profile_questions(
+    task: str | None = None, *, title: str | None = None
+) -> list[ProfileQuestion]:
     """The questionnaire, in order; the request questions depend on ``task``.
 
     Without a task, only the questions asked before the task is known are returned.
+    With a ``title``, the id question suggests an id made from it.
     Quantity answers accept a number (``400``, ``1,5``), a range ``200-400`` (uniform)
     or ``low/mode/high`` (triangular).
     """
+    q = ProfileQuestion
     out = [
-        Question(key="title_fr", prompt_fr="Intitulé du cas d'usage", kind="text"),
-        Question(key="id", prompt_fr="Identifiant du profil (minuscules, chiffres, tirets)",
-                 kind="id"),
-        Question(key="functional_unit", prompt_fr="Unité fonctionnelle (une requête = ?)",
-                 default="une requête", kind="text"),
-        Question(key="task", prompt_fr="Tâche", default="text-generation", kind="task"),
+        q(key="title_fr", prompt_fr="Intitulé du cas d'usage", kind="text"),
+        q(key="id", prompt_fr="Identifiant du profil (minuscules, chiffres, tirets)",
+          default=slugify(title) if title else None, kind="id"),
+        q(key="functional_unit", prompt_fr="Unité fonctionnelle (une requête = ?)",
+          default="une requête", kind="text"),
+        q(key="task", prompt_fr="Tâche", default="text-generation", kind="task"),
     ]
     if task is None:
         return out
@@ -220,23 +225,43 @@ def questions(task: str | None = None) -> list[Question]:
     for name in REQUIRED_REQUEST_FIELDS[task]:
         prompt, default = _REQUEST_PROMPTS_FR[name]
         default = _TASK_DEFAULTS.get(task, {}).get(name, default)
-        out.append(Question(key=f"request.{name}", prompt_fr=prompt, default=default))
+        out.append(q(key=f"request.{name}", prompt_fr=prompt, default=default))
     out += [
-        Question(key="volume.requests_per_day", prompt_fr="Requêtes par jour de service",
+        q(key="volume.requests_per_day", prompt_fr="Requêtes par jour de service",
+          default="100"),
+        q(key="volume_source", prompt_fr="Source de ce volume (vide si c'est une hypothèse)",
+          default="", kind="text"),
+        q(key="volume.days_per_year", prompt_fr="Jours de service par an", default="250"),
+        q(key="volume.hours_per_day", prompt_fr="Heures par jour où arrivent les requêtes",
+          default="10"),
+        q(key="volume.peak_factor",
+          prompt_fr="Facteur de pointe (charge de pointe / charge moyenne)", default="2"),
+        q(key="contract_years", prompt_fr="Durée du marché en années", default="3"),
+    ]
+    return out
+    if task not in REQUIRED_REQUEST_FIELDS:
+        raise ProfileError(f"unknown task '{task}'; expected one of: {', '.join(TASKS)}")
+    for name in REQUIRED_REQUEST_FIELDS[task]:
+        prompt, default = _REQUEST_PROMPTS_FR[name]
+        default = _TASK_DEFAULTS.get(task, {}).get(name, default)
+        out.append(ProfileQuestion(key=f"request.{name}", prompt_fr=prompt, default=default))
+    out += [
+        ProfileQuestion(key="volume.requests_per_day", prompt_fr="Requêtes par jour de service",
                  default="100"),
-        Question(key="volume_source", prompt_fr="Source de ce volume (vide si c'est une "
+        ProfileQuestion(key="volume_source", prompt_fr="Source de ce volume (vide si c'est une "
                  "hypothèse)", default="", kind="text"),
-        Question(key="volume.days_per_year", prompt_fr="Jours de service par an",
+        ProfileQuestion(key="volume.days_per_year", prompt_fr="Jours de service par an",
                  default="250"),
-        Question(key="volume.hours_per_day", prompt_fr="Heures par jour où arrivent les "
+        ProfileQuestion(key="volume.hours_per_day", prompt_fr="Heures par jour où arrivent les "
                  "requêtes", default="10"),
-        Question(key="volume.peak_factor", prompt_fr="Facteur de pointe (charge de pointe "
+        ProfileQuestion(key="volume.peak_factor", prompt_fr="Facteur de pointe (charge de pointe "
                  "/ charge moyenne)", default="2"),
-        Question(key="contract_years", prompt_fr="Durée du marché en années", default="3"),
+        ProfileQuestion(key="contract_years", prompt_fr="Durée du marché en années", default="3"),
     ]
     return out
 
 
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _RANGE = re.compile(r"^(?P<low>[^/]+?)\s*(?:-|à|to)\s*(?P<high>[^/]+)$")
 
 
@@ -260,11 +285,11 @@ def _field_type(key: str) -> Any:
     return Annotated[field.annotation, field]
 
 
-def parse_answer(key: str, text: str) -> Any:
+def parse_profile_answer(key: str, text: str) -> Any:
     """Parse and check one answer of the questionnaire against the profile model.
 
     Args:
-        key: the question's key (see :func:`questions`).
+        key: the question's key (see :func:`profile_questions`).
         text: the answer as typed. Numbers accept a decimal comma and spaces between
             thousands; ``200-400`` gives a uniform and ``1/2/4`` a triangular
             distribution.
@@ -287,6 +312,12 @@ def parse_answer(key: str, text: str) -> Any:
         return text
     value: Any
     if key == "id":
+        if not _ID.match(text):
+            raise ProfileError(
+                "expected lower-case letters, digits and hyphens, starting with a letter or "
+                f"a digit, 80 characters at most, got '{text}'",
+                location=("id",),
+            )
         value = text
     elif "/" in text:
         parts = [_number(p, key) for p in text.split("/")]
@@ -315,7 +346,7 @@ def slugify(text: str) -> str:
 
 
 def build_profile(answers: Mapping[str, Any]) -> UsageProfile:
-    """Build a single-task profile from questionnaire answers (keys of :func:`questions`).
+    """Build a single-task profile from questionnaire answers (keys of :func:`profile_questions`).
 
     Every number is marked ``assumed`` in ``basis``, except the daily volume when a
     source was given (``volume_source``), which is then ``sourced``.
@@ -345,14 +376,25 @@ def build_profile(answers: Mapping[str, Any]) -> UsageProfile:
 
 def profile_to_yaml(profile: UsageProfile) -> str:
     """The profile as YAML, fields in model order, empty fields left out."""
-    data = profile.model_dump(mode="json", exclude_none=True, exclude_unset=True)
-    data = {k: v for k, v in data.items() if v not in ([], {}, "")}
+    dumped = profile.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+    data = {k: _whole_numbers(v) for k, v in dumped.items() if v not in ([], {}, "")}
     header = (
         f"# Profil d'usage « {profile.title_fr or profile.id} »\n"
         "# Écrit par `ia-empreinte profile new` ; vérifiez-le avec `ia-empreinte validate`.\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
     return header + body
+
+
+def _whole_numbers(value: Any) -> Any:
+    """Whole floats as ints (``400`` rather than ``400.0``), recursively."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
 
 
 # --- the offer declaration template ----------------------------------------------

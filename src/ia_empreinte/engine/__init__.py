@@ -15,7 +15,6 @@ from ia_empreinte.engine.summary import summarise
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import Estimate
-from ia_empreinte.schemas import canonical_json
 from ia_empreinte.uncertainty import Sampler
 
 __all__ = ["DrawsResult", "StepInput", "audit", "estimate", "estimate_draws", "inputs_sha256"]
@@ -24,11 +23,14 @@ __all__ = ["DrawsResult", "StepInput", "audit", "estimate", "estimate_draws", "i
 def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:
     """SHA-256 of the canonical JSON of the validated inputs plus the records' hashes."""
     import hashlib
+    import json
 
     doc: dict[str, object] = {"profile": profile, "offer": offer.model_dump(mode="json")}
     if records:
         doc["benchmark_records"] = sorted(set(records))
-    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
+    # Same text as schemas.canonical_json (a higher layer the engine may not import).
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def estimate(

@@ -25,7 +25,7 @@ from ia_empreinte.engine.measured import declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
 from ia_empreinte.engine.tasks import hardware_factor, image_generation_units, task_energy_wh
 from ia_empreinte.offers import Component, Offer
-from ia_empreinte.profiles import Request, UsageProfile
+from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
@@ -77,7 +77,7 @@ class DrawsResult:
 class StepInput:
     """One step of the functional unit: its task, request sizes (arrays) and count."""
 
-    task: str
+    task: Task
     sizes: dict[str, Array]
     """Request fields as arrays: shape (draws,) for a profile, (draws, rows) for a log."""
     count: Array
