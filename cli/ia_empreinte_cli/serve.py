@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from ia_empreinte.documents import parse_model
-from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.server import ServerSettings
-from ia_empreinte.server import serve as run_server
+from ia_empreinte import ServerSettings
+from ia_empreinte import serve as run_server
 
 __all__ = ["serve"]
 
@@ -66,16 +64,12 @@ def serve(
     Every route gives the same figures and messages as the CLI; errors are
     application/problem+json documents (RFC 9457).
     """
-    settings = parse_model(
-        ServerSettings,
-        {
-            "max_body_bytes": max_body_bytes,
-            "max_draws": max_draws,
-            "max_offers": max_offers,
-            "timeout_s": timeout_s,
-            "tokens_file": tokens_file,
-            "cors_origins": cors_origins,
-        },
-        error=ValidationFailure,
-    )
+    settings = {
+        "max_body_bytes": max_body_bytes,
+        "max_draws": max_draws,
+        "max_offers": max_offers,
+        "timeout_s": timeout_s,
+        "tokens_file": tokens_file,
+        "cors_origins": cors_origins,
+    }
     run_server(settings, host=host, port=port, workers=workers)

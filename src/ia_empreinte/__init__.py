@@ -42,6 +42,7 @@ from ia_empreinte.report.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names, validate_file
 from ia_empreinte.scoring import score
+from ia_empreinte.server import ServerSettings, serve
 from ia_empreinte.scoring import simulate as simulate_scores
 
 __version__ = "0.1.0"
@@ -63,6 +64,7 @@ __all__ = [
     "ProfileError",
     "Provenance",
     "RecordError",
+    "ServerSettings",
     "Summary",
     "UsageProfile",
     "ValidationFailure",
@@ -93,6 +95,7 @@ __all__ = [
     "render_fiche",
     "schema_names",
     "score",
+    "serve",
     "shipped_profile",
     "shipped_profile_ids",
     "shipped_profile_text",
