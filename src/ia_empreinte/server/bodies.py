@@ -14,7 +14,14 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ia_empreinte import Offer, UsageProfile, parse_offer, parse_profile
+from ia_empreinte import (
+    CompareOptions,
+    Consultation,
+    Offer,
+    UsageProfile,
+    parse_offer,
+    parse_profile,
+)
 from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
 from ia_empreinte.server.limits import check_count
@@ -27,9 +34,12 @@ __all__ = [
     "EXAMPLE_OFFER",
     "EXAMPLE_PROFILE",
     "JSON",
+    "CompareRequest",
     "EstimateRequest",
+    "ReportRequest",
     "decode_body",
     "document_components",
+    "parse_compare_request",
     "parse_estimate_request",
     "parse_part",
     "request_schema",
@@ -98,6 +108,27 @@ EXAMPLE_OFFER: dict[str, Any] = {
 """A small valid offer, the example of the OpenAPI document and of docs/http-api.md."""
 
 _ENVELOPE = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+Documents = Annotated[list[Document], Field(min_length=1)]
+
+
+class CompareRequest(BaseModel):
+    """Body of ``POST /v1/compare``: as ``ia-empreinte compare PROFILE OFFER...``."""
+
+    model_config = _ENVELOPE
+    profile: Document
+    offers: Documents
+    """The offers, in the order they are shown."""
+    options: Document = {}
+    """Indicator, scope, scoring method, points, floor, seed and draws (CompareOptions)."""
+
+
+class ReportRequest(CompareRequest):
+    """Body of ``POST /v1/report``: as ``ia-empreinte report PROFILE OFFER... -o FILE``."""
+
+    consultation: Document = {}
+    """Tender reference, lot and buyer (Consultation)."""
 
 
 class EstimateRequest(BaseModel):
@@ -177,7 +208,7 @@ def parse_estimate_request(
     nothing.
     """
     request = parse_envelope(EstimateRequest, decode_body(body, content_type))
-    check_count(request.draws, settings.max_draws, "draws", "draws", "--max-draws")
+    check_count(request.draws, settings.max_draws, "draws", ("draws",), "--max-draws")
     profile = parse_part(parse_profile, request.profile, ("profile",))
     offer = parse_part(parse_offer, request.offer, ("offer",))
     refuse_record_paths(offer, ("offer",))
@@ -185,7 +216,15 @@ def parse_estimate_request(
 
 
 COMPONENTS = "#/components/schemas/"
-_DOCUMENT_REFS = {"profile": "UsageProfile", "offer": "Offer", "offers": "Offer"}
+INPUT_SUFFIX = "-Input"
+"""Suffix of the input documents' components, apart from the answers' (FastAPI's habit)."""
+_DOCUMENT_REFS = {
+    "profile": "UsageProfile",
+    "offer": "Offer",
+    "offers": "Offer",
+    "options": "CompareOptions",
+    "consultation": "Consultation",
+}
 
 
 def document_components() -> dict[str, Any]:
@@ -197,11 +236,47 @@ def document_components() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
     _, top = models_json_schema(
-        [(UsageProfile, "validation"), (Offer, "validation")],
-        ref_template=COMPONENTS + "{model}",
+        [
+            (UsageProfile, "validation"),
+            (Offer, "validation"),
+            (CompareOptions, "validation"),
+            (Consultation, "validation"),
+        ],
+        ref_template=COMPONENTS + "{model}" + INPUT_SUFFIX,
     )
-    defs: dict[str, Any] = top["$defs"]
-    return defs
+    return {name + INPUT_SUFFIX: schema for name, schema in top["$defs"].items()}
+
+
+def parse_compare_request(
+    body: bytes, content_type: str | None, settings: ServerSettings
+) -> tuple[UsageProfile, list[Offer], CompareOptions, Consultation]:
+    """Decode and validate the body of ``POST /v1/compare`` or ``POST /v1/report``.
+
+    The limits (offers, draws) are checked before the documents are validated.
+    """
+    data = decode_body(body, content_type)
+    request = parse_envelope(ReportRequest, data)
+    check_count(
+        len(request.offers), settings.max_offers, "offers", ("offers",), "--max-offers"
+    )
+    options = parse_part(_parse_options, request.options, ("options",))
+    check_count(options.draws, settings.max_draws, "draws", ("options", "draws"), "--max-draws")
+    profile = parse_part(parse_profile, request.profile, ("profile",))
+    offers = []
+    for i, raw in enumerate(request.offers):
+        offer = parse_part(parse_offer, raw, ("offers", i))
+        refuse_record_paths(offer, ("offers", i))
+        offers.append(offer)
+    consultation = parse_part(_parse_consultation, request.consultation, ("consultation",))
+    return profile, offers, options, consultation
+
+
+def _parse_options(data: Any) -> CompareOptions:
+    return parse_model(CompareOptions, data, error=ValidationFailure)
+
+
+def _parse_consultation(data: Any) -> Consultation:
+    return parse_model(Consultation, data, error=ValidationFailure)
 
 
 def request_schema(
@@ -212,7 +287,7 @@ def request_schema(
     props = schema.get("properties", {})
     for name, component in _DOCUMENT_REFS.items():
         if name in props:
-            ref = {"$ref": COMPONENTS + component}
+            ref = {"$ref": COMPONENTS + component + INPUT_SUFFIX}
             if props[name].get("type") == "array":
                 props[name] = {**props[name], "items": ref}
             else:

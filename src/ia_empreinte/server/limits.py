@@ -146,11 +146,13 @@ def check_bearer(authorization: str | None, tokens: Sequence[str]) -> None:
         )
 
 
-def check_count(count: int, limit: int, what: str, field: str, option: str) -> None:
+def check_count(
+    count: int, limit: int, what: str, location: Sequence[str | int], option: str
+) -> None:
     """Refuse a request asking for more ``what`` than the server's ``limit``.
 
     Raises:
-        ProblemError: 422, pointing at ``field`` in the request body.
+        ProblemError: 422, pointing at ``location`` in the request body.
     """
     if count > limit:
         raise ProblemError(
@@ -159,7 +161,7 @@ def check_count(count: int, limit: int, what: str, field: str, option: str) -> N
             f"Too many {what}",
             f"{count} {what} requested; this server accepts at most {limit} per request "
             f"(ia-empreinte serve {option})",
-            location=(field,),
+            location=location,
         )
 
 

@@ -1,11 +1,9 @@
 """The routes of the HTTP API, each a thin layer over one library function.
 
-Request bodies are JSON. A route decodes the body with the same reader as the CLI's
-files, validates the envelope (draws, seed, options) and hands the profile and offer
-objects to :func:`ia_empreinte.parse_profile` and :func:`ia_empreinte.parse_offer`,
-so a bad field gets the CLI's message; the location is prefixed with where the
-document sits in the body (``/profile/volume/requests_per_day``). All work runs in a
-worker thread under the server's time budget.
+Reading routes answer from the reference data, the schemas and the shipped profiles;
+computing routes hand the raw body to :mod:`ia_empreinte.server.work`, which decodes it
+like a CLI input file, validates it with the library and renders with the CLI's
+renderers. All work runs in a worker thread under the server's time budget.
 """
 
 from __future__ import annotations
@@ -13,48 +11,83 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 import ia_empreinte
-from ia_empreinte import catalog_table, estimate, json_schema, schema_names
+from ia_empreinte import (
+    Comparison,
+    Estimate,
+    Fiche,
+    UsageProfile,
+    catalog_table,
+    json_schema,
+    schema_names,
+    shipped_profile,
+    shipped_profile_ids,
+    shipped_profiles_table,
+)
 from ia_empreinte.catalog import TABLES
 from ia_empreinte.documents import parse_model
 from ia_empreinte.errors import IaEmpreinteError
-from ia_empreinte.report.estimate import render_estimate
-from ia_empreinte.results import Estimate
+from ia_empreinte.report.i18n import Lang
 from ia_empreinte.schemas import INPUT_KINDS, KINDS, model_for
 from ia_empreinte.server.bodies import (
     EXAMPLE_OFFER,
     EXAMPLE_PROFILE,
     JSON,
+    CompareRequest,
     EstimateRequest,
+    ReportRequest,
     decode_body,
-    parse_estimate_request,
     request_schema,
 )
 from ia_empreinte.server.limits import check_bearer, run_with_budget
 from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.settings import ServerSettings
+from ia_empreinte.server.work import (
+    COMPARISON_MEDIA,
+    REPORT_MEDIA,
+    ComparisonFormat,
+    FicheVerification,
+    RecordVerification,
+    Reply,
+    ReportFormat,
+    VerifyKind,
+    compare_reply,
+    estimate_reply,
+    report_format,
+    report_reply,
+    verify_reply,
+)
 
 __all__ = ["build_router"]
 
 T = TypeVar("T")
+
+# query parameters (module-level: FastAPI reads them as the parameters' defaults)
+_COMPARISON_FORMAT = Query("json", description="Output format, as compare --format")
+_REPORT_FORMAT = Query(None, description="Fiche format; wins over the Accept header")
+_LANG = Query("fr", description="Language of the sheet or the markdown output")
+_VERIFY_KIND = Query(None, description="Document kind; detected from 'schema' when absent")
+_PUBLIC_KEY = Query(
+    None, description="Vendor's Ed25519 public key (64 hex characters) a record must be signed with"
+)
 
 
 class Health(BaseModel):
     """Answer of ``GET /healthz``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    status: str
+    status: Literal["ok"]
     version: str
 
 
-class CatalogTable(BaseModel):
-    """A reference-data table as ``ia-empreinte catalog TABLE --format json`` lists it."""
+class Table(BaseModel):
+    """Rows as ``ia-empreinte catalog TABLE --format json`` or ``profiles list`` give them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     table: str
@@ -67,7 +100,7 @@ class Validation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: str
-    valid: bool
+    valid: Literal[True]
 
 
 def validate_kinds() -> list[str]:
@@ -79,6 +112,24 @@ def json_response(data: Any) -> Response:
     """A compact JSON response; refuses NaN and infinities like the CLI's JSON output."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return Response(content=text.encode("utf-8"), media_type=JSON)
+
+
+def _response(reply: Reply) -> Response:
+    return Response(reply.content, media_type=reply.media_type, headers=reply.headers)
+
+
+def _other_media(media: dict[str, str], binary: Sequence[str] = ()) -> dict[int | str, Any]:
+    """OpenAPI ``responses`` entry for the non-JSON media types of a 200 answer."""
+    content = {
+        m: {"schema": {"type": "string", **({"format": "binary"} if f in binary else {})}}
+        for f, m in media.items()
+        if m != JSON
+    }
+    return {200: {"content": content}}
+
+
+def _path(description: str, enum: list[str]) -> Any:
+    return Path(description=description, json_schema_extra={"enum": enum})
 
 
 def build_router(
@@ -100,18 +151,15 @@ def build_router(
 
     router = APIRouter()
     v1 = APIRouter(prefix="/v1", dependencies=dependencies)
+    example = {"profile": EXAMPLE_PROFILE, "offers": [EXAMPLE_OFFER], "options": {"draws": 200}}
 
     @router.get("/healthz", response_model=Health, tags=["service"])
     async def healthz() -> Response:
         """Liveness probe: answers without authentication and without computing."""
         return json_response({"status": "ok", "version": ia_empreinte.__version__})
 
-    @v1.get("/catalog/{table}", response_model=CatalogTable, tags=["reference data"])
-    async def catalog(
-        table: str = Path(
-            description="Reference-data table", json_schema_extra={"enum": list(TABLES)}
-        ),
-    ) -> Response:
+    @v1.get("/catalog/{table}", response_model=Table, tags=["reference data"])
+    async def catalog(table: str = _path("Reference-data table", list(TABLES))) -> Response:
         """A reference-data table, with the source and year of every entry."""
 
         def work() -> Response:
@@ -123,14 +171,8 @@ def build_router(
 
         return await run(work)
 
-    @v1.get(
-        "/schemas/{name}",
-        response_model=dict[str, Any],
-        tags=["schemas"],
-    )
-    async def schema(
-        name: str = Path(description="Document kind", json_schema_extra={"enum": schema_names()}),
-    ) -> Response:
+    @v1.get("/schemas/{name}", response_model=dict[str, Any], tags=["schemas"])
+    async def schema(name: str = _path("Document kind", schema_names())) -> Response:
         """The JSON Schema (draft 2020-12) of a document kind, as ``ia-empreinte schema``."""
 
         def work() -> Response:
@@ -141,15 +183,45 @@ def build_router(
 
         return await run(work)
 
+    @v1.get("/profiles", response_model=Table, tags=["profiles"])
+    async def profiles() -> Response:
+        """The usage profiles shipped with the package, as ``ia-empreinte profiles list``."""
+
+        def work() -> Response:
+            columns, rows = shipped_profiles_table()
+            return json_response({"table": "profiles", "columns": columns, "rows": rows})
+
+        return await run(work)
+
+    @v1.get("/profiles/{ident}", response_model=UsageProfile, tags=["profiles"])
+    async def profile(
+        ident: str = _path("Shipped profile id", shipped_profile_ids()),
+    ) -> Response:
+        """One shipped usage profile, validated, ready to post to ``/v1/estimate``."""
+
+        def work() -> Response:
+            try:
+                found = shipped_profile(ident)
+            except IaEmpreinteError as exc:
+                raise problem_for(exc, status=404) from None
+            return json_response(found.model_dump(mode="json"))
+
+        return await run(work)
+
     @v1.post(
         "/validate/{kind}",
         response_model=Validation,
         tags=["validation"],
-        openapi_extra=_body_doc({"type": "object"}, "The document to validate"),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "The document to validate, as in a file of this kind",
+                "content": {JSON: {"schema": {"type": "object"}, "example": EXAMPLE_OFFER}},
+            }
+        },
     )
     async def validate(
-        request: Request,
-        kind: str = Path(description="Document kind", json_schema_extra={"enum": validate_kinds()}),
+        request: Request, kind: str = _path("Document kind", validate_kinds())
     ) -> Response:
         """Validate a profile, an offer or a benchmark record, as ``ia-empreinte validate``."""
         body = await request.body()
@@ -181,7 +253,7 @@ def build_router(
             {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER, "draws": 1000, "seed": 42},
         ),
     )
-    async def estimate_route(request: Request) -> Response:
+    async def estimate(request: Request) -> Response:
         """The footprint of an offer under a usage profile, as ``ia-empreinte estimate``.
 
         The answer is the document ``ia-empreinte estimate --format json`` prints, byte
@@ -189,23 +261,82 @@ def build_router(
         """
         body = await request.body()
         content_type = request.headers.get("content-type")
+        return _response(await run(lambda: estimate_reply(body, content_type, settings)))
 
-        def work() -> Response:
-            req, profile, offer = parse_estimate_request(body, content_type, settings)
-            result = estimate(profile, offer, draws=req.draws, seed=req.seed)
-            return Response(render_estimate(result, "json").encode("utf-8"), media_type=JSON)
+    @v1.post(
+        "/compare",
+        response_model=Comparison,
+        tags=["estimation"],
+        responses=_other_media(COMPARISON_MEDIA),
+        openapi_extra=request_schema(CompareRequest, settings, example),
+    )
+    async def compare(
+        request: Request,
+        format: ComparisonFormat = _COMPARISON_FORMAT,
+        lang: Lang = _LANG,
+    ) -> Response:
+        """Compare offers on one profile on shared draws, as ``ia-empreinte compare``.
 
-        return await run(work)
+        Ranking, P(A < B), drivers and marks; the JSON is ``compare --format json``.
+        """
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+        return _response(
+            await run(lambda: compare_reply(body, content_type, settings, format, lang))
+        )
+
+    @v1.post(
+        "/report",
+        response_model=Fiche,
+        tags=["estimation"],
+        responses={
+            **_other_media(REPORT_MEDIA, binary=("pdf", "xlsx")),
+            406: {"description": "Accept names no fiche format"},
+        },
+        openapi_extra=request_schema(ReportRequest, settings, example),
+    )
+    async def report(
+        request: Request,
+        format: ReportFormat | None = _REPORT_FORMAT,
+        lang: Lang = _LANG,
+    ) -> Response:
+        """The procurement sheet (fiche) comparing offers, as ``ia-empreinte report``.
+
+        The format comes from ``format`` or else from ``Accept``: JSON (the canonical
+        fiche that ``/v1/verify`` checks), PDF, XLSX, HTML or Markdown.
+        """
+        fmt = report_format(request.headers.get("accept"), format)
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+        return _response(
+            await run(lambda: report_reply(body, content_type, settings, fmt, lang))
+        )
+
+    @v1.post(
+        "/verify",
+        response_model=FicheVerification | RecordVerification,
+        tags=["verification"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "A fiche (JSON from /v1/report) or a benchmark record file",
+                "content": {JSON: {"schema": {"type": "object"}}},
+            }
+        },
+    )
+    async def verify(
+        request: Request,
+        kind: VerifyKind | None = _VERIFY_KIND,
+        public_key: str | None = _PUBLIC_KEY,
+    ) -> Response:
+        """Recompute a fiche (``ia-empreinte verify``) or check a record (``bench verify``).
+
+        A fiche answers ``ok`` and the figures that differ; a record that breaks a rule
+        answers a 422 problem naming the rule, as the CLI does.
+        """
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+        return _response(await run(lambda: verify_reply(body, content_type, kind, public_key)))
 
     router.include_router(v1)
     return router
-
-
-def _body_doc(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "description": description,
-            "content": {JSON: {"schema": schema}},
-        }
-    }
