@@ -89,3 +89,29 @@ def fixed_comparison(options: CompareOptions | None = None) -> Comparison:
                  {"accelerators": "measured"}],
         caveats=[[], [Caveat(code="zone-default", message="grid factor of DE used")], []],
     )
+
+
+def example_inputs(
+    vendor_suffix: str = "",
+) -> tuple[object, list[object]]:
+    """The example profile and three example offers (optionally with hostile names)."""
+    from ia_empreinte import load_offer, load_profile, parse_offer
+    from ia_empreinte.documents import read_document
+    from tests.conftest import EXAMPLE_OFFERS, PROFILES
+
+    profile = load_profile(PROFILES / "chatbot-web-metropole.yaml")
+    offers = []
+    for name in ("frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated"):
+        path = EXAMPLE_OFFERS / f"{name}.yaml"
+        if vendor_suffix:
+            data = read_document(path)
+            data["vendor"] = str(data.get("vendor", "")) + vendor_suffix
+            data["service"] = vendor_suffix
+            offers.append(parse_offer(data))
+        else:
+            offers.append(load_offer(path))
+    return profile, offers
+
+
+HOSTILE = " <script>alert(\"x\")</script> & 'Co' \"quoted\""
+"""Names a vendor could write in its offer file: markup, quotes and ampersands."""

@@ -13,6 +13,7 @@ from ia_empreinte import (
     CompareOptions,
     Consultation,
     build_fiche,
+    load_fiche,
     load_offer,
     load_profile,
     rc_clause,
@@ -22,9 +23,7 @@ from ia_empreinte import (
     verify_fiche,
 )
 from ia_empreinte import compare as compare_offers
-from ia_empreinte.documents import read_document
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.fiche import load_fiche
 from ia_empreinte.report.files import write_atomic
 from ia_empreinte.report.tabular import render_text_table
 
@@ -217,7 +216,7 @@ def verify(fiche: str, base_dir: str | None) -> None:
 
     Exit 0 when everything matches; exit 1 listing each figure that differs.
     """
-    doc = load_fiche(read_document(fiche), file=fiche)
+    doc = load_fiche(fiche)
     folder = Path(base_dir) if base_dir is not None else Path(fiche).parent
     diffs = verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
     if not diffs:

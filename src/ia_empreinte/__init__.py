@@ -22,7 +22,7 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
-from ia_empreinte.fiche import Consultation, Fiche, build_fiche, verify_fiche
+from ia_empreinte.fiche import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
 from ia_empreinte.kit import (
     basis_coverage,
     build_profile,
@@ -81,6 +81,7 @@ __all__ = [
     "compare",
     "estimate",
     "json_schema",
+    "load_fiche",
     "load_offer",
     "load_profile",
     "load_record",

@@ -13,13 +13,12 @@ import hashlib
 
 from ia_empreinte.compare import CompareOptions, unit_of
 from ia_empreinte.profiles import UsageProfile
-from ia_empreinte.schemas import canonical_json
 from ia_empreinte.scoring import formula_text
 
 __all__ = ["rc_clause"]
 
 _INDICATOR_FR = {
-    "gwp": "Empreinte carbone (kgCO2e, méthode « location-based »)",
+    "gwp": "Empreinte carbone (méthode « location-based »)",
     "energy": "Consommation d'énergie finale",
     "water": "Consommation d'eau (sur site et hors site)",
     "adpe": "Épuisement des ressources abiotiques (ADPe)",
@@ -55,7 +54,7 @@ def rc_clause(
         data_sha256: reference-data file -> SHA-256 (the packaged data when not given).
     """
     from ia_empreinte import __version__
-    from ia_empreinte.fiche import _datasets
+    from ia_empreinte.fiche import _datasets, canonical_json
 
     opts = options or CompareOptions()
     sha = hashlib.sha256(canonical_json(profile.model_dump(mode="json")).encode()).hexdigest()

@@ -14,6 +14,7 @@ codes; renderers translate them (:mod:`ia_empreinte.report.i18n`).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -23,12 +24,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ia_empreinte.compare import CompareOptions, Comparison, compare
-from ia_empreinte.documents import parse_model
+from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.errors import CatalogError, ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
-from ia_empreinte.schemas import canonical_json
 from ia_empreinte.uncertainty import central
 
 __all__ = [
@@ -43,9 +43,11 @@ __all__ = [
     "Headlines",
     "Parameter",
     "build_fiche",
+    "canonical_json",
     "fiche_from_inputs",
     "inputs_sha256",
     "load_fiche",
+    "parse_fiche",
     "verify_fiche",
 ]
 
@@ -461,13 +463,32 @@ def build_fiche(
     )
 
 
-def load_fiche(data: dict[str, Any], *, file: str | None = None) -> Fiche:
+def parse_fiche(data: object, *, file: str | None = None) -> Fiche:
     """Validate a decoded fiche document.
 
     Raises:
         ValidationFailure: naming the field.
     """
     return parse_model(Fiche, data, file=file, error=ValidationFailure)
+
+
+def load_fiche(path: str | Path) -> Fiche:
+    """Read and validate a fiche from its JSON file.
+
+    Raises:
+        InputFileError: the file cannot be read or parsed.
+        ValidationFailure: a field is invalid.
+    """
+    return parse_fiche(read_document(path), file=str(path))
+
+
+def canonical_json(data: Any) -> str:
+    """Canonical JSON text: sorted keys, no spaces, UTF-8, numbers as Python prints them.
+
+    The same rule as :func:`ia_empreinte.schemas.canonical_json` (which sits in a higher
+    layer); the hashes of the fiche and the clause depend on it.
+    """
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
@@ -509,6 +530,16 @@ def verify_fiche(
         a, b = stored_flat.get(path, "(absent)"), new_flat.get(path, "(absent)")
         if a != b:
             diffs.append(Difference(path=path, stored=str(a), recomputed=str(b)))
-    # The hash first: it says the inputs were edited, whatever else changed.
-    diffs.sort(key=lambda d: (d.path != "inputs_sha256", d.path.startswith("inputs.")))
+    diffs.sort(key=lambda d: _priority(d.path))
     return diffs
+
+
+def _priority(path: str) -> int:
+    """Order of the differences: the hash, then the marks and scored figures first."""
+    if path == "inputs_sha256":
+        return 0  # says the inputs were edited, whatever else changed
+    if path.startswith("comparison.scores.") or ".scored." in path:
+        return 1
+    if path.startswith("headlines."):
+        return 2
+    return 4 if path.startswith("inputs.") else 3

@@ -67,7 +67,7 @@ def audit(
     Raises:
         InputFileError: the log cannot be read, or a row is invalid (file, line, column).
     """
-    from ia_empreinte.audit import audit_draws
+    from ia_empreinte.engine.usage_log import audit_draws
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
                                               base_dir=base_dir)

@@ -30,7 +30,7 @@ from ia_empreinte.results import Caveat, EstimateDraws, Method
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
-__all__ = ["DrawsResult", "StepInput", "estimate_draws", "run_chain"]
+__all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", "to_draws"]
 
 Array = NDArray[np.float64]
 Reducer = Callable[[Array], Array]
@@ -429,10 +429,11 @@ def estimate_draws(
         caveats=caveats, methods=methods, records=records,
     )
     draws = to_draws(totals, requests, years)
-    return DrawsResult(draws, _dedupe(caveats), methods, _training(offer, sampler), records)
+    return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), records)
 
 
-def _dedupe(caveats: list[Caveat]) -> list[Caveat]:
+def dedupe(caveats: list[Caveat]) -> list[Caveat]:
+    """The caveats without repeats, in first-seen order."""
     seen: set[tuple[str, str]] = set()
     out: list[Caveat] = []
     for c in caveats:

@@ -1,4 +1,6 @@
-"""Regenerate the golden files of the fixed comparison: ``python tests/golden/compare/regenerate.py``.
+"""Regenerate the golden files of the fixed comparison.
+
+Run ``python tests/golden/compare/regenerate.py`` from the repository root.
 
 The comparison is built from hand-made draws (tests/compare_fixture.py), not from the
 engine, so these files change only when the comparison, the scoring or the renderers
@@ -14,13 +16,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
+from tests.compare_fixture import fixed_comparison  # noqa: E402
+
 from ia_empreinte.report.figures import (  # noqa: E402
     distribution_spec,
     phase_bars_spec,
     spec_dict,
 )
 from ia_empreinte.report.sheet import render_comparison  # noqa: E402
-from tests.compare_fixture import fixed_comparison  # noqa: E402
 
 
 def golden_outputs() -> dict[str, str]:

@@ -12,15 +12,16 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
+from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
@@ -28,7 +29,7 @@ from ia_empreinte.results import Caveat, Method
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
 
-__all__ = ["UsageLog", "audit_draws", "read_log"]
+__all__ = ["UsageLog", "audit_draws", "audit_log_draws", "read_log"]
 
 Array = NDArray[np.float64]
 _MAX_BYTES = 2_000_000_000
@@ -61,8 +62,8 @@ def _infer_task(columns: set[str]) -> str | None:
     return None
 
 
-def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]], int]:
-    """Header and rows as lists; ``first_line`` is the file line of the first row."""
+def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows as lists; each row ends with its line number in the file."""
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         header: list[str] = []
         rows: list[list[Any]] = []
@@ -83,14 +84,14 @@ def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]], int]:
                 if k not in header:
                     header.append(k)
         rows = [[obj.get(k) for k in header] + [lineno] for lineno, obj in dicts]
-        return header, rows, 0
+        return header, rows
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InputFileError("the usage log is empty", file=str(path)) from None
     rows = []
-    for i, row in enumerate(reader):
+    for row in reader:
         if not row:
             continue
         if len(row) != len(header):
@@ -98,8 +99,43 @@ def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]], int]:
                 f"line {reader.line_num}: expected {len(header)} columns, got {len(row)}",
                 file=str(path))
         rows.append([*row, reader.line_num])
-        _ = i
-    return header, rows, 0
+    return header, rows
+
+
+_ISO = re.compile(
+    r"(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?\n)*"
+)
+
+
+def _timestamp(text: str) -> float:
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.timestamp()
+
+
+def _span_s(path: Path, stamps: list[Any], lines: list[int]) -> float:
+    """Seconds between the first and the last timestamp (naive times read as UTC).
+
+    Fast path: when every stamp has the same ISO 8601 shape and length, text order is
+    time order, so only the extremes are parsed. Otherwise every stamp is parsed.
+    """
+    texts = [str(t) for t in stamps]
+    same_shape = len({len(t) for t in texts}) == 1 and len({t[19:] for t in texts}) == 1
+    if same_shape and _ISO.fullmatch("\n".join(texts) + "\n") is not None:
+        try:
+            return _timestamp(max(texts)) - _timestamp(min(texts))
+        except ValueError:
+            pass  # e.g. month 13: find the line below
+    values: list[float] = []
+    for text, line in zip(texts, lines, strict=True):
+        try:
+            values.append(_timestamp(text))
+        except ValueError:
+            raise InputFileError(
+                f"line {line}: column 'timestamp': expected an ISO 8601 date-time, "
+                f"got {text!r}", file=str(path)) from None
+    return max(values) - min(values)
 
 
 def read_log(path: str | Path) -> UsageLog:
@@ -119,7 +155,7 @@ def read_log(path: str | Path) -> UsageLog:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputFileError("the usage log is not UTF-8 text", file=str(p)) from None
-    header, rows, _ = _records(p, text)
+    header, rows = _records(p, text)
     if not rows:
         raise InputFileError("the usage log has no request rows", file=str(p))
     unknown = [h for h in header if h not in (*_SIZE_FIELDS, "timestamp", "task")]
@@ -160,15 +196,7 @@ def read_log(path: str | Path) -> UsageLog:
                 f"line {lines[i]}: column '{name}': expected a number >= 0, got {raw[i]!r}",
                 file=str(p))
         columns[name] = arr
-    stamps: list[float] = []
-    jt = header.index("timestamp")
-    for r in rows:
-        try:
-            stamps.append(datetime.fromisoformat(str(r[jt]).replace("Z", "+00:00")).timestamp())
-        except ValueError:
-            raise InputFileError(
-                f"line {r[-1]}: column 'timestamp': expected an ISO 8601 date-time, "
-                f"got {r[jt]!r}", file=str(p)) from None
+    span_s = _span_s(p, [r[header.index("timestamp")] for r in rows], lines)
     if "task" in header:
         jk = header.index("task")
         tasks = np.array([str(r[jk]) for r in rows])
@@ -192,7 +220,7 @@ def read_log(path: str | Path) -> UsageLog:
                 raise InputFileError(
                     f"line {lines[i]}: column '{f}': task {t} needs a number here",
                     file=str(p))
-    return UsageLog(columns=columns, tasks=tasks, span_s=max(stamps) - min(stamps),
+    return UsageLog(columns=columns, tasks=tasks, span_s=span_s,
                     rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -205,6 +233,14 @@ def audit_draws(
     period annualised. Rows are evaluated in chunks of (draws x rows) cells.
     """
     log = read_log(log_path)
+    result = audit_log_draws(offer, log, sampler, base_dir=base_dir)
+    return result, log.sha256, f"usage-log-{log.sha256[:12]}"
+
+
+def audit_log_draws(
+    offer: Offer, log: UsageLog, sampler: Sampler, *, base_dir: Path | None = None
+) -> DrawsResult:
+    """Draws of the footprint of the requests of an already read usage ``log``."""
     caveats: list[Caveat] = []
     methods: dict[str, Method] = {}
     records: list[str] = []
@@ -237,7 +273,4 @@ def audit_draws(
     requests = sampler.constant(float(log.rows))
     draws = to_draws(totals, requests, sampler.constant(period_years),
                      period_scale=period_years)
-    label = f"usage-log-{log.sha256[:12]}"
-    from ia_empreinte.engine.chain import _dedupe
-
-    return DrawsResult(draws, _dedupe(caveats), methods, None, records), log.sha256, label
+    return DrawsResult(draws, dedupe(caveats), methods, None, records)
