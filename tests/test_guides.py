@@ -2,7 +2,8 @@
 
 The guides' ```console blocks hold ``$ ia-empreinte ...`` lines, each followed by the
 output it prints. A line ``...`` in the shown output stands for any number of lines.
-An output with an ``Error:`` line means the command must fail with exit code 2;
+``<sha256>`` in a shown line stands for any SHA-256 (hashes change with the reference
+data). An output with an ``Error:`` line means the command must fail with exit code 2;
 otherwise it must succeed. ``> FILE`` at the end of a command sends its output to FILE.
 
 The commands of each guide run in order in one scratch folder holding copies of
@@ -13,6 +14,7 @@ failure naming the missing command and its issue: pending, never faked.
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 from dataclasses import dataclass
@@ -91,13 +93,22 @@ def _missing(args: list[str]) -> str | None:
     return None
 
 
+def _line_matches(expected: str, actual: str) -> bool:
+    """Equality, where ``<sha256>`` stands for any 64 hexadecimal characters."""
+    if "<sha256>" not in expected:
+        return expected == actual
+    pattern = "[0-9a-f]{64}".join(re.escape(part) for part in expected.split("<sha256>"))
+    return re.fullmatch(pattern, actual) is not None
+
+
 def _matches(expected: list[str], actual: list[str]) -> bool:
     """Line-by-line equality, where an expected ``...`` line matches any run of lines."""
     if not expected:
         return not actual
     if expected[0] == "...":
         return any(_matches(expected[1:], actual[k:]) for k in range(len(actual) + 1))
-    return bool(actual) and expected[0] == actual[0] and _matches(expected[1:], actual[1:])
+    return (bool(actual) and _line_matches(expected[0], actual[0])
+            and _matches(expected[1:], actual[1:]))
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +155,5 @@ def test_matcher() -> None:
     assert _matches(["a", "..."], ["a"])
     assert not _matches(["a", "...", "d"], ["a", "b", "c"])
     assert not _matches(["a"], ["a", "b"])
+    assert _matches(["h <sha256>."], ["h " + "0a" * 32 + "."])
+    assert not _matches(["h <sha256>."], ["h 0a."])

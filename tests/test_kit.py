@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import subprocess
+import sys
 import typing
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -452,3 +456,17 @@ def test_template_unknown_task(runner: CliRunner) -> None:
     assert "Invalid value for '--task': 'chat' is not one of" in result.output
     with pytest.raises(ProfileError):
         offer_template("chat")
+
+
+def test_profiles_and_template_ship_in_the_wheel(tmp_path: Path) -> None:
+    isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("ia_empreinte-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for ident in IDS:
+        assert f"ia_empreinte/data/profiles/{ident}.yaml" in names
+    assert "ia_empreinte/data/templates/offer.fr.yaml" in names

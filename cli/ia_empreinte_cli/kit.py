@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ia_empreinte import (
+    TASKS,
     IaEmpreinteError,
     build_profile,
     offer_template,
@@ -18,7 +19,6 @@ from ia_empreinte import (
     shipped_profile_text,
     shipped_profiles_table,
 )
-from ia_empreinte.profiles import TASKS
 from ia_empreinte.report.files import write_atomic
 from ia_empreinte.report.tabular import render_csv, render_json, render_text_table
 from ia_empreinte_cli.app import CliError

@@ -37,7 +37,7 @@ from ia_empreinte.kit import (
 )
 from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
 from ia_empreinte.offers import Offer, load_offer, parse_offer
-from ia_empreinte.profiles import UsageProfile, load_profile, parse_profile
+from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
 from ia_empreinte.report.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names, validate_file
@@ -47,7 +47,7 @@ from ia_empreinte.scoring import simulate as simulate_scores
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "BenchProgress",
     "BenchmarkRecord",
     "CatalogError",
@@ -66,6 +66,7 @@ __all__ = [
     "RecordError",
     "ServerSettings",
     "Summary",
+    "TASKS",
     "UsageProfile",
     "ValidationFailure",
     "VerificationError",

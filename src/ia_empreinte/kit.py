@@ -239,26 +239,6 @@ def profile_questions(
         q(key="contract_years", prompt_fr="Durée du marché en années", default="3"),
     ]
     return out
-    if task not in REQUIRED_REQUEST_FIELDS:
-        raise ProfileError(f"unknown task '{task}'; expected one of: {', '.join(TASKS)}")
-    for name in REQUIRED_REQUEST_FIELDS[task]:
-        prompt, default = _REQUEST_PROMPTS_FR[name]
-        default = _TASK_DEFAULTS.get(task, {}).get(name, default)
-        out.append(ProfileQuestion(key=f"request.{name}", prompt_fr=prompt, default=default))
-    out += [
-        ProfileQuestion(key="volume.requests_per_day", prompt_fr="Requêtes par jour de service",
-                 default="100"),
-        ProfileQuestion(key="volume_source", prompt_fr="Source de ce volume (vide si c'est une "
-                 "hypothèse)", default="", kind="text"),
-        ProfileQuestion(key="volume.days_per_year", prompt_fr="Jours de service par an",
-                 default="250"),
-        ProfileQuestion(key="volume.hours_per_day", prompt_fr="Heures par jour où arrivent les "
-                 "requêtes", default="10"),
-        ProfileQuestion(key="volume.peak_factor", prompt_fr="Facteur de pointe (charge de pointe "
-                 "/ charge moyenne)", default="2"),
-        ProfileQuestion(key="contract_years", prompt_fr="Durée du marché en années", default="3"),
-    ]
-    return out
 
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")

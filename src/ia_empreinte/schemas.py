@@ -39,9 +39,9 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "profile": ("ia_empreinte.profiles", "UsageProfile", ProfileError),
     "offer": ("ia_empreinte.offers", "Offer", OfferError),
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
-    "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
     "comparison": ("ia_empreinte.compare", "Comparison", ValidationFailure),
     "fiche": ("ia_empreinte.fiche", "Fiche", ValidationFailure),
+    "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
 }
 """Kind name -> (module, model class, error raised on invalid input).
 
