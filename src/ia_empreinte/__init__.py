@@ -42,8 +42,8 @@ from ia_empreinte.report.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names, validate_file
 from ia_empreinte.scoring import score
-from ia_empreinte.server import ServerSettings, serve
 from ia_empreinte.scoring import simulate as simulate_scores
+from ia_empreinte.server import ServerSettings, serve
 
 __version__ = "0.1.0"
 

@@ -23,7 +23,7 @@ from ia_empreinte import (
     verify_fiche,
     verify_record,
 )
-from ia_empreinte.fiche import FICHE_SCHEMA, Difference, load_fiche
+from ia_empreinte.fiche import FICHE_SCHEMA, Difference, parse_fiche
 from ia_empreinte.measurements import Check
 from ia_empreinte.report.estimate import render_estimate
 from ia_empreinte.report.i18n import Lang
@@ -218,7 +218,7 @@ def verify_reply(
 
 
 def _verify_fiche(data: dict[str, Any]) -> Reply:
-    fiche = load_fiche(data)
+    fiche = parse_fiche(data)
     for i, offer in enumerate(fiche.inputs.offers):
         refuse_record_paths(offer, ("inputs", "offers", i))
     diffs = verify_fiche(fiche)
