@@ -87,7 +87,7 @@ EXAMPLE_PROFILE: dict[str, Any] = {
         "input_tokens": {"dist": "triangular", "low": 1500, "mode": 2500, "high": 4000},
         "output_tokens": 250,
     },
-    "volume": {"requests_per_day": 4500, "days_per_year": 365},
+    "volume": {"requests_per_day": 4500, "days_per_year": 365, "hours_per_day": 16},
     "contract_years": 3,
 }
 """A small valid profile, the example of the OpenAPI document and of docs/http-api.md."""
