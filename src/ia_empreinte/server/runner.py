@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.server.settings import ServerSettings, read_tokens, to_environ
 
 __all__ = ["running", "serve"]
@@ -28,9 +29,13 @@ def serve(
     Raises:
         InputFileError: the tokens file cannot be read or holds no valid token
             (checked before listening, so a bad file never starts a server).
+        ValidationFailure: port 0 with several workers.
     """
     import uvicorn
 
+    if workers > 1 and port == 0:
+        # uvicorn would report port 0: the workers share a socket it binds itself
+        raise ValidationFailure("port 0 (any free port) needs a single worker; give a port")
     if settings.tokens_file is not None:
         read_tokens(settings.tokens_file)
     if workers == 1:
