@@ -486,3 +486,41 @@ def check_served(proc: subprocess.Popen[str]) -> None:
             "8 draws requested; this server accepts at most 7 per request "
             "(ia-empreinte serve --max-draws)"
         )
+
+
+def test_serve_with_workers_needs_a_port() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: port 0 (any free port) needs a single worker; give a port\n"
+    )
+
+
+def test_serve_with_two_workers_hands_them_the_settings() -> None:
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-m", "ia_empreinte_cli", "serve", "--port", str(port),
+           "--workers", "2", "--max-draws", "9"]
+    with subprocess.Popen(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) as proc:
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "workers did not start"
+                time.sleep(0.1)
+            for _ in range(4):  # whichever worker answers applies the same limit
+                r = httpx.post(f"{base}/v1/estimate", json=estimate_body(draws=10))
+                detail = str(assert_problem(r, 422, "too-many-draws")["detail"])
+                assert detail.startswith("10 draws requested; this server accepts at most 9 ")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)

@@ -40,11 +40,9 @@ def test_cli_python_and_http_give_the_same_figures(
 ) -> None:
     options: list[str] = []
     body: dict[str, object] = {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER}
-    kwargs: dict[str, int] = {}
     if draws is not None and seed is not None:
         options = ["--draws", str(draws), "--seed", str(seed)]
         body |= {"draws": draws, "seed": seed}
-        kwargs = {"draws": draws, "seed": seed}
 
     result = CliRunner().invoke(
         cli, ["estimate", *files, "--format", "json", *options], catch_exceptions=False
@@ -53,7 +51,13 @@ def test_cli_python_and_http_give_the_same_figures(
     from_cli = result.output
 
     from_python = render_estimate(
-        estimate(parse_profile(EXAMPLE_PROFILE), parse_offer(EXAMPLE_OFFER), **kwargs), "json"
+        estimate(
+            parse_profile(EXAMPLE_PROFILE),
+            parse_offer(EXAMPLE_OFFER),
+            draws=draws if draws is not None else 1000,
+            seed=seed if seed is not None else 42,
+        ),
+        "json",
     )
 
     r = client.post("/v1/estimate", json=body)
