@@ -36,7 +36,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-GENERATED_EXAMPLES = 30
+GENERATED_EXAMPLES = 50
 """Generated cases per operation, on top of the document's explicit examples."""
 
 # small limits so that generated requests stay cheap and the limits are exercised too
