@@ -434,7 +434,8 @@ def test_envelope_error_points_into_the_body(client: httpx.Client) -> None:
     )
     assert doc["pointer"] == "/drawz"
     assert doc["detail"] == (
-        "unknown field; did you mean 'draws'? (expected one of: draws, offer, profile, seed)"
+        "unknown field; did you mean 'draws'? "
+        "(expected one of: draws, offer, profile, records, seed)"
     )
 
 
@@ -448,6 +449,7 @@ def test_record_paths_are_refused(client: httpx.Client) -> None:
         "record-path-refused",
     )
     assert doc["pointer"] == "/offer/benchmarks/0/path"
+    assert str(doc["detail"]).startswith("the record path '/etc/passwd' must be relative")
 
 
 def test_integral_floats_count_as_integers(client: httpx.Client) -> None:

@@ -293,3 +293,93 @@ def test_new_routes_need_the_token(tmp_path: Path) -> None:
         for method, path in [("POST", "/v1/compare"), ("POST", "/v1/report"),
                              ("POST", "/v1/verify"), ("GET", "/v1/profiles")]:
             assert_problem(c.request(method, path, json={}), 401, "unauthorized")
+
+
+# --- benchmark records sent inline -----------------------------------------------
+
+
+def measured_offer(record_sha256: str) -> dict[str, object]:
+    return {**EXAMPLE_OFFER, "id": "measured-fr",
+            "benchmarks": [{"path": "records/run-1.json", "sha256": record_sha256}]}
+
+
+def test_estimate_with_an_inline_record_is_the_cli_output(
+    client: httpx.Client, record_text: str, tmp_path: Path
+) -> None:
+    record = json.loads(record_text)
+    sha = record["integrity"]["record_sha256"]
+    offer = measured_offer(sha)
+    # the CLI reads the record next to the offer file
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "run-1.json").write_text(record_text, encoding="utf-8")
+    (tmp_path / "offer.yaml").write_text(yaml.safe_dump(offer), encoding="utf-8")
+    (tmp_path / "profile.yaml").write_text(yaml.safe_dump(EXAMPLE_PROFILE), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["estimate", str(tmp_path / "profile.yaml"), str(tmp_path / "offer.yaml"),
+         "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    r = client.post("/v1/estimate", json={"profile": EXAMPLE_PROFILE, "offer": offer,
+                                          "records": {"records/run-1.json": record}})
+    assert r.status_code == 200
+    assert r.text == result.output
+    assert r.json()["provenance"]["benchmark_records"] == [sha]
+
+
+def test_compare_with_an_inline_record_is_the_cli_output(
+    client: httpx.Client, record_text: str, tmp_path: Path
+) -> None:
+    record = json.loads(record_text)
+    offer = measured_offer(record["integrity"]["record_sha256"])
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "run-1.json").write_text(record_text, encoding="utf-8")
+    files = []
+    for name, doc in (("profile", EXAMPLE_PROFILE), ("a", EXAMPLE_OFFER), ("b", offer)):
+        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+        files.append(str(tmp_path / f"{name}.yaml"))
+    result = CliRunner().invoke(
+        cli, ["compare", *files, "--format", "json", "--draws", "200"], catch_exceptions=False
+    )
+    r = client.post("/v1/compare", json={
+        "profile": EXAMPLE_PROFILE, "offers": [EXAMPLE_OFFER, offer], "options": {"draws": 200},
+        "records": {"records/run-1.json": record},
+    })
+    assert r.status_code == 200
+    assert r.text == result.output
+
+
+def test_missing_record_is_422(client: httpx.Client) -> None:
+    body = {"profile": EXAMPLE_PROFILE, "offer": measured_offer("0" * 64)}
+    doc = assert_problem(client.post("/v1/estimate", json=body), 422, "record-missing")
+    assert doc["pointer"] == "/offer/benchmarks/0/path"
+    assert doc["detail"] == (
+        "the offer names the benchmark record 'records/run-1.json'; send its content in "
+        "the request's 'records' object under the key 'records/run-1.json'"
+    )
+
+
+def test_unused_record_is_422(client: httpx.Client, record_text: str) -> None:
+    body = {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER,
+            "records": {"records/run-1.json": json.loads(record_text)}}
+    doc = assert_problem(client.post("/v1/estimate", json=body), 422, "record-unused")
+    assert doc["pointer"] == "/records/records~1run-1.json"
+
+
+def test_altered_inline_record_is_refused(client: httpx.Client, record_text: str) -> None:
+    record = json.loads(record_text)
+    sha = record["integrity"]["record_sha256"]
+    record["results"]["idle_power_w"] = 20.0
+    body = {"profile": EXAMPLE_PROFILE, "offer": measured_offer(sha),
+            "records": {"records/run-1.json": record}}
+    doc = assert_problem(client.post("/v1/estimate", json=body), 422, "invalid-record")
+    assert str(doc["detail"]).startswith("rule 'hash': content hash ")
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", "../offer.yaml", "a/./b.json", "a\\b"])
+def test_record_paths_never_leave_the_request(client: httpx.Client, path: str) -> None:
+    offer = {**EXAMPLE_OFFER, "benchmarks": [{"path": path, "sha256": "0" * 64}]}
+    body = {"profile": EXAMPLE_PROFILE, "offer": offer, "records": {path: {}}}
+    doc = assert_problem(client.post("/v1/estimate", json=body), 422, "record-path-refused")
+    assert doc["pointer"] == "/offer/benchmarks/0/path"

@@ -10,6 +10,7 @@ validate them, so a bad field gets the CLI's message, located in the body by a p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -23,7 +24,8 @@ from ia_empreinte import (
     parse_profile,
 )
 from ia_empreinte.documents import parse_model, read_document
-from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
+from ia_empreinte.errors import IaEmpreinteError, RecordError, ValidationFailure
+from ia_empreinte.measurements import BenchmarkRecord, record_file_text
 from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.settings import ServerSettings
@@ -39,6 +41,7 @@ __all__ = [
     "ReportRequest",
     "decode_body",
     "document_components",
+    "lay_out_records",
     "parse_compare_request",
     "parse_estimate_request",
     "parse_part",
@@ -111,6 +114,13 @@ _ENVELOPE = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 Documents = Annotated[list[Document], Field(min_length=1)]
+Records = Annotated[
+    dict[str, Document],
+    Field(
+        description="The benchmark records the offers name, keyed by the path written in "
+        "their 'benchmarks' (see GET /v1/schemas/record)"
+    ),
+]
 
 
 class CompareRequest(BaseModel):
@@ -122,6 +132,7 @@ class CompareRequest(BaseModel):
     """The offers, in the order they are shown."""
     options: Document = {}
     """Indicator, scope, scoring method, points, floor, seed and draws (CompareOptions)."""
+    records: Records = {}
 
 
 class ReportRequest(CompareRequest):
@@ -141,6 +152,7 @@ class EstimateRequest(BaseModel):
     """An offer, as in an offer file."""
     draws: Draws = DEFAULT_DRAWS
     seed: Seed = DEFAULT_SEED
+    records: Records = {}
 
 
 def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
@@ -179,39 +191,100 @@ def parse_part(parse: Callable[[Any], T], data: Any, prefix: Sequence[str | int]
         raise problem_for(exc, prefix=prefix) from None
 
 
-def refuse_record_paths(offer: Offer, prefix: Sequence[str | int]) -> None:
-    """Refuse offers that reference benchmark records by path.
-
-    A path would make the server read its own files; records are not (yet) accepted
-    inline in a request.
+def _record_path(path: str, location: Sequence[str | int]) -> PurePosixPath:
+    """A record path of an offer, if it can only name a file inside the request's folder.
 
     Raises:
-        ProblemError: 422 pointing at the first ``benchmarks`` entry.
+        ProblemError: 422 for an absolute path, ``..``, a backslash or an empty part.
     """
-    if offer.benchmarks:
+    pure = PurePosixPath(path)
+    parts = path.split("/")
+    if pure.is_absolute() or "\\" in path or any(p in ("", ".", "..") for p in parts):
         raise ProblemError(
             422,
             "record-path-refused",
-            "Benchmark record paths refused",
-            "the HTTP API does not read benchmark record files named by path; estimate an "
-            "offer with benchmark records with the CLI (ia-empreinte estimate)",
-            location=(*prefix, "benchmarks", 0, "path"),
+            "Benchmark record path refused",
+            f"the record path '{path}' must be relative, with no '..', '.', empty part or "
+            "backslash: the HTTP API never reads the server's files, it lays the records "
+            "of the request out at these paths in a private folder",
+            location=location,
         )
+    return pure
+
+
+def lay_out_records(
+    offers: Sequence[tuple[Offer, Sequence[str | int]]],
+    records: dict[str, Document],
+    folder: Path | None,
+) -> None:
+    """Write the records a request sends inline where its offers' ``benchmarks`` name them.
+
+    Each record is validated by the library and written in its canonical file form
+    under ``folder``, so the engine reads it and checks its hash as it does for the CLI
+    (where the paths are relative to the offer file's folder).
+
+    Args:
+        offers: each offer with its location in the body.
+        records: the request's ``records``: path as written in the offers -> record.
+        folder: a fresh private folder; None refuses any record (fiche verification).
+
+    Raises:
+        ProblemError: a path that could leave the folder, a record the request does not
+            send, or a record no offer names.
+    """
+    wanted: set[str] = set()
+    for offer, prefix in offers:
+        for j, ref in enumerate(offer.benchmarks):
+            location = (*prefix, "benchmarks", j, "path")
+            _record_path(ref.path, location)
+            if folder is None or ref.path not in records:
+                raise ProblemError(
+                    422,
+                    "record-missing",
+                    "Benchmark record missing",
+                    f"the offer names the benchmark record '{ref.path}'; send its content "
+                    f"in the request's 'records' object under the key '{ref.path}'"
+                    if folder is not None
+                    else f"the offer names the benchmark record '{ref.path}', which this "
+                    "route cannot receive; verify this fiche with the CLI (ia-empreinte verify)",
+                    location=location,
+                )
+            wanted.add(ref.path)
+    for key in sorted(records):
+        if key not in wanted:
+            raise ProblemError(
+                422,
+                "record-unused",
+                "Benchmark record not named by any offer",
+                f"no offer names a benchmark record '{key}' in its 'benchmarks'",
+                location=("records", key),
+            )
+    if folder is None:
+        return
+    for key in sorted(wanted):
+        record = parse_part(_parse_record, records[key], ("records", key))
+        target = folder.joinpath(*_record_path(key, ("records", key)).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(record_file_text(record), encoding="utf-8")
+
+
+def _parse_record(data: Any) -> BenchmarkRecord:
+    return parse_model(BenchmarkRecord, data, error=RecordError)
 
 
 def parse_estimate_request(
-    body: bytes, content_type: str | None, settings: ServerSettings
+    body: bytes, content_type: str | None, settings: ServerSettings, folder: Path
 ) -> tuple[EstimateRequest, UsageProfile, Offer]:
     """Decode and validate the body of ``POST /v1/estimate``.
 
     The draws limit is checked before the documents, so an oversized request costs
-    nothing.
+    nothing. The records the offer names are laid out in ``folder``.
     """
     request = parse_envelope(EstimateRequest, decode_body(body, content_type))
     check_count(request.draws, settings.max_draws, "draws", ("draws",), "--max-draws")
     profile = parse_part(parse_profile, request.profile, ("profile",))
     offer = parse_part(parse_offer, request.offer, ("offer",))
-    refuse_record_paths(offer, ("offer",))
+    lay_out_records([(offer, ("offer",))], request.records, folder)
     return request, profile, offer
 
 
@@ -248,11 +321,12 @@ def document_components() -> dict[str, Any]:
 
 
 def parse_compare_request(
-    body: bytes, content_type: str | None, settings: ServerSettings
+    body: bytes, content_type: str | None, settings: ServerSettings, folder: Path
 ) -> tuple[UsageProfile, list[Offer], CompareOptions, Consultation]:
     """Decode and validate the body of ``POST /v1/compare`` or ``POST /v1/report``.
 
-    The limits (offers, draws) are checked before the documents are validated.
+    The limits (offers, draws) are checked before the documents are validated; the
+    records the offers name are laid out in ``folder``.
     """
     data = decode_body(body, content_type)
     request = parse_envelope(ReportRequest, data)
@@ -262,11 +336,12 @@ def parse_compare_request(
     options = parse_part(_parse_options, request.options, ("options",))
     check_count(options.draws, settings.max_draws, "draws", ("options", "draws"), "--max-draws")
     profile = parse_part(parse_profile, request.profile, ("profile",))
-    offers = []
-    for i, raw in enumerate(request.offers):
-        offer = parse_part(parse_offer, raw, ("offers", i))
-        refuse_record_paths(offer, ("offers", i))
-        offers.append(offer)
+    offers = [
+        parse_part(parse_offer, raw, ("offers", i)) for i, raw in enumerate(request.offers)
+    ]
+    lay_out_records(
+        [(offer, ("offers", i)) for i, offer in enumerate(offers)], request.records, folder
+    )
     consultation = parse_part(_parse_consultation, request.consultation, ("consultation",))
     return profile, offers, options, consultation
 

@@ -31,9 +31,9 @@ from ia_empreinte.schemas import detect_kind
 from ia_empreinte.server.bodies import (
     JSON,
     decode_body,
+    lay_out_records,
     parse_compare_request,
     parse_estimate_request,
-    refuse_record_paths,
 )
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
@@ -83,8 +83,12 @@ class Reply:
 
 def estimate_reply(body: bytes, content_type: str | None, settings: ServerSettings) -> Reply:
     """``POST /v1/estimate``: the document of ``ia-empreinte estimate --format json``."""
-    request, profile, offer = parse_estimate_request(body, content_type, settings)
-    result = estimate(profile, offer, draws=request.draws, seed=request.seed)
+    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
+        folder = Path(name)
+        request, profile, offer = parse_estimate_request(body, content_type, settings, folder)
+        result = estimate(
+            profile, offer, draws=request.draws, seed=request.seed, base_dir=folder
+        )
     return Reply(render_estimate(result, "json").encode("utf-8"), JSON)
 
 
@@ -96,8 +100,10 @@ def compare_reply(
     lang: Lang,
 ) -> Reply:
     """``POST /v1/compare``: the output of ``ia-empreinte compare --format FMT``."""
-    profile, offers, options, _ = parse_compare_request(body, content_type, settings)
-    result = compare(profile, offers, options)
+    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
+        folder = Path(name)
+        profile, offers, options, _ = parse_compare_request(body, content_type, settings, folder)
+        result = compare(profile, offers, options, base_dirs=[folder] * len(offers))
     return Reply(render_comparison(result, fmt, lang).encode("utf-8"), COMPARISON_MEDIA[fmt])
 
 
@@ -146,15 +152,21 @@ def report_reply(
     lang: Lang,
 ) -> Reply:
     """``POST /v1/report``: the fiche ``ia-empreinte report -o fiche.FMT`` writes."""
-    profile, offers, options, consultation = parse_compare_request(body, content_type, settings)
-    fiche = build_fiche(
-        profile,
-        offers,
-        options,
-        consultation,
-        computed_on=datetime.date.today().isoformat(),
-        command="POST /v1/report (ia-empreinte HTTP API); check: ia-empreinte verify fiche.json",
-    )
+    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
+        folder = Path(name)
+        profile, offers, options, consultation = parse_compare_request(
+            body, content_type, settings, folder
+        )
+        fiche = build_fiche(
+            profile,
+            offers,
+            options,
+            consultation,
+            base_dirs=[folder] * len(offers),
+            computed_on=datetime.date.today().isoformat(),
+            command="POST /v1/report (ia-empreinte HTTP API); check: ia-empreinte verify "
+            "fiche.json",
+        )
     content = render_fiche(fiche, fmt, lang)
     name = f"fiche-{profile.id}.{_SUFFIX[fmt]}"
     return Reply(
@@ -219,8 +231,12 @@ def verify_reply(
 
 def _verify_fiche(data: dict[str, Any]) -> Reply:
     fiche = parse_fiche(data)
-    for i, offer in enumerate(fiche.inputs.offers):
-        refuse_record_paths(offer, ("inputs", "offers", i))
+    # the fiche carries the hashes of its records, not the records: refused here
+    lay_out_records(
+        [(offer, ("inputs", "offers", i)) for i, offer in enumerate(fiche.inputs.offers)],
+        {},
+        None,
+    )
     diffs = verify_fiche(fiche)
     answer = FicheVerification(
         kind="fiche",
