@@ -526,3 +526,16 @@ def test_serve_with_two_workers_hands_them_the_settings() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def test_lone_surrogate_is_400_not_a_fault(client: httpx.Client) -> None:
+    body = b'{"profile": {"title": "\\ud800"}, "offer": {}}'
+    r = client.post("/v1/estimate", content=body, headers={"content-type": "application/json"})
+    assert assert_problem(r, 400, "unreadable-document")["detail"] == (
+        "invalid JSON: a \\u escape names a lone surrogate, not a character"
+    )
+    # a surrogate pair is one character, and fine
+    pair = b'{"id": "x", "vendor": "\\ud83d\\ude00"}'
+    headers = {"content-type": "application/json"}
+    assert_problem(client.post("/v1/validate/offer", content=pair, headers=headers), 422,
+                   "invalid-offer")
