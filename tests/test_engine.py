@@ -258,3 +258,21 @@ def test_llm_offer_on_the_shipped_profile() -> None:
     assert comp["facility_overhead"].p50 == pytest.approx(
         0.2 * (comp["accelerators"].p50 + comp["host"].p50 + comp["idle"].p50))
     assert 0.005 < comp["accelerators"].p50 < 0.1  # ML.ENERGY range for 8 B at batch 64
+
+
+def test_capacity_exceeded_accounts_for_the_peak() -> None:
+    """Busy 4e-4 x 3600 / 495 = 0.002909 s per request; 1e7 requests a day over 8 h with
+    a peak factor of 3 need 0.002909 x 1e7 x 3 x 24 / 8 = 261,818 s of busy time per
+    86,400 s day (x 365 / 365.25 days): about 3x one dedicated replica."""
+    raw_p = load_profile(FIXTURES / "profile-tabular.yaml").model_dump(mode="json")
+    raw_p["volume"].update({"requests_per_day": 10_000_000, "peak_factor": 3,
+                            "hours_per_day": 8})
+    from ia_empreinte.profiles import parse_profile
+
+    raw = load_offer(FIXTURES / "offer-tabular-fr.yaml").model_dump(mode="json")
+    raw["deployment"]["capacity"] = "dedicated"
+    est = estimate(parse_profile(raw_p), parse_offer(raw), draws=1)
+    need = 4e-4 * 3600 / 495 * 10_000_000 * 3 * 24 / 8 / 86_400 * 365 / 365.25
+    assert [c.message for c in est.caveats if c.code == "capacity-exceeded"] == [
+        f"offer.tabular-fr: at peak load the volume needs {need:.1f}x the busy time of the "
+        "1 dedicated replica(s) declared"]

@@ -6,8 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ia_empreinte import estimate
+from ia_empreinte.engine.chain import _constants
+from ia_empreinte.engine.llm import Hardware, llm_request
+from ia_empreinte.engine.reference import llm_calibration
 from ia_empreinte.offers import load_offer, parse_offer
 from ia_empreinte.profiles import load_profile, parse_profile
 
@@ -85,3 +90,39 @@ def test_same_seed_identical_different_seed_different() -> None:
     c = estimate(profile, offer, draws=300, seed=2).model_dump_json()
     assert a == b
     assert a != c
+
+
+def test_model_too_big_for_the_replica_is_flagged() -> None:
+    """70 B in bf16 = 140 GB of weights on one 80 GB H100."""
+    est = estimate(_profile(), _offer(model={"total_params_b": 70, "active_params_b": 70}),
+                   draws=1)
+    assert [c.message for c in est.caveats if c.code == "model-exceeds-memory"] == [
+        "offer.llama8b-fr: 140 GB of weights do not fit in the 80 GB of 1 x "
+        "nvidia-h100-sxm-80gb; the offer's accelerator count is probably too low"]
+
+
+H100 = Hardware(count=1, memory_bandwidth_gb_s=3350, peak_tflops=989.4, memory_gb=80,
+                max_power_w=700.0, idle_power_w=70.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    active=st.floats(0.5, 30), share=st.floats(0.05, 1.0), batch=st.floats(1, 500),
+    n_in=st.floats(0, 8000), n_out=st.floats(1, 2000), factor=st.floats(1.05, 4),
+)
+def test_llm_energy_monotonic(active: float, share: float, batch: float, n_in: float,
+                              n_out: float, factor: float) -> None:
+    """More active params or more tokens never cost less; a bigger batch never costs more
+    per request (same hardware, everything else fixed)."""
+    c = _constants()
+    total = active / share
+
+    def e(a: float = active, b: float = batch, i: float = n_in, o: float = n_out) -> float:
+        return float(llm_request(H100, max(total, a), a, 2.0, b, i, o, c).energy_wh)
+
+    base = e()
+    assert e(a=min(active * factor, total)) >= base * (1 - 1e-12)
+    assert e(i=n_in * factor + 1) >= base * (1 - 1e-12)
+    assert e(o=n_out * factor) >= base * (1 - 1e-12)
+    assert e(b=batch * factor) <= base * (1 + 1e-12)
+    assert llm_calibration().params_range_b[0] > 0

@@ -97,3 +97,50 @@ def test_audit_with_draws_is_deterministic(tmp_path: Path) -> None:
     b = audit(_offer(), path, draws=200, seed=3)  # type: ignore[arg-type]
     assert a.model_dump_json() == b.model_dump_json()
     assert a.per_request.energy_wh.p05 < a.per_request.energy_wh.p95
+
+
+def test_multi_task_log_with_blank_cells(tmp_path: Path) -> None:
+    """A task column routes each row; cells a task does not need may be blank."""
+    path = _csv(tmp_path, [
+        "2026-01-01T00:00:00Z,text-generation,500,100,",
+        "2026-01-01T00:01:00Z,speech-to-text,,,30",
+        "2026-01-01T00:02:00Z,text-generation,700,50,",
+    ], header="timestamp,task,input_tokens,output_tokens,audio_seconds")
+    log = read_log(path)
+    assert list(log.tasks) == ["text-generation", "speech-to-text", "text-generation"]
+    result = audit(_offer(), path, draws=1)  # type: ignore[arg-type]
+    assert result.contract.requests.p50 == 3
+    bad = _csv(tmp_path, ["2026-01-01T00:00:00Z,speech-to-text,500,100,"],
+               header="timestamp,task,input_tokens,output_tokens,audio_seconds")
+    with pytest.raises(InputFileError) as err:
+        read_log(bad)
+    assert str(err.value) == (f"{bad}: line 2: column 'audio_seconds': task speech-to-text "
+                              "needs a number here")
+
+
+def test_dedicated_idle_counts_over_the_logged_period(tmp_path: Path) -> None:
+    """Two requests 1 h apart: the period is 2 h (span x n / (n - 1)); a dedicated replica
+    idles for 2 h minus its busy time."""
+    from ia_empreinte.offers import parse_offer
+
+    raw = load_offer(FIXTURES / "offer-llama8b-fr.yaml").model_dump(mode="json")
+    raw["deployment"]["capacity"] = "dedicated"
+    offer = parse_offer(raw)
+    path = _csv(tmp_path, ["2026-01-01T00:00:00Z,500,100", "2026-01-01T01:00:00Z,500,100"])
+    dedicated = audit(offer, path, draws=1)
+    shared = audit(_offer(), path, draws=1)  # type: ignore[arg-type]
+    idle_kwh = dedicated.contract.energy_kwh_by_component["idle"].p50
+    # replica idle power: 70 W (H100) + 100 W (1-GPU host) = 170 W over 2 h, less busy time
+    assert 0.3399 < idle_kwh < 0.34
+    assert shared.contract.energy_kwh_by_component["idle"].p50 < 0.001
+
+
+def test_single_row_log_on_dedicated_capacity(tmp_path: Path) -> None:
+    """One row spans no time: no dedicated idle is counted, and a caveat says so."""
+    from ia_empreinte.offers import parse_offer
+
+    raw = load_offer(FIXTURES / "offer-llama8b-fr.yaml").model_dump(mode="json")
+    raw["deployment"]["capacity"] = "dedicated"
+    result = audit(parse_offer(raw), _csv(tmp_path, ["2026-01-01T00:00:00Z,500,100"]), draws=1)
+    assert result.contract.energy_kwh_by_component["idle"].p50 == 0.0
+    assert [c.code for c in result.caveats] == ["audit-period-unknown"]

@@ -16,13 +16,16 @@ from .conftest import EXAMPLE_OFFERS, PROFILES
 
 PROFILE_FILES = sorted(PROFILES.glob("*.yaml"))
 OFFER_FILES = sorted(EXAMPLE_OFFERS.glob("*.yaml"))
+EXAMPLES = EXAMPLE_OFFERS.parent
+RECORD_FILES = sorted((EXAMPLES / "records").glob("*.json"))
+LOG_FILES = sorted((EXAMPLES / "usage-logs").glob("*.csv"))
 
 # Which example offers can serve which profile: every task of the profile is served by
 # the offer's main model or one of its components.
 PAIRS: dict[str, list[str]] = {
     "analyse-images-aeriennes": ["vision-cloud-fr"],
     "assistant-redaction-agents": [
-        "frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated"
+        "frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated", "essai-releve-tinylm"
     ],
     "callbot-mairie-30k": ["callbot-fr"],
     "chatbot-web-metropole": ["frontier-api-us", "open-mid-cloud-fr", "small-onprem-dedicated"],
@@ -53,6 +56,37 @@ def test_validates(runner: CliRunner, path: Path) -> None:
     kind = "profile" if path.parent == PROFILES else "offer"
     result = runner.invoke(cli, ["validate", str(path)], catch_exceptions=False)
     assert result.output == f"{path}: valid {kind}\n"
+
+
+def test_every_example_file_is_checked() -> None:
+    checked = set(OFFER_FILES + RECORD_FILES + LOG_FILES)
+    others = {p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".pub"}
+    assert others == checked
+
+
+@pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: p.name)
+def test_example_record_validates_and_verifies(runner: CliRunner, path: Path) -> None:
+    result = runner.invoke(cli, ["validate", str(path)], catch_exceptions=False)
+    assert result.output == f"{path}: valid record\n"
+    key = path.parent / "candidat-b.pub"
+    result = runner.invoke(cli, ["bench", "verify", str(path), "--public-key", str(key)],
+                           catch_exceptions=False)
+    assert result.output.splitlines()[-1] == (
+        f"OK {path}: sha256 "
+        "7e11ddd5cc6979a7b4190a9014429d53f5e9bcf36a359576225680f156925a26 (signed)"
+    )
+
+
+@pytest.mark.parametrize("path", LOG_FILES, ids=lambda p: p.name)
+def test_example_usage_log_audits(runner: CliRunner, path: Path) -> None:
+    offer = EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml"
+    result = runner.invoke(cli, ["audit", str(offer), str(path), "--format", "csv",
+                                 "--draws", "1"], catch_exceptions=False)
+    rows = result.output.splitlines()
+    lines = len(path.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"contract,requests,total,requests,{lines:.1f},{lines:.1f},{lines:.1f},{lines:.1f}" in (
+        rows
+    )
 
 
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.name)
@@ -130,13 +164,14 @@ def test_pair_estimates(profile_id: str, offer_id: str) -> None:
     estimate = getattr(ia_empreinte, "estimate", None)
     if estimate is None:
         pytest.xfail("pending: ia_empreinte.estimate is not on this branch yet (issue #3)")
-    first = estimate(profile, offer, draws=200, seed=1).model_dump()
+    first = estimate(profile, offer, draws=200, seed=1, base_dir=EXAMPLE_OFFERS).model_dump()
     # exact figures are the engine's tests; here: ordered, finite, reproducible, warned
     for section, key in (("per_request", "energy_wh"), ("per_year", "energy_kwh"),
                          ("contract", "gwp_kgco2e")):
         s = first[section][key]
         assert math.isfinite(s["p95"]) and 0 <= s["p05"] <= s["p50"] <= s["p95"], (section, s)
-    assert estimate(profile, offer, draws=200, seed=1).model_dump() == first
+    again = estimate(profile, offer, draws=200, seed=1, base_dir=EXAMPLE_OFFERS)
+    assert again.model_dump() == first
     codes = [c["code"] for c in first["caveats"]]
     assert codes.count("profile-warning") == len(profile.warnings)
     assert "capacity-exceeded" not in codes

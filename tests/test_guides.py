@@ -123,7 +123,16 @@ def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return spaces
 
 
-@pytest.mark.parametrize("shown", SHOWN, ids=[f"{s.guide}:{s.line}" for s in SHOWN])
+SLOW = ("ia-empreinte bench run",)
+"""Commands that really measure (CodeCarbon, several seconds)."""
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [pytest.param(s, marks=[pytest.mark.slow] if s.command.startswith(SLOW) else [])
+     for s in SHOWN],
+    ids=[f"{s.guide}:{s.line}" for s in SHOWN],
+)
 def test_guide_command(
     shown: Shown, workspaces: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

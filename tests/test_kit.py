@@ -435,7 +435,7 @@ def test_filled_template_validates(runner: CliRunner, tmp_path: Path, optional: 
     assert offer.model.id == "whisper-large-v3" and offer.deployment.zone == "FR"
     if optional:
         assert offer.model.total_params_b == 24 and offer.deployment.pue == 1.3
-        assert offer.components[0].task == "speech-to-text"
+        assert offer.components[0].task == "text-generation"
         assert offer.benchmarks[0].task == "speech-to-text"
         assert offer.declared[0].task == "speech-to-text"
         assert offer.training is not None and offer.training.amortisation_requests == 1e10

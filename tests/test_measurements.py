@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,7 @@ def test_plausibility_passes_on_a_consistent_record() -> None:
 def test_short_windows_fail_outside_smoke(tmp_path: Path) -> None:
     record = make_record(window_s=30.0, windows_j=(900.0, 930.0, 870.0))
     path = _write(tmp_path, record)
-    with pytest.raises(RecordError, match="rule 'window-length': shortest window 30.0 s < 60 s"):
+    with pytest.raises(RecordError, match=r"rule 'window-length': shortest window 30\.0 s < 60 s"):
         verify_record(path)
     assert not record.valid_for_procurement
     smoke = make_record(window_s=30.0, windows_j=(900.0, 930.0, 870.0), smoke=True)
@@ -189,3 +190,14 @@ def test_tampered_results_fail_recomputation() -> None:
     checks = {c.rule: c for c in check_plausibility(bad)}
     assert checks["results-recomputed"].status == "fail"
     assert checks["energy-identity"].status == "fail"
+
+
+def test_reference_curve_warning() -> None:
+    # 500 W accelerator, 60 s windows, 5,450 output tokens per window, 1 B params, batch 4
+    record = make_record(accelerator_w=500.0, windows_j=(31800.0, 31860.0, 31740.0))
+    reference_wh = 1.17e-6 * math.exp(-1.12e-2 * 4) * 1.0 + 4.05e-5
+    measured_wh = 30000 / 5450 / 3600
+    checks = {c.rule: c for c in check_plausibility(record, max_accelerator_power_w=700.0)}
+    assert checks["reference-curve"].status == "warn"
+    assert f"x{measured_wh / reference_wh:.2f}" in checks["reference-curve"].detail
+    assert "reference-curve" not in {c.rule for c in check_plausibility(make_record())}

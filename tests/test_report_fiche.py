@@ -15,6 +15,7 @@ from ia_empreinte import (
     build_fiche,
     json_schema,
     rc_clause,
+    render_fiche,
     verify_fiche,
 )
 from ia_empreinte.fiche import inputs_sha256, parse_fiche
@@ -200,3 +201,70 @@ def test_cli_clause_and_report_rc_clause(tmp_path: Path) -> None:
     rep = runner.invoke(cli, ["report", *ARGS, "-o", str(tmp_path / "f.md"), "--rc-clause",
                               "--draws", "50"], catch_exceptions=False)
     assert "Critère n° 3" in rep.output
+
+
+def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -> None:
+    from ia_empreinte import parse_offer
+    from ia_empreinte.documents import read_document
+    from ia_empreinte.measurements import record_file_text, record_sha256
+    from tests.bench_helpers import make_record
+
+    record = make_record()
+    (tmp_path / "record.json").write_text(record_file_text(record), encoding="utf-8")
+    data = read_document(EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml")
+    data["benchmarks"] = [{"path": "record.json", "sha256": record_sha256(record)}]
+    offer = parse_offer(data)
+    profile, _ = example_inputs()
+    f = build_fiche(profile, [offer], CompareOptions(draws=50), base_dirs=[tmp_path])  # type: ignore[arg-type]
+    (e,) = f.evidence
+    assert e.path == "record.json"
+    assert e.sha256 == record_sha256(record)
+    assert e.valid_for_procurement is record.valid_for_procurement
+    assert "model test-model" in e.protocol
+    assert "concurrency 4; 3 windows of 60 s after 60 s warm-up" in e.protocol
+    assert "idle subtraction: mean of pre and post idle power x window duration" in e.protocol
+    assert f.comparison.offers[0].methods["accelerators"] == "measured"
+    assert verify_fiche(f, base_dirs=[tmp_path]) == []
+    md = render_fiche(f, "x.md").decode()
+    assert "## 8. Preuves de mesure" in md
+    assert e.protocol.replace("&", "&amp;") in md
+
+
+def test_cli_report_into_a_missing_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "fiche.pdf"
+    res = CliRunner().invoke(cli, ["report", *ARGS, "-o", str(target), "--draws", "20"])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"Error: {target}: cannot write the output")
+    assert len(res.output.splitlines()) == 1
+    assert not target.parent.exists()
+
+
+def test_cli_verify_refuses_a_file_that_is_not_a_fiche(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"schema": "ia-empreinte/fiche@1"}')
+    res = CliRunner().invoke(cli, ["verify", str(bad)])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"Error: {bad}: ")
+    assert len(res.output.splitlines()) == 1
+
+
+def test_training_is_reported_separately_with_its_contract_share() -> None:
+    from ia_empreinte import parse_offer
+    from ia_empreinte.documents import read_document
+
+    data = read_document(EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml")
+    data["training"] = {"gwp_kgco2e": 1_000_000, "energy_kwh": 2_000_000,
+                        "amortisation_requests": 1e10, "source": "model card"}
+    profile, _ = example_inputs()
+    f = build_fiche(profile, [parse_offer(data)], CompareOptions(draws=50))  # type: ignore[arg-type]
+    (tr,) = f.training
+    requests = f.comparison.offers[0].contract["requests"].p50
+    assert tr.gwp_kgco2e == 1_000_000
+    assert tr.energy_kwh == 2_000_000
+    # declared GHG x contract requests / amortisation requests
+    assert tr.contract_share_gwp_kgco2e == 1_000_000 * requests / 1e10
+    # never added to the scored figure
+    assert f.comparison.offers[0].scored == f.comparison.offers[0].contract["gwp_kgco2e"]
+    md = render_fiche(f, "x.md", "en").decode()
+    assert "## 9. Training (reported separately)" in md
+    assert "| open-mid-cloud-fr | 2,000,000 | 1,000,000 | 10,000,000,000 |" in md

@@ -93,8 +93,8 @@ def bench() -> None:
 @click.option("--batch-size", type=click.IntRange(1), help="Server batch cap, if any.")
 @click.option("--tracking-mode", type=click.Choice(["machine", "process"]), default="machine",
               show_default=True, help="CodeCarbon scope: whole host, or this process tree.")
-@click.option("--measure-power-secs", type=click.FloatRange(0.1, 60), default=1.0,
-              show_default=True, help="CodeCarbon integration interval, s.")
+@click.option("--measure-power-secs", type=click.FloatRange(0.1, 3600),
+              help="CodeCarbon integration interval, s [1; 10 with --smoke].")
 @click.option("--sign", "sign_key", type=click.Path(dir_okay=False),
               help="Private key file (from `bench keygen`) to sign the record.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
@@ -107,7 +107,7 @@ def run(
     warmup_seconds: float | None, idle_seconds: float | None, smoke: bool,
     model_name: str, model_revision: str, params_b: float | None,
     active_params_b: float | None, precision: str | None, accelerator: str | None,
-    batch_size: int | None, tracking_mode: Any, measure_power_secs: float,
+    batch_size: int | None, tracking_mode: Any, measure_power_secs: float | None,
     sign_key: str | None, output: str, quiet: bool, command: tuple[str, ...],
 ) -> None:
     """Measure energy per request on one target and write a sealed record.
@@ -133,7 +133,8 @@ def run(
         click.echo(f"  energy per request     {res.per_request_wh.mean:.6g} Wh "
                    f"(net of idle {res.net_per_request_wh.mean:.6g} Wh)", err=True)
         methods = ", ".join(f"{k} {v}" for k, v in sorted(record.measurement.methods.items()))
-        click.echo(f"  methods                {methods}", err=True)
+        click.echo(f"  methods                {methods} "
+                   f"({record.measurement.quality})", err=True)
         click.echo(f"  valid for procurement  {'yes' if record.valid_for_procurement else 'no'}",
                    err=True)
 

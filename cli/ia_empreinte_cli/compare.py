@@ -218,7 +218,13 @@ def verify(fiche: str, base_dir: str | None) -> None:
     """
     doc = load_fiche(fiche)
     folder = Path(base_dir) if base_dir is not None else Path(fiche).parent
-    diffs = verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
+    try:
+        diffs = verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
+    except InputFileError as exc:  # a benchmark record the offers reference
+        raise InputFileError(
+            f"{exc.message}; give --base-dir, the folder the offers' record paths are "
+            "relative to", file=exc.file, location=exc.location,
+        ) from None
     if not diffs:
         click.echo(f"{fiche}: OK, every figure matches (inputs SHA-256 {doc.inputs_sha256})")
         return

@@ -54,11 +54,11 @@ def rc_clause(
         data_sha256: reference-data file -> SHA-256 (the packaged data when not given).
     """
     from ia_empreinte import __version__
-    from ia_empreinte.fiche import _datasets, canonical_json
+    from ia_empreinte.fiche import canonical_json, tables
 
     opts = options or CompareOptions()
     sha = hashlib.sha256(canonical_json(profile.model_dump(mode="json")).encode()).hexdigest()
-    data = data_sha256 or {d.id: d.sha256 for d in _datasets()}
+    data = data_sha256 or {d.id: d.sha256 for d in tables.datasets()}
     weight = f"{weight_pct:g} %" if weight_pct is not None else "X %"
     unit = unit_of(opts.indicator, opts.scope)
     f = opts.floor

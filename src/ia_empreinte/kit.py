@@ -394,6 +394,10 @@ _TASK_NOTES_FR: dict[str, str] = {
 }
 
 
+_COMMENT_COLUMN = 25
+"""Width of the example values in the template's components block (aligns comments)."""
+
+
 def offer_template(task: str | None = None) -> str:
     """The offer declaration template: YAML with English keys and French comments.
 
@@ -413,4 +417,16 @@ def offer_template(task: str | None = None) -> str:
     else:
         note = f"{task} : {_TASK_NOTES_FR[task]}"
         task_value = task
-    return string.Template(raw).substitute(task_note=note, task=task_value)
+    # the components example shows a task other than the main one
+    component_task, component_model = (
+        ("text-generation", "mistral-small-3") if task_value == "speech-to-text"
+        else ("speech-to-text", "whisper-large-v3")
+    )
+    return string.Template(raw).substitute(
+        task_note=note,
+        task=task_value,
+        component_task=component_task,
+        component_pad=" " * (_COMMENT_COLUMN - len(component_task)),
+        component_model=component_model,
+        model_pad=" " * (_COMMENT_COLUMN - len(component_model)),
+    )

@@ -120,6 +120,8 @@ class NvmlCounters:
         count = int(nvml.nvmlDeviceGetCount())
         self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
         self._start: list[int] = []
+        self.has_counter = self.supported()
+        """False on GPUs without a total-energy counter (pre-Volta, some vGPUs)."""
 
     @classmethod
     def try_open(cls) -> NvmlCounters | None:
@@ -168,14 +170,16 @@ class NvmlCounters:
 
     def start(self) -> None:
         """Remember the counters at the start of a window."""
-        self._start = self._read()
+        self._start = self._read() if self.has_counter else []
 
-    def stop(self) -> float:
-        """Energy of all GPUs since :meth:`start`, joules.
+    def stop(self) -> float | None:
+        """Energy of all GPUs since :meth:`start`, joules (None without counters).
 
         Raises:
             MeterError: a counter went backwards (driver reload) or never moved.
         """
+        if not self.has_counter:
+            return None
         end = self._read()
         deltas = [b - a for a, b in zip(self._start, end, strict=True)]
         if any(d < 0 for d in deltas):
@@ -219,7 +223,7 @@ class CodeCarbonMeter:
         self.measure_power_secs = measure_power_secs
         self.gpu_ids = list(gpu_ids) if gpu_ids is not None else None
         self._nvml = nvml if nvml is not None else NvmlCounters.try_open()
-        self._tmp = tempfile.TemporaryDirectory(prefix="ia-empreinte-cc-")
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._tracker: Any = None
         self._t0 = 0.0
         self._info: MeterInfo | None = None
@@ -265,6 +269,8 @@ class CodeCarbonMeter:
         kwargs: dict[str, Any] = {
             k: v for k, v in s.items() if k not in {"tracker", "output_methods", "gpu_ids"}
         }
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="ia-empreinte-cc-")
         kwargs.update(
             output_methods=[],
             output_dir=self._tmp.name,
@@ -370,8 +376,12 @@ class CodeCarbonMeter:
                 )
             elif kind in {"GPU", "AMDGPU"} or "GPU" in kind:
                 methods["accelerators"] = "measured"
-                details["accelerators"] = "codecarbon NVML total-energy counter" + (
-                    " + direct NVML counter cross-check" if self._nvml is not None else ""
+                counter = self._nvml is not None and self._nvml.has_counter
+                details["accelerators"] = (
+                    "codecarbon NVML total-energy counter + direct NVML counter cross-check"
+                    if counter else
+                    "codecarbon NVML power sampling at 1 Hz (no energy counter: biased on "
+                    "short windows)"
                 )
         methods.setdefault("cpu", "modelled")
         gpu_models = self._nvml.models() if self._nvml is not None else []
@@ -384,7 +394,7 @@ class CodeCarbonMeter:
             notes.append("no NVIDIA GPU seen through NVML")
         preflight = Preflight(
             rapl_readable=rapl_readable(),
-            nvml_energy_counter=self._nvml is not None and self._nvml.supported(),
+            nvml_energy_counter=self._nvml is not None and self._nvml.has_counter,
             gpu_count=self._nvml.count if self._nvml is not None else 0,
             load_average_1m=_load_average(),
             notes=notes,
@@ -414,7 +424,15 @@ class CodeCarbonMeter:
 
     def close(self) -> None:
         """Remove the temporary output folder."""
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> CodeCarbonMeter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _external_config_keys() -> list[str]:

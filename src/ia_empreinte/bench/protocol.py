@@ -362,7 +362,14 @@ def build_record(
     if failed_share > 0.01:
         checks.append(Check(rule="failed-requests", status="fail",
                             detail=f"{failed_share * 100:.1f} % of requests failed (> 1 %)"))
-    valid = not settings.smoke and all(c.status != "fail" for c in checks)
+    if record.measurement.quality == "estimate":
+        checks.append(Check(
+            rule="measured-components", status="warn",
+            detail="no component measured by a counter (no RAPL, no GPU): an estimate, "
+            "not valid for procurement",
+        ))
+    valid = (not settings.smoke and all(c.status != "fail" for c in checks)
+             and record.measurement.quality != "estimate")
     record = record.model_copy(update={"checks": checks, "valid_for_procurement": valid})
     # re-validate so that the stored form is exactly what a reader will parse
     record = BenchmarkRecord.model_validate(record.model_dump(mode="json", by_alias=True))

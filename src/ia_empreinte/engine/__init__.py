@@ -17,7 +17,15 @@ from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import Estimate
 from ia_empreinte.uncertainty import Sampler
 
-__all__ = ["DrawsResult", "StepInput", "audit", "estimate", "estimate_draws", "inputs_sha256"]
+__all__ = [
+    "DrawsResult",
+    "StepInput",
+    "audit",
+    "estimate",
+    "estimate_draws",
+    "inputs_sha256",
+    "summarise",
+]
 
 
 def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:

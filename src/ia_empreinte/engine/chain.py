@@ -23,7 +23,12 @@ from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_i
 from ia_empreinte.engine.llm import LlmConstants, llm_request
 from ia_empreinte.engine.measured import declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
-from ia_empreinte.engine.tasks import hardware_factor, image_generation_units, task_energy_wh
+from ia_empreinte.engine.tasks import (
+    UNIT_FIELD,
+    hardware_factor,
+    image_generation_units,
+    task_energy_wh,
+)
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
@@ -35,15 +40,6 @@ __all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", 
 Array = NDArray[np.float64]
 Reducer = Callable[[Array], Array]
 
-_UNIT_FIELD = {
-    "embeddings": "input_tokens",
-    "text-classification": "input_tokens",
-    "speech-to-text": "audio_seconds",
-    "text-to-speech": "audio_seconds",
-    "image-classification": "images",
-    "object-detection": "images",
-    "tabular-prediction": "rows",
-}
 
 
 @dataclass(frozen=True)
@@ -170,6 +166,15 @@ def _llm_step(
             message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
             f"range {b_lo:g}-{b_hi:g}",
         ))
+    weights_gb = float(np.median(total)) * bpp
+    memory_gb = site.hardware.count * site.hardware.memory_gb
+    if weights_gb > memory_gb:
+        caveats.append(Caveat(
+            code="model-exceeds-memory",
+            message=f"{key}: {weights_gb:g} GB of weights do not fit in the "
+            f"{memory_gb:g} GB of {site.hardware.count} x {site.accelerator.id}; "
+            "the offer's accelerator count is probably too low",
+        ))
     if site.accelerator.id != "nvidia-h100-sxm-80gb":
         caveats.append(Caveat(
             code="accelerator-outside-calibration",
@@ -210,7 +215,7 @@ def _task_step(
         exponent = sampler.sample("engine.tasks.params_exponent",
                                   reference.task_scaling().value, low=0.0)
         energy = task_energy_wh(
-            _column(e_ref, two_d), step.sizes[_UNIT_FIELD[step.task]], _column(active, two_d),
+            _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
             ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
         )
     if float(np.median(batch)) > 1:
@@ -237,12 +242,14 @@ def run_chain(
     caveats: list[Caveat],
     methods: dict[str, Method],
     records: list[str],
+    peak_load: Array | float = 1.0,
 ) -> dict[str, Array]:
     """Period totals of every figure (Wh, kg, L, MJ), one array over the draws.
 
     ``reduce`` turns a per-request array into the period total (x requests per year
     for a profile, a sum over rows for a log). ``period_years`` sizes the dedicated
-    idle time and embodied share.
+    idle time and embodied share; ``peak_load`` (peak factor x 24 h / service hours)
+    sizes the capacity check of dedicated replicas.
     """
     sites: dict[str, Site] = {}
     for step in steps:
@@ -282,6 +289,7 @@ def run_chain(
                 else:
                     pue = site.pue[:, None] if busy_s.ndim == 2 else site.pue
                     acc_wh, host_wh, host_method = value / pue, np.zeros_like(host_wh), "declared"
+                    methods["facility_overhead"] = "declared"  # the figure includes the PUE
         methods.setdefault("accelerators", method)
         if methods["accelerators"] != method:
             methods["accelerators"] = "modelled" if "modelled" in (method, methods[
@@ -304,12 +312,13 @@ def run_chain(
             idle_wh = dedicated_idle_wh(site.replica_idle_power_w, dep.replicas, busy,
                                         period_years)
             reserved_s = dep.replicas * np.asarray(period_years) * H_PER_YEAR * S_PER_H
-            if float(np.median(busy / reserved_s)) > 1.0:
+            reserved = float(np.median(reserved_s))
+            need = float(np.median(busy * peak_load)) / reserved if reserved > 0 else 0.0
+            if need > 1.0:
                 caveats.append(Caveat(
                     code="capacity-exceeded",
-                    message=f"{site.key}: the volume needs "
-                    f"{float(np.median(busy / reserved_s)):.1f}x the busy time of the "
-                    f"{dep.replicas} dedicated replica(s) declared",
+                    message=f"{site.key}: at peak load the volume needs {need:.1f}x the busy "
+                    f"time of the {dep.replicas} dedicated replica(s) declared",
                 ))
             years = np.asarray(period_years)
             emb = {name: dedicated_embodied_per_year(getattr(site, f"embodied_{name}"),
@@ -423,10 +432,12 @@ def estimate_draws(
     days = sampler.sample("profile.volume.days_per_year", vol.days_per_year, low=1e-9, high=366)
     requests = rpd * days
     years = sampler.sample("profile.contract_years", profile.contract_years, low=1e-9)
+    peak = sampler.sample("profile.volume.peak_factor", vol.peak_factor, low=1.0)
+    hours = sampler.sample("profile.volume.hours_per_day", vol.hours_per_day, low=1e-3, high=24)
     steps = _profile_steps(profile, sampler)
     totals = run_chain(
         offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
-        caveats=caveats, methods=methods, records=records,
+        caveats=caveats, methods=methods, records=records, peak_load=peak * 24.0 / hours,
     )
     draws = to_draws(totals, requests, years)
     return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), records)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from ia_empreinte.engine.tasks import UNIT_FIELD
 from ia_empreinte.errors import RecordError
 from ia_empreinte.offers import Offer
 from ia_empreinte.results import Caveat
@@ -27,15 +28,8 @@ __all__ = ["declared_for", "measured_energy"]
 
 Array = NDArray[np.float64]
 Scope = Literal["accelerators", "server", "facility"]
+_TOKEN_TASKS = ("embeddings", "text-classification")
 
-_UNIT_FIELD = {
-    "speech-to-text": "audio_seconds",
-    "text-to-speech": "audio_seconds",
-    "image-classification": "images",
-    "object-detection": "images",
-    "image-generation": "images",
-    "tabular-prediction": "rows",
-}
 
 
 def _main_task_covers(offer: Offer, task: str) -> bool:
@@ -67,7 +61,7 @@ def declared_for(
 
 def _load_model(path: Path, sha256: str) -> Any:
     try:
-        from ia_empreinte import measurements  # type: ignore[attr-defined]
+        from ia_empreinte import measurements
     except ImportError:  # the harness module is not installed in this build
         raise RecordError(
             "benchmark records cannot be read by this build (ia_empreinte.measurements "
@@ -96,8 +90,9 @@ def measured_energy(
             path = (base_dir or Path.cwd()) / path
         model = _load_model(path, ref.sha256)
         sizes = step.sizes
-        if model.e_unit_wh is not None and step.task in _UNIT_FIELD:
-            energy = model.e0_wh + model.e_unit_wh * sizes[_UNIT_FIELD[step.task]]
+        per_unit = step.task in UNIT_FIELD and step.task not in _TOKEN_TASKS
+        if model.e_unit_wh is not None and per_unit:
+            energy = model.e0_wh + model.e_unit_wh * sizes[UNIT_FIELD[step.task]]
         else:
             zero = np.zeros_like(next(iter(sizes.values())))
             energy = (model.e0_wh

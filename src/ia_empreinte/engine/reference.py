@@ -27,7 +27,8 @@ __all__ = [
     "task_scaling",
 ]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
+"""Validators are built on first use: most runs need only some of these tables."""
 Source = Annotated[str, Field(min_length=3)]
 
 

@@ -11,10 +11,22 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["hardware_factor", "image_generation_units", "task_energy_wh"]
+__all__ = ["UNIT_FIELD", "hardware_factor", "image_generation_units", "task_energy_wh"]
 
 Array = NDArray[np.float64]
 ArrayLike = Array | float
+
+UNIT_FIELD = {
+    "embeddings": "input_tokens",
+    "text-classification": "input_tokens",
+    "speech-to-text": "audio_seconds",
+    "text-to-speech": "audio_seconds",
+    "image-classification": "images",
+    "object-detection": "images",
+    "image-generation": "images",
+    "tabular-prediction": "rows",
+}
+"""The request field that counts a non-LLM task's units (per audio second, token...)."""
 
 
 def hardware_factor(

@@ -306,6 +306,19 @@ class Measurement(BaseModel):
     pue_applied: Literal[False] = False
     """IT energy only: PUE is never applied inside a record."""
 
+    @property
+    def quality(self) -> Literal["measured", "partially-measured", "estimate"]:
+        """``measured``: CPU and accelerators by counters; ``partially-measured``:
+        accelerators measured, CPU modelled; ``estimate``: nothing but models
+        (research/codecarbon.md 5.4). RAM is modelled in every case."""
+        acc = self.methods.get("accelerators")
+        cpu = self.methods.get("cpu")
+        if cpu == "measured" and acc in (None, "measured"):
+            return "measured"
+        if acc == "measured":
+            return "partially-measured"
+        return "estimate"
+
 
 class Protocol(BaseModel):
     """The protocol parameters the run used."""
@@ -368,7 +381,8 @@ class BenchmarkRecord(BaseModel):
     record_id: str
     created_utc: str
     valid_for_procurement: bool
-    """False for smoke runs and failed pre-flight: such a record documents, never scores."""
+    """False for smoke runs, failed checks and records where no component is measured
+    (``measurement.quality == "estimate"``): such a record documents, never scores."""
     task: Task
     target: Target
     model: ModelInfo

@@ -33,9 +33,11 @@ from ia_empreinte.measurements.stats import derive_results
 from ia_empreinte.units import J_PER_WH
 
 __all__ = [
+    "ECOLOGITS_FIT",
     "check_plausibility",
     "load_record",
     "read_public_key",
+    "reference_check",
     "verify_record",
     "verify_signature",
 ]
@@ -165,8 +167,9 @@ def check_plausibility(
     of the declared accelerators plus the host), ``energy-identity`` (energy per
     output token = average power / output token throughput within 5 %),
     ``results-recomputed`` (stored results equal the ones recomputed from the
-    windows), ``idle-drift`` and ``ci-width`` (warnings), ``modelled-components``
-    (warning), ``smoke`` (warning).
+    windows), and warnings: ``idle-drift`` (> 10 %), ``ci-width`` (> 5 %),
+    ``modelled-components``, ``smoke``, ``exclusive-host`` (load average before the run)
+    and ``reference-curve`` (see :func:`reference_check`).
 
     Args:
         record: the record.
@@ -239,7 +242,71 @@ def check_plausibility(
             rule="modelled-components", status="warn",
             detail=f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
         ))
+    pairs = [(w.nvml_energy_j, w.energy.accelerators_j) for w in record.windows
+             if w.nvml_energy_j is not None and w.energy.accelerators_j]
+    if pairs:
+        worst = max(abs(n - a) / a for n, a in pairs if a)
+        checks.append(Check(
+            rule="nvml-cross-check", status="warn" if worst > NVML_TOLERANCE else "pass",
+            detail=f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
+        ))
+    load = record.preflight.load_average_1m
+    if load is not None:
+        per_cpu = load / record.hardware.cpu_count
+        busy = per_cpu > EXCLUSIVE_LOAD_PER_CPU and record.measurement.settings.get(
+            "tracking_mode", "machine") == "machine"
+        checks.append(Check(
+            rule="exclusive-host", status="warn" if busy else "pass",
+            detail=f"load average {load:.2f} on {record.hardware.cpu_count} CPUs before the run"
+            + (": other work may be in the machine-wide figures" if busy else ""),
+        ))
+    reference = reference_check(record)
+    if reference is not None:
+        checks.append(reference)
     return checks
+
+
+NVML_TOLERANCE = 0.02
+"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 %
+(research/codecarbon.md 5.1)."""
+EXCLUSIVE_LOAD_PER_CPU = 0.25
+"""Load average per CPU above which a machine-wide measurement is flagged as shared."""
+
+ECOLOGITS_FIT = (1.17e-6, -1.12e-2, 4.05e-5)
+"""(alpha, beta, gamma) of EcoLogits' fit of GPU energy per output token on ML.ENERGY H100
+data: ``f_E(P, B) = alpha x exp(beta x B) x P_active_b + gamma`` Wh (EcoLogits
+``docs/methodology/llm_inference.md``, mlco2/ecologits@5be90da, 2025; quoted in
+research/benchmark_methodology.md 4.7). Used only for a warning: the fit itself is off
+by about x2.6 at batch 8."""
+REFERENCE_ENVELOPE = (1 / 3, 3.0)
+"""Accepted ratio measured / reference (benchmark_methodology.md 5.6 warnings)."""
+
+
+def reference_check(record: BenchmarkRecord) -> Check | None:
+    """Warn when accelerator energy per output token is outside x1/3..x3 of the reference.
+
+    Reference: EcoLogits' curve ``f_E(P_active, B)`` (:data:`ECOLOGITS_FIT`) at the
+    record's batch size (or concurrency). Applies to text generation with measured
+    accelerator energy and declared active (or total) parameters; None otherwise.
+    """
+    params = record.model.active_params_b or record.model.total_params_b
+    acc = [w.energy.accelerators_j for w in record.windows]
+    out = sum(w.output_tokens for w in record.windows)
+    if (record.task != "text-generation" or params is None or out == 0
+            or any(a is None for a in acc)):
+        return None
+    batch = record.operating_point.batch_size or record.operating_point.concurrency
+    alpha, beta, gamma = ECOLOGITS_FIT
+    reference_wh = alpha * math.exp(beta * batch) * params + gamma
+    measured_wh = sum(a or 0.0 for a in acc) / out / J_PER_WH
+    ratio = measured_wh / reference_wh
+    low, high = REFERENCE_ENVELOPE
+    inside = low <= ratio <= high
+    return Check(
+        rule="reference-curve", status="pass" if inside else "warn",
+        detail=f"accelerator energy per output token {measured_wh:.3e} Wh is x{ratio:.2f} "
+        f"the EcoLogits reference {reference_wh:.3e} Wh ({params:g} B active, batch {batch})",
+    )
 
 
 def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | None:

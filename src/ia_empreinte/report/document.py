@@ -20,7 +20,7 @@ from ia_empreinte.report.figures import (
     distribution_spec,
     phase_bars_spec,
 )
-from ia_empreinte.report.i18n import Lang, fmt, fmt_band, fmt_pct, t
+from ia_empreinte.report.i18n import LABELS, Lang, fmt, fmt_band, fmt_pct, t
 from ia_empreinte.scoring import formula_text
 
 __all__ = [
@@ -130,6 +130,20 @@ def _cell(s: object, lang: Lang) -> str:
 
     assert isinstance(s, Summary)
     return f"{fmt(s.p50, lang)} ({fmt_band(s.p05, s.p95, lang)})"
+
+
+def _methods(methods: dict[str, str], lang: Lang) -> str:
+    """``modelled: accelerators, host; measured: ...`` grouped by method."""
+    by_method: dict[str, list[str]] = {}
+    for component, method in sorted(methods.items()):
+        by_method.setdefault(method, []).append(
+            t("comp_" + component, lang) if "comp_" + component in LABELS else component
+        )
+    sep = " : " if lang == "fr" else ": "
+    return "; ".join(
+        f"{t('method_' + m, lang) if 'method_' + m in LABELS else m}{sep}{', '.join(parts)}"
+        for m, parts in sorted(by_method.items())
+    )
 
 
 def _json_output(command: str) -> str:
@@ -322,8 +336,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     ])
     bidders = Table(
         [t("offer", lang), t("vendor", lang), t("service", lang), t("methods", lang)],
-        [[o.id, o.vendor, o.service,
-          ", ".join(f"{k}: {v}" for k, v in sorted(fo.methods.items()))]
+        [[o.id, o.vendor, o.service, _methods(fo.methods, lang)]
          for o, fo in zip(offers, c.offers, strict=True)],
         [False, False, False, False],
     )
@@ -333,7 +346,8 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         [False, False],
     )
     unit = KeyValues([
-        (t("profile", lang), f"{f.profile.id} (v{f.profile.version}) {f.profile.title}"),
+        (t("profile", lang), f"{f.profile.id} (v{f.profile.version}) "
+         + (f.profile.title_fr if lang == "fr" else f.profile.title)),
         (t("profile_hash", lang), f.profile.sha256),
         (t("functional_unit", lang), f.profile.functional_unit),
         (t("reference_flow", lang), f.profile.reference_flow or ng),
@@ -347,19 +361,21 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     params = Table(
         [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
          t("status", lang), t("source", lang)],
-        [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang), p.source]
+        [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
+          t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source]
          for p in f.parameters],
         [False, False, False, False, False, False],
     )
-    evidence: Block = (
-        Table(
-            [t("offer", lang), t("path", lang), t("task", lang), "SHA-256"],
-            [[e.offer_id, e.path, e.task, e.sha256] for e in f.evidence],
-            [False, False, False, False],
-        )
-        if f.evidence
-        else Para(t("no_evidence", lang))
-    )
+    evidence: list[Block] = [Para(t("no_evidence", lang))] if not f.evidence else []
+    for e in f.evidence:
+        evidence.append(Para(f"{e.offer_id} — {e.path}", strong=True))
+        evidence.append(KeyValues([
+            ("SHA-256", e.sha256),
+            (t("task", lang), e.task or "–"),
+            (t("valid_record", lang), {True: t("yes", lang), False: t("smoke", lang),
+                                       None: t("unread", lang)}[e.valid_for_procurement]),
+            (t("protocol", lang), e.protocol or "–"),
+        ]))
     training: Block = (
         Table(
             [t("offer", lang), t("training_energy", lang), t("training_gwp", lang),
@@ -390,13 +406,10 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     if f.caveats:
         caveats = [Para(t("caveats", lang), strong=True), Bullets(list(f.caveats))]
     verify_cmd = f"ia-empreinte verify {_json_output(f.command)}"
-    integrity: list[Block] = [
-        KeyValues([(t("inputs_hash", lang), f.inputs_sha256)]),
-        Para(t("reproduce", lang), strong=True),
-        Code(f.command or verify_cmd),
-        Para(t("verify", lang), strong=True),
-        Code(verify_cmd),
-    ]
+    integrity: list[Block] = [KeyValues([(t("inputs_hash", lang), f.inputs_sha256)])]
+    if f.command:
+        integrity += [Para(t("reproduce", lang), strong=True), Code(f.command)]
+    integrity += [Para(t("verify", lang), strong=True), Code(verify_cmd)]
     subtitle = " · ".join(
         x for x in (cons.reference, cons.lot, f.profile.id) if x
     )
@@ -413,7 +426,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
             Section(t("s_ranking", lang), _ranking_blocks(c, lang)),
             Section(t("s_uncertainty", lang), _uncertainty_blocks(c, lang)),
             Section(t("s_parameters", lang), [params]),
-            Section(t("s_evidence", lang), [evidence]),
+            Section(t("s_evidence", lang), evidence),
             Section(t("s_training", lang), [training]),
             Section(t("s_equivalents", lang), equivalents),
             Section(t("s_limitations", lang),

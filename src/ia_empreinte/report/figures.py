@@ -73,7 +73,7 @@ def phase_bars_spec(c: Comparison, lang: Lang = "fr") -> PhaseBarsSpec:
     names: list[str] = []
     for p in parts:
         names.extend(k for k in p if k not in names)
-    labels = [t(prefix + n, lang) if prefix and prefix + n in _known() else n for n in names]
+    labels = [t(prefix + n, lang) if prefix + n in _known() else n for n in names]
     return PhaseBarsSpec(
         title=t("fig_phases", lang, indicator=_indicator_label(c, lang), scope=t(c.scope, lang)),
         unit=c.unit,

@@ -108,13 +108,20 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
                     pdf.multi_cell(width - 3, 4.8, f"• {item}", align="L", **nl)
                 pdf.ln(1.2)
             elif isinstance(block, KeyValues):
+                sep = " : " if doc.lang == "fr" else ": "
                 for key, value in block.items:
-                    pdf.set_font("DejaVu", "B", 9)
-                    pdf.multi_cell(width, 4.8, key, **nl)
                     mono = len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+                    pdf.set_font("DejaVu", "B", 9)
+                    key_w = pdf.get_string_width(key + sep) + 1
+                    if key_w < width * 0.4 and not mono:
+                        pdf.cell(key_w, 4.8, key + sep)
+                        pdf.set_font("DejaVu", "", 9)
+                        pdf.multi_cell(width - key_w, 4.8, value or "–", align="L", **nl)
+                        continue
+                    pdf.multi_cell(width, 4.8, key, **nl)
                     pdf.set_font("DejaVuMono" if mono else "DejaVu", "", 8.5 if mono else 9)
                     pdf.set_x(pdf.l_margin + 4)
-                    pdf.multi_cell(width - 4, 4.8, value or "–", wrapmode=WrapMode.CHAR, **nl)
+                    pdf.multi_cell(width - 4, 4.8, value or "–", align="L", **nl)
                 pdf.ln(1.2)
             elif isinstance(block, Table):
                 _table(pdf, block, width)

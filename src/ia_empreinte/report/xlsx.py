@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from ia_empreinte.fiche import Fiche
-from ia_empreinte.report.i18n import Lang, t
+from ia_empreinte.report.i18n import LABELS, Lang, t
 from ia_empreinte.scoring import formula_text
 
 __all__ = ["grid_header", "render_fiche_xlsx"]
@@ -95,8 +95,9 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
     header(params, [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
                     t("status", lang), t("source", lang)])
     for p in f.parameters:
+        source = t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source
         params.append([p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
-                       p.source])
+                       source])
 
     integrity = wb.create_sheet("Intégrité" if lang == "fr" else "Integrity")
     integrity.append([t("inputs_hash", lang), f.inputs_sha256])

@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,10 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ia_empreinte.compare import CompareOptions, Comparison, compare
 from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.equivalents import Equivalent, equivalents_of
-from ia_empreinte.errors import CatalogError, ValidationFailure
+from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.fiche import tables
+from ia_empreinte.fiche.tables import Dataset, Evidence, Parameter, TrainingInfo
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
-from ia_empreinte.uncertainty import central
 
 __all__ = [
     "BOUNDARY_EXCLUDED",
@@ -92,14 +92,6 @@ class FicheInputs(BaseModel):
     consultation: Consultation = Consultation()
 
 
-class Dataset(BaseModel):
-    """A packaged reference-data file and its SHA-256."""
-
-    model_config = _OUT
-    id: str
-    sha256: str
-
-
 class ProfileRef(BaseModel):
     """The reference flow: which profile, pinned by the hash of its canonical JSON."""
 
@@ -108,47 +100,9 @@ class ProfileRef(BaseModel):
     version: int
     sha256: str
     title: str
+    title_fr: str
     functional_unit: str
     reference_flow: str
-
-
-Status = Literal["measured", "declared", "default", "profile"]
-
-
-class Parameter(BaseModel):
-    """One row of the parameters and assumptions table."""
-
-    model_config = _OUT
-    offer_id: str
-    """The offer, or ``profile`` for the buyer's profile."""
-    name: str
-    value: str
-    unit: str
-    status: Status
-    source: str
-
-
-class Evidence(BaseModel):
-    """A benchmark record an offer relies on."""
-
-    model_config = _OUT
-    offer_id: str
-    path: str
-    sha256: str
-    task: str
-
-
-class TrainingInfo(BaseModel):
-    """Training declared by a vendor, reported separately (never scored)."""
-
-    model_config = _OUT
-    offer_id: str
-    energy_kwh: float | None
-    gwp_kgco2e: float | None
-    amortisation_requests: float
-    contract_share_gwp_kgco2e: float | None
-    """Declared training GHG x contract requests / amortisation requests (central values)."""
-    source: str
 
 
 class Headlines(BaseModel):
@@ -219,140 +173,6 @@ def inputs_sha256(inputs: FicheInputs) -> str:
     return _sha256_text(canonical_json(inputs.model_dump(mode="json")))
 
 
-def _datasets() -> list[Dataset]:
-    root = resources.files("ia_empreinte").joinpath("data")
-    out = []
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.is_file() and entry.name.endswith((".toml", ".csv")):
-            out.append(
-                Dataset(id=entry.name, sha256=hashlib.sha256(entry.read_bytes()).hexdigest())
-            )
-    return out
-
-
-def _show(q: Any) -> str:
-    if q is None:
-        return ""
-    if isinstance(q, int | float):
-        return f"{q:g}"
-    d = q.model_dump(mode="json")
-    kind = d.pop("dist")
-    return f"{kind}(" + ", ".join(f"{k}={v:g}" for k, v in d.items()) + ")"
-
-
-def _parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter]:
-    from ia_empreinte import catalog
-
-    rows: list[Parameter] = []
-
-    def basis(field: str) -> str:
-        b = profile.basis.get(field)
-        return f"{b.status}: {b.source}" if b else "buyer's usage profile"
-
-    vol = profile.volume
-    for name, q, unit in (
-        ("volume.requests_per_day", vol.requests_per_day, "requests/day"),
-        ("volume.days_per_year", vol.days_per_year, "days"),
-        ("volume.hours_per_day", vol.hours_per_day, "h"),
-        ("volume.peak_factor", vol.peak_factor, "-"),
-        ("contract_years", profile.contract_years, "years"),
-    ):
-        rows.append(Parameter(offer_id="profile", name=name, value=_show(q), unit=unit,
-                              status="profile", source=basis(name)))
-    for step in profile.effective_steps():
-        prefix = "request" if profile.steps is None else f"steps.{step.name}.request"
-        for field, value in step.request.model_dump(exclude_none=True).items():
-            q = getattr(step.request, field)
-            name = f"{prefix}.{field}"
-            rows.append(Parameter(offer_id="profile", name=name, value=_show(q),
-                                  unit=field.split("_")[-1] if "_" in field else field,
-                                  status="profile", source=basis(f"request.{field}")))
-            del value
-    for offer in offers:
-        dep = offer.deployment
-        oid = offer.id
-
-        def add(name: str, value: str, unit: str, status: Status, source: str,
-                oid: str = oid) -> None:
-            rows.append(Parameter(offer_id=oid, name=name, value=value, unit=unit,
-                                  status=status, source=source))
-
-        total, active, precision = offer.model.resolved()
-        model_status: Status = (
-            "declared" if offer.model.total_params_b is not None else "default"
-        )
-        model_src = "offer" if model_status == "declared" else f"catalog model {offer.model.id}"
-        add("model.total_params_b", _show(total), "billion", model_status, model_src)
-        add("model.active_params_b", _show(active), "billion", model_status, model_src)
-        add("model.precision", precision, "-", model_status, model_src)
-        try:
-            acc = catalog.accelerator(dep.accelerator)
-            acc_src = f"{acc.name}; {acc.source} ({acc.year})"
-        except CatalogError:  # pragma: no cover - validated with the offer
-            acc_src = "catalog"
-        add("deployment.accelerator", dep.accelerator, "-", "declared", acc_src)
-        add("deployment.accelerator_count", str(dep.accelerator_count), "-", "declared", "offer")
-        add("deployment.batch_size", _show(dep.batch_size), "requests", "declared", "offer")
-        add("deployment.capacity", dep.capacity, "-", "declared", "offer")
-        if dep.zone is not None:
-            try:
-                z = catalog.zone(dep.zone)
-                g = z.gwp_kgco2e_per_kwh
-                add("deployment.zone", dep.zone, "-", "declared", z.name)
-                add("grid.gwp_kgco2e_per_kwh", _show(g.value), "kgCO2e/kWh", "default",
-                    f"{g.source} ({g.year})")
-            except CatalogError:  # pragma: no cover - validated with the offer
-                add("deployment.zone", dep.zone, "-", "declared", "offer")
-        try:
-            dc = catalog.datacenter(dep.datacenter)
-            dc_src = f"{dc.name}; {dc.source} ({dc.year})"
-            dc_pue: Any = dc.pue
-            dc_wue: Any = dc.wue_l_per_kwh
-        except CatalogError:  # pragma: no cover - validated with the offer
-            dc_src, dc_pue, dc_wue = "catalog", None, None
-        if dep.pue is not None:
-            add("deployment.pue", _show(dep.pue), "-", "declared", "offer")
-        else:
-            add("deployment.pue", _show(dc_pue), "-", "default", dc_src)
-        if dep.wue_l_per_kwh is not None:
-            add("deployment.wue_l_per_kwh", _show(dep.wue_l_per_kwh), "L/kWh", "declared", "offer")
-        else:
-            add("deployment.wue_l_per_kwh", _show(dc_wue), "L/kWh", "default", dc_src)
-        if dep.hardware_lifetime_years is not None:
-            add("deployment.hardware_lifetime_years", _show(dep.hardware_lifetime_years),
-                "years", "declared", "offer")
-        for d in offer.declared:
-            add(f"declared.energy_wh_per_request ({d.scope})", _show(d.energy_wh_per_request),
-                "Wh", "declared", d.source or "offer")
-        for b in offer.benchmarks:
-            add(f"benchmark ({b.task or 'main task'})", b.path, "-", "measured",
-                f"record sha256 {b.sha256}")
-    return rows
-
-
-def _training(comparison: Comparison, offers: Sequence[Offer]) -> list[TrainingInfo]:
-    out = []
-    by_id = {o.offer_id: o for o in comparison.offers}
-    for offer in offers:
-        t = offer.training
-        if t is None:
-            continue
-        requests = by_id[offer.id].contract["requests"].p50
-        amort = central(t.amortisation_requests)
-        gwp = central(t.gwp_kgco2e) if t.gwp_kgco2e is not None else None
-        out.append(
-            TrainingInfo(
-                offer_id=offer.id,
-                energy_kwh=central(t.energy_kwh) if t.energy_kwh is not None else None,
-                gwp_kgco2e=gwp,
-                amortisation_requests=amort,
-                contract_share_gwp_kgco2e=gwp * requests / amort if gwp is not None else None,
-                source=t.source,
-            )
-        )
-    return out
-
-
 def _headlines(comparison: Comparison) -> Headlines:
     ranked = comparison.ranked()
     best, worst = ranked[0], ranked[-1]
@@ -403,27 +223,24 @@ def fiche_from_inputs(
         computed_on=computed_on,
         command=command,
         tool_version=__version__,
-        datasets=_datasets(),
+        datasets=tables.datasets(),
         inputs=inputs,
         inputs_sha256=inputs_sha256(inputs),
         profile=ProfileRef(
             id=profile.id,
             version=profile.version,
             sha256=_sha256_text(canonical_json(profile.model_dump(mode="json"))),
-            title=profile.title_fr or profile.title,
+            title=profile.title or profile.title_fr,
+            title_fr=profile.title_fr or profile.title,
             functional_unit=profile.functional_unit,
             reference_flow=profile.reference_flow,
         ),
         boundary_included=list(BOUNDARY_INCLUDED),
         boundary_excluded=list(BOUNDARY_EXCLUDED),
         comparison=comparison,
-        parameters=_parameters(profile, inputs.offers),
-        evidence=[
-            Evidence(offer_id=o.id, path=b.path, sha256=b.sha256, task=b.task or "")
-            for o in inputs.offers
-            for b in o.benchmarks
-        ],
-        training=_training(comparison, inputs.offers),
+        parameters=tables.parameters(profile, inputs.offers),
+        evidence=tables.evidence(inputs.offers, base_dirs),
+        training=tables.training(comparison, inputs.offers),
         equivalents=equivalents,
         headlines=_headlines(comparison),
         limitations=list(LIMITATIONS),
