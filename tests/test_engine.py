@@ -54,6 +54,21 @@ def test_llm_request_by_hand() -> None:
     assert float(res.busy_s) == pytest.approx(0.848, rel=1e-12)
 
 
+def test_attention_flops_by_hand() -> None:
+    """Same case with L d = 1000 x 10 = 1e4 (coef 1000, exponent 1): decode attention
+    4 x 1e4 x 10 x 200 = 8e7 FLOPs, so t_comp = (2e11 + 8e7) / 5e13 = 0.0040016 s (still
+    memory-bound at 0.0404 s); prefill 2e12 + 2 x 1e4 x 100^2 = 2.0002e12 FLOPs ->
+    0.040004 s at 500 W."""
+    import dataclasses
+
+    c = dataclasses.replace(ROUND, width_depth_coef=1000.0, width_depth_exponent=1.0)
+    res = llm_request(TOY, 10.0, 10.0, 2.0, 10.0, 100.0, 200.0, c)
+    power = 100 + 400 * (0.5 + 0.0040016 / 0.0404)
+    expected_j = 200 * 0.0404 / 10 * power + 0.040004 * 500
+    assert float(res.energy_wh) == pytest.approx(expected_j / 3600, rel=1e-12)
+    assert float(res.busy_s) == pytest.approx(0.808 + 0.040004, rel=1e-12)
+
+
 def test_kv_cache_is_capped_by_memory() -> None:
     """Batch 1000 x context 200 x 1e5 B = 2e10 B > 100e9 - 20e9? No: 2e10 < 8e10, but
     batch 10,000 gives 2e11 B, capped at 8e10 B: t_mem = (2e10 + 8e10) / 5e11 = 0.2 s."""

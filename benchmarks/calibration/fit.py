@@ -47,6 +47,10 @@ KV_EXPONENT = 0.35
 """KV bytes per token ~ 60 kB x N_total^0.35 at 16 bits: least squares on the config.json
 of Llama 3.1 8B (131 kB), 70B (328 kB), 405B (516 kB), Qwen3 8B (147 kB), 14B (164 kB),
 32B (262 kB), 30B-A3B (98 kB) = 2 x layers x KV heads x head dim x 2 bytes."""
+WIDTH_DEPTH_COEF = 30_500.0
+WIDTH_DEPTH_EXPONENT = 0.7
+"""Layers x hidden width ~ 30,500 x N_active^0.7 (Llama 3.1 8B: 32 x 4096, 70B: 80 x 8192,
+405B: 126 x 16384), for attention FLOPs."""
 MEMORY_USABLE = 0.9
 """vLLM's default gpu_memory_utilization."""
 NAMES = ("bandwidth_efficiency", "compute_efficiency", "power_fraction_memory_bound",
@@ -108,7 +112,8 @@ def constants(theta: np.ndarray) -> LlmConstants:
         power_fraction_memory_bound=float(theta[2]),
         power_fraction_compute_bound=float(theta[3]), communication_overhead=float(theta[4]),
         kv_bytes_per_token_coef=KV_COEF, kv_bytes_per_token_exponent=KV_EXPONENT,
-        memory_usable_fraction=MEMORY_USABLE,
+        memory_usable_fraction=MEMORY_USABLE, width_depth_coef=WIDTH_DEPTH_COEF,
+        width_depth_exponent=WIDTH_DEPTH_EXPONENT,
     )
 
 
@@ -299,6 +304,8 @@ def _toml(theta: np.ndarray, gsd: float, params: tuple[float, float],
         f"kv_bytes_per_token_coef = {KV_COEF:.1f}",
         f"kv_bytes_per_token_exponent = {KV_EXPONENT}",
         f"memory_usable_fraction = {MEMORY_USABLE}",
+        f"width_depth_coef = {WIDTH_DEPTH_COEF:.1f}",
+        f"width_depth_exponent = {WIDTH_DEPTH_EXPONENT}",
         f"calibration_input_tokens = {INPUT_TOKENS:.1f}",
         f"params_range_b = [{params[0]:g}, {params[1]:g}]",
         f"batch_range = [{batch[0]:g}, {batch[1]:g}]",

@@ -90,6 +90,8 @@ def _constants() -> LlmConstants:
         kv_bytes_per_token_coef=cal.kv_bytes_per_token_coef,
         kv_bytes_per_token_exponent=cal.kv_bytes_per_token_exponent,
         memory_usable_fraction=cal.memory_usable_fraction,
+        width_depth_coef=cal.width_depth_coef,
+        width_depth_exponent=cal.width_depth_exponent,
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "LlmConstants",
     "LlmResult",
     "accelerator_power_w",
+    "attention_flops",
     "decode_step",
     "effective_accelerators",
     "kv_cache_bytes",
@@ -50,6 +51,10 @@ class LlmConstants:
     kv_bytes_per_token_coef: float
     kv_bytes_per_token_exponent: float
     memory_usable_fraction: float
+    width_depth_coef: float = 0.0
+    """Layers x hidden width ~ coef x active_params_b ** exp (attention FLOPs); 0 ignores
+    attention FLOPs."""
+    width_depth_exponent: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,23 @@ def kv_cache_bytes(
     return np.asarray(np.minimum(wanted, capacity_bytes), dtype=np.float64)
 
 
+def attention_flops(
+    active_params_b: ArrayLike, queries: ArrayLike, mean_context: ArrayLike, c: LlmConstants
+) -> Array:
+    """Attention score and mix FLOPs: ``4 x L d x queries x mean context``.
+
+    ``L d`` (layers x hidden width) ~ ``k x N_active^e`` (k = 30,500, e = 0.7: Llama 3.1
+    8B/70B/405B config.json; DeepSeek-V3 and Mixtral within 1.4x with active
+    parameters). For a prefill of ``n`` tokens with causal masking, ``queries = n`` and
+    the mean context is ``n / 2``; for one decode step, ``queries = B``.
+    """
+    width_depth = c.width_depth_coef * np.power(
+        np.asarray(active_params_b, dtype=np.float64), c.width_depth_exponent
+    )
+    return np.asarray(4.0 * width_depth * np.asarray(queries) * np.asarray(mean_context),
+                      dtype=np.float64)
+
+
 def accelerator_power_w(
     hw: Hardware, memory_share: ArrayLike, compute_share: ArrayLike, c: LlmConstants
 ) -> Array:
@@ -141,7 +163,7 @@ def decode_step(
 ) -> tuple[Array, Array]:
     """Duration (s) and replica power (W) of one decode step of ``batch`` sequences.
 
-    ``t = max(bytes / (BW eff_bw g_eff), 2 N_active B / (peak eff_c g_eff))``.
+    ``t = max(bytes / (BW eff_bw g_eff), B (2 N_active + 4 L d ctx) / (peak eff_c g_eff))``.
     """
     g_eff = effective_accelerators(hw.count, c.communication_overhead)
     weights = weights_read_bytes(total_params_b, active_params_b, batch, bytes_per_param)
@@ -153,7 +175,8 @@ def decode_step(
     kv = kv_cache_bytes(total_params_b, context_tokens, batch, capacity, c)
     t_mem = (weights + kv) / (hw.memory_bandwidth_gb_s * BYTES_PER_GB * c.bandwidth_efficiency
                               * g_eff)
-    flops = 2.0 * np.asarray(active_params_b) * PARAMS_PER_B * np.asarray(batch)
+    flops = (2.0 * np.asarray(active_params_b) * PARAMS_PER_B * np.asarray(batch)
+             + attention_flops(active_params_b, batch, context_tokens, c))
     t_comp = flops / (hw.peak_tflops * FLOP_PER_TFLOP * c.compute_efficiency * g_eff)
     t = np.maximum(t_mem, t_comp)
     power = accelerator_power_w(hw, t_mem / t, t_comp / t, c)
@@ -167,7 +190,8 @@ def llm_request(
 ) -> LlmResult:
     """Accelerator energy (Wh) of one request: decode share + prefill.
 
-    ``E = [n_out P_step t_step / B + P_c 2 N_active n_in / (peak eff_c g_eff)] / 3600``,
+    ``E = [n_out P_step t_step / B + P_c (2 N_active n_in + 2 L d n_in^2) / (peak eff_c
+    g_eff)] / 3600``,
     with the decode step evaluated at the mean context ``n_in + n_out / 2`` and
     ``P_c`` the compute-bound power. Source: docs/methodology.md, "Text generation".
     """
@@ -178,8 +202,9 @@ def llm_request(
         hw, total_params_b, active_params_b, bytes_per_param, b, n_in + n_out / 2.0, c
     )
     g_eff = effective_accelerators(hw.count, c.communication_overhead)
-    t_prefill = (2.0 * np.asarray(active_params_b) * PARAMS_PER_B * n_in
-                 / (hw.peak_tflops * FLOP_PER_TFLOP * c.compute_efficiency * g_eff))
+    prefill_flops = (2.0 * np.asarray(active_params_b) * PARAMS_PER_B * n_in
+                     + attention_flops(active_params_b, n_in, n_in / 2.0, c))
+    t_prefill = prefill_flops / (hw.peak_tflops * FLOP_PER_TFLOP * c.compute_efficiency * g_eff)
     p_prefill = accelerator_power_w(hw, 0.0, 1.0, c)
     decode_s = n_out * t_step / b
     energy_j = decode_s * p_step + t_prefill * p_prefill

@@ -63,6 +63,9 @@ class LlmCalibration(BaseModel):
     kv_bytes_per_token_exponent: Annotated[float, Field(gt=0)]
     memory_usable_fraction: Annotated[float, Field(gt=0, le=1)]
     """Share of accelerator memory a serving engine gives to weights + KV cache."""
+    width_depth_coef: Annotated[float, Field(ge=0)]
+    """Layers x hidden width = coef x active_params_b ** exp (attention FLOPs)."""
+    width_depth_exponent: Annotated[float, Field(gt=0)]
     calibration_input_tokens: Annotated[float, Field(gt=0)]
     """Input tokens per request assumed for the calibration rows (not published)."""
     params_range_b: tuple[float, float]
