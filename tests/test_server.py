@@ -463,6 +463,7 @@ def test_serve_command_serves() -> None:
     """``ia-empreinte serve`` in its own process, on a free port, until terminated."""
     with subprocess.Popen(
         [sys.executable, "-m", "ia_empreinte_cli", "serve", "--port", "0", "--max-draws", "7"],
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     ) as proc:

@@ -63,7 +63,9 @@ def parse(text: str) -> tuple[dict[str, str], list[Command]]:
 @contextmanager
 def serving(args: list[str], cwd: Path) -> Iterator[str]:
     cmd = [sys.executable, "-m", "ia_empreinte_cli", "serve", *args, "--port", "0"]
-    with subprocess.Popen(cmd, cwd=cwd, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as proc:
         try:
             assert proc.stderr is not None
             for line in proc.stderr:
@@ -117,7 +119,10 @@ def test_every_command_prints_what_the_document_shows(tmp_path: Path) -> None:
     results = run_doc(tmp_path)
     assert len(results) >= 12
     for command, actual in results:
-        assert actual == command.expected, command.line
+        assert actual == command.expected, (
+            f"{command.line}\n(after an engine or data change: python tests/test_server_docs.py "
+            "rewrites the outputs; review the diff)"
+        )
 
 
 def test_document_examples_are_the_openapi_examples() -> None:
