@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import socket
 import statistics
 import subprocess
@@ -141,6 +142,7 @@ def main() -> int:
 
     per_call_s, expected = in_process(args.draws, args.baseline_calls)
     body = {"profile": EXAMPLE_PROFILE, "offer": EXAMPLE_OFFER, "draws": args.draws, "seed": 42}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc, base = start_server(args.workers, max(args.draws, 100_000))
     try:
         latencies, errors, wall = asyncio.run(
@@ -149,6 +151,9 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    # CPU of the server process and its workers (they are waited for), start-up included
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     http_rps = len(latencies) / wall
     base_rps = 1 / per_call_s
@@ -158,6 +163,8 @@ def main() -> int:
     print(f"  latency p50  {percentile(latencies, 0.50) * 1000:8.1f} ms")
     print(f"  latency p99  {percentile(latencies, 0.99) * 1000:8.1f} ms")
     print(f"  errors       {errors:8d}")
+    print(f"  server CPU   {server_cpu_s / args.requests * 1000:8.2f} ms per request "
+          "(start-up included)")
     print(f"Python API in one process ({args.baseline_calls} calls, one after the other):")
     print(f"  throughput   {base_rps:8.1f} requests/s  ({per_call_s * 1000:.2f} ms per call)")
     print(f"ratio HTTP / in-process throughput: {http_rps / base_rps:.2f}")

@@ -10,7 +10,9 @@ validate them, so a bad field gets the CLI's message, located in the body by a p
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, TypeVar
 
@@ -46,6 +48,7 @@ __all__ = [
     "parse_compare_request",
     "parse_estimate_request",
     "parse_part",
+    "record_folder",
     "request_schema",
 ]
 
@@ -278,23 +281,42 @@ def lay_out_records(
         target.write_text(record_file_text(record), encoding="utf-8")
 
 
+@contextmanager
+def record_folder(
+    offers: Sequence[tuple[Offer, Sequence[str | int]]], records: dict[str, Document]
+) -> Iterator[Path | None]:
+    """The folder the offers' benchmark record paths are relative to, for one request.
+
+    None when no offer names a record (nothing to read, nothing to create); else a
+    private temporary folder holding the request's records (see
+    :func:`lay_out_records`), removed on exit.
+    """
+    if not any(offer.benchmarks for offer, _ in offers):
+        lay_out_records(offers, records, None)  # refuses records no offer names
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
+        folder = Path(name)
+        lay_out_records(offers, records, folder)
+        yield folder
+
+
 def _parse_record(data: Any) -> BenchmarkRecord:
     return parse_model(BenchmarkRecord, data, error=RecordError)
 
 
 def parse_estimate_request(
-    body: bytes, content_type: str | None, settings: ServerSettings, folder: Path
+    body: bytes, content_type: str | None, settings: ServerSettings
 ) -> tuple[EstimateRequest, UsageProfile, Offer]:
     """Decode and validate the body of ``POST /v1/estimate``.
 
     The draws limit is checked before the documents, so an oversized request costs
-    nothing. The records the offer names are laid out in ``folder``.
+    nothing. The records stay in the request (see :func:`record_folder`).
     """
     request = parse_envelope(EstimateRequest, decode_body(body, content_type))
     check_count(request.draws, settings.max_draws, "draws", ("draws",), "--max-draws")
     profile = parse_part(parse_profile, request.profile, ("profile",))
     offer = parse_part(parse_offer, request.offer, ("offer",))
-    lay_out_records([(offer, ("offer",))], request.records, folder)
     return request, profile, offer
 
 
@@ -331,12 +353,12 @@ def document_components() -> dict[str, Any]:
 
 
 def parse_compare_request(
-    body: bytes, content_type: str | None, settings: ServerSettings, folder: Path
-) -> tuple[UsageProfile, list[Offer], CompareOptions, Consultation]:
+    body: bytes, content_type: str | None, settings: ServerSettings
+) -> tuple[ReportRequest, UsageProfile, list[Offer], CompareOptions, Consultation]:
     """Decode and validate the body of ``POST /v1/compare`` or ``POST /v1/report``.
 
-    The limits (offers, draws) are checked before the documents are validated; the
-    records the offers name are laid out in ``folder``.
+    The limits (offers, draws) are checked before the documents are validated. The
+    records stay in the request (see :func:`record_folder`).
     """
     data = decode_body(body, content_type)
     request = parse_envelope(ReportRequest, data)
@@ -349,11 +371,8 @@ def parse_compare_request(
     offers = [
         parse_part(parse_offer, raw, ("offers", i)) for i, raw in enumerate(request.offers)
     ]
-    lay_out_records(
-        [(offer, ("offers", i)) for i, offer in enumerate(offers)], request.records, folder
-    )
     consultation = parse_part(_parse_consultation, request.consultation, ("consultation",))
-    return profile, offers, options, consultation
+    return request, profile, offers, options, consultation
 
 
 def _parse_options(data: Any) -> CompareOptions:

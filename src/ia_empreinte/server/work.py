@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte import (
+    Offer,
     build_fiche,
     compare,
     estimate,
@@ -34,6 +35,7 @@ from ia_empreinte.server.bodies import (
     lay_out_records,
     parse_compare_request,
     parse_estimate_request,
+    record_folder,
 )
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
@@ -83,9 +85,8 @@ class Reply:
 
 def estimate_reply(body: bytes, content_type: str | None, settings: ServerSettings) -> Reply:
     """``POST /v1/estimate``: the document of ``ia-empreinte estimate --format json``."""
-    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
-        folder = Path(name)
-        request, profile, offer = parse_estimate_request(body, content_type, settings, folder)
+    request, profile, offer = parse_estimate_request(body, content_type, settings)
+    with record_folder([(offer, ("offer",))], request.records) as folder:
         result = estimate(
             profile, offer, draws=request.draws, seed=request.seed, base_dir=folder
         )
@@ -100,11 +101,14 @@ def compare_reply(
     lang: Lang,
 ) -> Reply:
     """``POST /v1/compare``: the output of ``ia-empreinte compare --format FMT``."""
-    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
-        folder = Path(name)
-        profile, offers, options, _ = parse_compare_request(body, content_type, settings, folder)
+    request, profile, offers, options, _ = parse_compare_request(body, content_type, settings)
+    with record_folder(_located(offers), request.records) as folder:
         result = compare(profile, offers, options, base_dirs=[folder] * len(offers))
     return Reply(render_comparison(result, fmt, lang).encode("utf-8"), COMPARISON_MEDIA[fmt])
+
+
+def _located(offers: list[Offer]) -> list[tuple[Offer, tuple[str, int]]]:
+    return [(offer, ("offers", i)) for i, offer in enumerate(offers)]
 
 
 def report_format(accept: str | None, requested: ReportFormat | None) -> ReportFormat:
@@ -152,11 +156,10 @@ def report_reply(
     lang: Lang,
 ) -> Reply:
     """``POST /v1/report``: the fiche ``ia-empreinte report -o fiche.FMT`` writes."""
-    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
-        folder = Path(name)
-        profile, offers, options, consultation = parse_compare_request(
-            body, content_type, settings, folder
-        )
+    request, profile, offers, options, consultation = parse_compare_request(
+        body, content_type, settings
+    )
+    with record_folder(_located(offers), request.records) as folder:
         fiche = build_fiche(
             profile,
             offers,
