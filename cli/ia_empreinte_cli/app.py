@@ -46,12 +46,22 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from ia_empreinte_cli import bench, inputs
+    from ia_empreinte_cli import bench, compare, estimate, inputs, kit
 
     cli.add_command(bench.bench)
     cli.add_command(inputs.validate)
     cli.add_command(inputs.schema)
     cli.add_command(inputs.catalog)
+    cli.add_command(estimate.estimate)
+    cli.add_command(estimate.audit)
+    cli.add_command(compare.compare)
+    cli.add_command(compare.score)
+    cli.add_command(compare.report)
+    cli.add_command(compare.clause)
+    cli.add_command(compare.verify)
+    cli.add_command(kit.profiles)
+    cli.add_command(kit.profile)
+    cli.add_command(kit.offer)
 
 
 _register()

@@ -142,7 +142,8 @@ class Estimate(BaseModel):
 class EstimateDraws:
     """Raw draws behind an :class:`Estimate`, one array of length ``draws`` per figure.
 
-    Keys of the mappings are the component (energy) or phase (GWP) names. ``per_year``
+    Keys of the mappings are the component (energy) or phase (GWP) names, plus
+    ``"total"`` (their sum) as the engine fills them. ``per_year``
     and ``contract`` figures are computed by the engine, not rescaled here, because a
     dedicated deployment draws idle power whatever the volume.
     """

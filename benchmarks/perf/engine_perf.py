@@ -1,0 +1,172 @@
+"""Speed of the estimation engine, side by side with EcoLogits, in one run.
+
+Prints:
+
+1. requests per second of this engine's usage-log audit on 100,000 requests (the
+   vectorised chain on the parsed log, and end to end with the CSV parsing), and of
+   EcoLogits 0.11.3 ``llm_impacts`` called once per request on the same requests, with
+   the ratio (target >= 1,000x);
+2. the time of a comparison-sized estimate: 10 offers x 100,000 Monte Carlo draws on one
+   shared Sampler (target < 1 s on 2 cores);
+3. the wall time of ``ia-empreinte estimate`` on an example vs ``python -c "import numpy,
+   pydantic"`` (target <= 2x), and whether codecarbon or matplotlib is imported on that
+   path.
+
+EcoLogits is the optional ``perf`` extra: ``pip install -e '.[perf]'`` (it pins
+``ecologits==0.11.3``). Without it, step 1 prints the engine's figures only.
+
+Usage: ``python benchmarks/perf/engine_perf.py [--requests 100000] [--draws 100000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ia_empreinte import audit, load_offer, load_profile, parse_offer
+from ia_empreinte.engine import estimate_draws
+from ia_empreinte.engine.usage_log import audit_log_draws, read_log
+from ia_empreinte.uncertainty import Sampler
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILE = ROOT / "profiles" / "chatbot-web-metropole.yaml"
+OFFER = ROOT / "tests" / "fixtures" / "engine" / "offer-llama8b-fr.yaml"
+HEAVY = ("codecarbon", "matplotlib")
+
+
+def write_log(path: Path, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic log of ``n`` chat requests over 30 days; returns (inputs, outputs)."""
+    rng = np.random.default_rng(seed)
+    n_in = np.clip(rng.lognormal(np.log(1500), 0.6, n), 10, 32_000).round()
+    n_out = np.clip(rng.lognormal(np.log(250), 0.5, n), 5, 4_000).round()
+    start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    stamps = np.sort(rng.uniform(0, 30 * 86_400, n)) + start
+    lines = ["timestamp,input_tokens,output_tokens"]
+    lines += [f"{datetime.fromtimestamp(t, UTC).strftime('%Y-%m-%dT%H:%M:%SZ')},{int(a)},{int(b)}"
+              for t, a, b in zip(stamps, n_in, n_out, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return n_in, n_out
+
+
+def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bench_audit(n: int) -> None:
+    offer = load_offer(OFFER)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "log.csv"
+        n_in, n_out = write_log(path, n)
+        log = read_log(path)
+        t_chain = best_of(lambda: audit_log_draws(offer, log, Sampler(42, 1)))
+        t_full = best_of(lambda: audit(offer, path, draws=1))
+        t_mc = best_of(lambda: audit(offer, path, draws=100), repeat=1)
+    print(f"(a) ia-empreinte audit, {n:,} requests (draws=1, central values):")
+    print(f"    chain on the parsed log: {t_chain * 1000:8.1f} ms  -> {n / t_chain:12,.0f} req/s")
+    print(f"    end to end (CSV parsing included): {t_full * 1000:8.1f} ms  -> "
+          f"{n / t_full:12,.0f} req/s")
+    print(f"    end to end with 100 Monte Carlo draws: {t_mc * 1000:8.1f} ms")
+    if importlib.util.find_spec("ecologits") is None:
+        print("(b) EcoLogits not installed: pip install -e '.[perf]' for the side-by-side run")
+        return
+    from ecologits.tracers.utils import llm_impacts
+
+    # Same requests; EcoLogits needs a latency: the engine's own decode-time estimate is not
+    # available to it, so use its fallback-like 20 ms per output token.
+    outs = [int(x) for x in n_out]
+    for _ in range(50):
+        llm_impacts("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", 250, 5.0, "FRA")
+    t = time.perf_counter()
+    for k in outs:
+        llm_impacts("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", k, 0.02 * k,
+                    "FRA")
+    t_eco = time.perf_counter() - t
+    print(f"(b) EcoLogits 0.11.3 llm_impacts, one call per request, {n:,} requests:")
+    print(f"    {t_eco:8.2f} s  -> {n / t_eco:12,.0f} req/s")
+    print(f"    ratio ia-empreinte / EcoLogits: chain {t_eco / t_chain:,.0f}x, "
+          f"end to end {t_eco / t_full:,.0f}x (target >= 1,000x)")
+    _ = n_in
+
+
+def bench_comparison(draws: int) -> None:
+    profile = load_profile(PROFILE)
+    base = load_offer(OFFER).model_dump(mode="json")
+    offers = []
+    for i in range(10):
+        raw = copy.deepcopy(base)
+        raw["id"] = f"offer-{i}"
+        raw["deployment"]["batch_size"] = [1, 8, 16, 32, 64, 128, 256, 8, 16, 32][i]
+        raw["deployment"]["zone"] = ["FR", "DE", "FR", "SE", "FR", "US", "FR", "FR", "IE", "FR"][i]
+        raw["deployment"]["capacity"] = "dedicated" if i % 3 == 0 else "shared"
+        offers.append(parse_offer(raw))
+
+    def run() -> None:
+        sampler = Sampler(42, draws)
+        for offer in offers:
+            estimate_draws(profile, offer, sampler)
+
+    t = best_of(run)
+    print(f"10 offers x {draws:,} draws on one shared Sampler: {t:.3f} s (target < 1 s)")
+
+
+def _wall(cmd: list[str], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_cli() -> None:
+    exe = Path(sys.executable)
+    cli = [str(exe), "-m", "ia_empreinte_cli", "estimate", str(PROFILE), str(OFFER),
+           "--format", "json"]
+    base = [str(exe), "-c", "import numpy, pydantic"]
+    t_cli, t_base = _wall(cli), _wall(base)
+    print(f"`ia-empreinte estimate` (1000 draws, json): {t_cli:.3f} s; "
+          f"`python -c \"import numpy, pydantic\"`: {t_base:.3f} s; ratio {t_cli / t_base:.2f}x "
+          "(target <= 2x)")
+    probe = (
+        "import sys\nfrom ia_empreinte_cli.app import cli\n"
+        f"sys.argv = ['ia-empreinte', 'estimate', {str(PROFILE)!r}, {str(OFFER)!r}, "
+        "'--format', 'json']\n"
+        "try:\n    cli(standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))\n"
+    )
+    out = subprocess.run([str(exe), "-c", probe], check=True, capture_output=True, text=True)
+    heavy = out.stdout.strip().splitlines()[-1]
+    print(f"heavy modules imported by `ia-empreinte estimate`: {heavy} (expected [])")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="engine speed vs EcoLogits")
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--draws", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    import os
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    bench_audit(args.requests)
+    bench_comparison(args.draws)
+    bench_cli()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

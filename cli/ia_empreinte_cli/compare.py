@@ -1,0 +1,236 @@
+"""Commands for buyers: compare, score simulate, report, clause and verify."""
+
+from __future__ import annotations
+
+import datetime
+import shlex
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ia_empreinte import (
+    CompareOptions,
+    Consultation,
+    build_fiche,
+    load_fiche,
+    load_offer,
+    load_profile,
+    rc_clause,
+    render_comparison,
+    render_fiche,
+    simulate_scores,
+    verify_fiche,
+)
+from ia_empreinte import compare as compare_offers
+from ia_empreinte.errors import InputFileError
+from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.tabular import render_text_table
+
+__all__ = ["clause", "compare", "report", "score", "verify"]
+
+_INDICATORS = ["energy", "gwp", "water", "adpe", "pe"]
+_SCOPES = ["per_request", "per_year", "contract"]
+_METHODS = ["proportional", "linear", "mean"]
+_SHOWN = 20
+"""Differences listed by ``verify`` before '... and N more'."""
+
+
+def _scoring_options(f: Any) -> Any:
+    f = click.option("--floor-fraction", type=click.FloatRange(0, 1), default=0.05,
+                     show_default=True,
+                     help="Floor as a fraction of the median offer (0: none).")(f)
+    f = click.option("--floor", type=click.FloatRange(min=0), default=None,
+                     help="Absolute floor in the unit of the scored figure "
+                          "(wins over --floor-fraction).")(f)
+    f = click.option("--method", type=click.Choice(_METHODS), default="proportional",
+                     show_default=True, help="Scoring method.")(f)
+    f = click.option("--points", type=click.FloatRange(min=0, min_open=True), default=10,
+                     show_default=True, help="Points of the criterion (Nmax).")(f)
+    return f
+
+
+def _compare_options(f: Any) -> Any:
+    f = _scoring_options(f)
+    f = click.option("--seed", type=int, default=42, show_default=True,
+                     help="Random seed; the same seed gives identical figures.")(f)
+    f = click.option("--draws", type=click.IntRange(1, 1_000_000), default=1000,
+                     show_default=True, help="Monte Carlo draws, shared by all offers.")(f)
+    f = click.option("--scope", type=click.Choice(_SCOPES), default="contract",
+                     show_default=True, help="Scored scope.")(f)
+    f = click.option("--indicator", type=click.Choice(_INDICATORS), default="gwp",
+                     show_default=True,
+                     help="Scored indicator (gwp: GHG location-based).")(f)
+    return f
+
+
+def _options(kw: dict[str, Any]) -> CompareOptions:
+    return CompareOptions(
+        indicator=kw["indicator"], scope=kw["scope"], method=kw["method"],
+        points=kw["points"], floor=kw["floor"],
+        floor_fraction=kw["floor_fraction"] or None, seed=kw["seed"], draws=kw["draws"],
+    )
+
+
+def _write(output: str, data: bytes | str) -> None:
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise InputFileError(f"cannot write the output ({exc.strerror})", file=output) from None
+
+
+@click.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("offers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_compare_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the markdown output.")
+def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: Any) -> None:
+    """Compare OFFERS on the usage PROFILE, on shared random draws.
+
+    Ranks the offers on the scored indicator (median), gives the probability that each
+    offer beats each other one, the drivers of each figure and gap, and the marks.
+    """
+    result = compare_offers(
+        load_profile(profile), [load_offer(o) for o in offers], _options(kw),
+        base_dirs=[Path(o).parent for o in offers],
+    )
+    click.echo(render_comparison(result, fmt, lang), nl=False)  # type: ignore[arg-type]
+
+
+@click.group()
+def score() -> None:
+    """Scoring formulas for a lower-is-better criterion."""
+
+
+@score.command()
+@click.argument("values", nargs=-1, required=True, type=click.FloatRange(min=0))
+@_scoring_options
+def simulate(values: tuple[float, ...], points: float, method: str, floor: float | None,
+             floor_fraction: float) -> None:
+    """Try the formulas on hypothetical VALUES before publishing the tender.
+
+    The offers are named A, B, C... Every method is shown; --method only picks the one
+    listed first.
+    """
+    order = [method] + [m for m in _METHODS if m != method]
+    results = simulate_scores(list(values), n_max=points, floor=floor,
+                              floor_fraction=floor_fraction or None, methods=order)  # type: ignore[arg-type]
+    rows = []
+    for s in results:
+        for m in s.marks:
+            rows.append({"method": s.method, "offer": m.offer_id, "value": m.value,
+                         "scored_value": m.scored_value, "mark": round(m.mark, 4),
+                         "rank": m.rank})
+    click.echo(render_text_table(rows, ["method", "offer", "value", "scored_value", "mark",
+                                        "rank"]), nl=False)
+    fl = results[0].floor
+    if fl.basis == "none":
+        click.echo("floor: none")
+    else:
+        click.echo(f"floor: {fl.value:g} ({fl.basis}); raised: {', '.join(fl.floored) or 'none'}")
+
+
+def _command_line(profile: str, offers: tuple[str, ...], output: str, kw: dict[str, Any],
+                  lang: str, consultation: Consultation) -> str:
+    json_output = str(Path(output).with_suffix(".json"))
+    args = ["ia-empreinte", "report", profile, *offers, "-o", json_output,
+            "--indicator", kw["indicator"], "--scope", kw["scope"], "--method", kw["method"],
+            "--points", f"{kw['points']:g}", "--seed", str(kw["seed"]),
+            "--draws", str(kw["draws"]), "--lang", lang]
+    if kw["floor"] is not None:
+        args += ["--floor", f"{kw['floor']:g}"]
+    else:
+        args += ["--floor-fraction", f"{kw['floor_fraction']:g}"]
+    for flag, value in (("--consultation", consultation.reference), ("--lot", consultation.lot),
+                        ("--buyer", consultation.buyer)):
+        if value:
+            args += [flag, value]
+    return shlex.join(args)
+
+
+@click.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("offers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Output file; the format comes from its extension "
+                   "(.pdf .html .md .xlsx .json).")
+@_compare_options
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the sheet.")
+@click.option("--consultation", default="", help="Consultation (tender) reference.")
+@click.option("--lot", default="", help="Lot of the consultation.")
+@click.option("--buyer", default="", help="Buyer's name.")
+@click.option("--rc-clause", is_flag=True,
+              help="Also print a French draft of the award-criterion clause.")
+def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consultation: str,
+           lot: str, buyer: str, rc_clause: bool, **kw: Any) -> None:
+    """Write the procurement sheet (fiche) comparing OFFERS on PROFILE.
+
+    French by default. The .json output is the canonical fiche that `ia-empreinte
+    verify` checks; the other formats print its hash and the reproducibility command.
+    """
+    cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
+    prof = load_profile(profile)
+    opts = _options(kw)
+    fiche = build_fiche(
+        prof, [load_offer(o) for o in offers], opts, cons,
+        base_dirs=[Path(o).parent for o in offers],
+        computed_on=datetime.date.today().isoformat(),
+        command=_command_line(profile, offers, output, kw, lang, cons),
+    )
+    _write(output, render_fiche(fiche, output, lang))  # type: ignore[arg-type]
+    click.echo(f"{output}: written; inputs SHA-256 {fiche.inputs_sha256}", err=True)
+    if rc_clause:
+        click.echo(rc_clause_text(prof, opts), nl=False)
+
+
+def rc_clause_text(profile: Any, opts: CompareOptions, weight: float | None = None) -> str:
+    """The clause text (kept here so `report --rc-clause` and `clause` print the same)."""
+    return rc_clause(profile, opts, weight_pct=weight)
+
+
+@click.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@_compare_options
+@click.option("--weight", type=click.FloatRange(0, 100), default=None,
+              help="Weight of the criterion in percent.")
+def clause(profile: str, weight: float | None, **kw: Any) -> None:
+    """Print a French draft of the award-criterion clause for the tender rules (RC).
+
+    Names the profile (id and SHA-256), the tool version, the reference data and the
+    formula; for the buyer's lawyer to adapt.
+    """
+    click.echo(rc_clause_text(load_profile(profile), _options(kw), weight), nl=False)
+
+
+@click.command()
+@click.argument("fiche", type=click.Path(dir_okay=False))
+@click.option("--base-dir", type=click.Path(file_okay=False), default=None,
+              help="Folder the offers' benchmark-record paths are relative to "
+                   "(default: the fiche's folder).")
+def verify(fiche: str, base_dir: str | None) -> None:
+    """Recompute FICHE.json from its embedded inputs and check every figure.
+
+    Exit 0 when everything matches; exit 1 listing each figure that differs.
+    """
+    doc = load_fiche(fiche)
+    folder = Path(base_dir) if base_dir is not None else Path(fiche).parent
+    try:
+        diffs = verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
+    except InputFileError as exc:  # a benchmark record the offers reference
+        raise InputFileError(
+            f"{exc.message}; give --base-dir, the folder the offers' record paths are "
+            "relative to", file=exc.file, location=exc.location,
+        ) from None
+    if not diffs:
+        click.echo(f"{fiche}: OK, every figure matches (inputs SHA-256 {doc.inputs_sha256})")
+        return
+    click.echo(f"{fiche}: {len(diffs)} difference(s) with the recomputation:")
+    for d in diffs[:_SHOWN]:
+        click.echo(f"  {d.line()}")
+    if len(diffs) > _SHOWN:
+        click.echo(f"  ... and {len(diffs) - _SHOWN} more")
+    raise SystemExit(1)

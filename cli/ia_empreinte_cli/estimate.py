@@ -1,0 +1,70 @@
+"""Commands that estimate a footprint: estimate (a profile) and audit (a usage log)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ia_empreinte import audit as audit_log
+from ia_empreinte import estimate as estimate_offer
+from ia_empreinte import load_offer, load_profile
+from ia_empreinte.errors import InputFileError
+from ia_empreinte.report.estimate import FORMATS, render_estimate
+from ia_empreinte.report.files import write_atomic
+
+__all__ = ["audit", "estimate"]
+
+
+def _options(f: click.decorators.FC) -> click.decorators.FC:
+    f = click.option("-o", "--output", type=click.Path(dir_okay=False),
+                     help="Write to this file (atomically) instead of stdout.")(f)
+    f = click.option("--seed", type=int, default=42, show_default=True,
+                     help="Random seed; the same seed gives identical figures.")(f)
+    f = click.option("--draws", type=click.IntRange(1, 1_000_000), default=1000,
+                     show_default=True, help="Monte Carlo draws (1: central values only).")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+                     show_default=True, help="Output format.")(f)
+    return f
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise InputFileError(f"cannot write the output ({exc.strerror})", file=output) from None
+
+
+@click.command()
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("offer", type=click.Path(dir_okay=False))
+@_options
+def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
+             output: str | None) -> None:
+    """Estimate the footprint of OFFER under the usage PROFILE.
+
+    Per request, per year and per contract: energy (by component), GHG (use and
+    embodied), water, abiotic resources and primary energy, each as p05/p50/p95/mean.
+    """
+    result = estimate_offer(load_profile(profile), load_offer(offer), draws=draws, seed=seed,
+                            base_dir=Path(offer).parent)
+    _emit(render_estimate(result, fmt), output)
+
+
+@click.command()
+@click.argument("offer", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False))
+@_options
+def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None) -> None:
+    """Audit the actual footprint of the requests in LOG (CSV or JSONL) under OFFER.
+
+    LOG has a timestamp column and the request sizes (input_tokens, output_tokens,
+    audio_seconds, images, rows), plus task for a multi-task offer. ``contract`` is the
+    logged period; ``per_year`` annualises it.
+    """
+    result = audit_log(load_offer(offer), log, draws=draws, seed=seed,
+                       base_dir=Path(offer).parent)
+    _emit(render_estimate(result, fmt), output)

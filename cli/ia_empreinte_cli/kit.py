@@ -1,0 +1,195 @@
+"""The buyer's kit commands: shipped profiles, the profile questionnaire, the offer template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ia_empreinte import (
+    TASKS,
+    IaEmpreinteError,
+    build_profile,
+    offer_template,
+    parse_profile_answer,
+    profile_questions,
+    profile_to_yaml,
+    shipped_profile_text,
+    shipped_profiles_table,
+)
+from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.tabular import render_csv, render_json, render_text_table
+from ia_empreinte_cli.app import CliError
+
+__all__ = ["offer", "profile", "profiles"]
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+@click.group()
+def profiles() -> None:
+    """The usage profiles of territorial AI use cases shipped with ia-empreinte."""
+
+
+@profiles.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def profiles_list(fmt: str) -> None:
+    """List the shipped profiles: id, tasks, requests per year, contract years, title."""
+    columns, rows = shipped_profiles_table()
+    if fmt == "json":
+        click.echo(render_json(rows), nl=False)
+    elif fmt == "csv":
+        click.echo(render_csv(rows, columns), nl=False)
+    else:
+        click.echo(render_text_table(rows, columns, max_width=48), nl=False)
+
+
+@profiles.command("show")
+@click.argument("ident", metavar="ID")
+def profiles_show(ident: str) -> None:
+    """Print the shipped profile ID as YAML, comments included.
+
+    Redirect it to a file to start your own profile from it.
+    """
+    click.echo(shipped_profile_text(ident), nl=False)
+
+
+@click.group()
+def profile() -> None:
+    """Write a usage profile."""
+
+
+_OPTION_KEYS = {
+    "title": "title_fr",
+    "ident": "id",
+    "functional_unit": "functional_unit",
+    "task": "task",
+    "input_tokens": "request.input_tokens",
+    "output_tokens": "request.output_tokens",
+    "audio_seconds": "request.audio_seconds",
+    "images": "request.images",
+    "rows": "request.rows",
+    "requests_per_day": "volume.requests_per_day",
+    "volume_source": "volume_source",
+    "days_per_year": "volume.days_per_year",
+    "hours_per_day": "volume.hours_per_day",
+    "peak_factor": "volume.peak_factor",
+    "contract_years": "contract_years",
+}
+
+
+def _checker(key: str) -> Callable[[str], Any]:
+    def check(text: str) -> Any:
+        try:
+            return parse_profile_answer(key, text)
+        except IaEmpreinteError as exc:
+            raise click.UsageError(exc.message) from None
+
+    return check
+
+
+@profile.command("new")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (default: ID.yaml in the current folder).")
+@click.option("--title", help="French title of the use case.")
+@click.option("--id", "ident", help="Profile id (lower case, digits, hyphens).")
+@click.option("--functional-unit", help="What one request is.")
+@click.option("--task", type=click.Choice(TASKS), help="The task.")
+@click.option("--input-tokens", help="Input tokens per request.")
+@click.option("--output-tokens", help="Output tokens per request.")
+@click.option("--audio-seconds", help="Audio seconds per request.")
+@click.option("--images", help="Images per request.")
+@click.option("--rows", help="Rows predicted per request.")
+@click.option("--requests-per-day", help="Requests per service day.")
+@click.option("--volume-source", help="Where the daily volume comes from (empty: assumed).")
+@click.option("--days-per-year", help="Service days per year.")
+@click.option("--hours-per-day", help="Hours per day over which requests arrive.")
+@click.option("--peak-factor", help="Peak load over mean load.")
+@click.option("--contract-years", help="Contract length in years.")
+@click.option("--no-input", is_flag=True,
+              help="Ask nothing: use the options, and the defaults for the rest.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def profile_new(output: str | None, no_input: bool, force: bool, **options: str | None) -> None:
+    """Write a single-task usage profile by answering questions (in French).
+
+    Every question has an option; options given are not asked. Numbers accept a
+    decimal comma, a range such as 200-400 (uniform distribution) or low/mode/high
+    (triangular). Each answer is checked at once and asked again when invalid. Every
+    number is marked as assumed in the profile's basis, except the daily volume when
+    a source is given. For a use case made of several steps, start from a shipped
+    profile instead (`ia-empreinte profiles show ID`).
+    """
+    given = {_OPTION_KEYS[name]: value for name, value in options.items() if value is not None}
+    answers: dict[str, Any] = {}
+    title: str | None = None
+    task: str | None = None
+    while True:
+        pending = [q for q in profile_questions(task, title=title) if q.key not in answers]
+        if not pending:
+            break
+        q = pending[0]
+        if q.key in given:
+            answers[q.key] = parse_profile_answer(q.key, given[q.key])
+        elif no_input:
+            if q.default is None:
+                option = next(o for o, k in _OPTION_KEYS.items() if k == q.key)
+                raise click.UsageError(
+                    f"--{option.replace('_', '-').replace('ident', 'id')} is required "
+                    "with --no-input"
+                )
+            answers[q.key] = parse_profile_answer(q.key, q.default)
+        elif q.kind == "task":
+            answers[q.key] = click.prompt(
+                q.prompt_fr, default=q.default, type=click.Choice(TASKS)
+            )
+        else:
+            answers[q.key] = click.prompt(
+                q.prompt_fr, default=q.default, value_proc=_checker(q.key),
+                show_default=bool(q.default),
+            )
+        title = answers.get("title_fr", title)
+        task = answers.get("task", task)
+    built = build_profile(answers)
+    path = output or f"{built.id}.yaml"
+    if Path(path).exists() and not force:
+        raise CliError(f"{path}: file exists; use --force to overwrite it")
+    _write(path, profile_to_yaml(built))
+    click.echo(f"Profil écrit : {path}")
+
+
+@click.group()
+def offer() -> None:
+    """Documents for vendors' offers."""
+
+
+@offer.command("template")
+@click.option("--task", type=click.Choice(TASKS),
+              help="Task of the tender's usage profile (fills the task entries).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (default: standard output).")
+def offer_template_command(task: str | None, output: str | None) -> None:
+    """Print the offer declaration template: English keys, French comments on every field.
+
+    The buyer annexes it to the tender file; each vendor fills it in and checks it
+    with `ia-empreinte validate`.
+    """
+    text = offer_template(task)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text)
+        click.echo(f"Modèle écrit : {output}", err=True)

@@ -1,0 +1,116 @@
+"""Measured (benchmark records) and declared figures that replace modelled components.
+
+A benchmark record gives a fitted per-request model at its operating point,
+``E = e0 + e_in x input_tokens + e_out x output_tokens`` (or ``e0 + e_unit x units``
+for non-token tasks); the engine scales it to the profile's request sizes. A declared
+figure replaces the component its scope covers. Both are marked in the provenance.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ia_empreinte.engine.tasks import UNIT_FIELD
+from ia_empreinte.errors import RecordError
+from ia_empreinte.offers import Offer
+from ia_empreinte.results import Caveat
+from ia_empreinte.uncertainty import Lognormal, Sampler
+
+if TYPE_CHECKING:
+    from ia_empreinte.engine.chain import StepInput
+
+__all__ = ["declared_for", "measured_energy"]
+
+Array = NDArray[np.float64]
+Scope = Literal["accelerators", "server", "facility"]
+_TOKEN_TASKS = ("embeddings", "text-classification")
+
+
+
+def _main_task_covers(offer: Offer, task: str) -> bool:
+    return all(c.task != task for c in offer.components)
+
+
+def declared_for(
+    offer: Offer, task: str, sampler: Sampler, caveats: list[Caveat]
+) -> tuple[Array, Scope] | None:
+    """The vendor's declared energy per request for ``task`` and its scope, if any.
+
+    A declaration without ``task`` covers the tasks the main model serves.
+    """
+    for i, d in enumerate(offer.declared):
+        if d.task == task or (d.task is None and _main_task_covers(offer, task)):
+            value = sampler.sample(
+                f"offer.{offer.id}.declared[{i}].energy_wh_per_request",
+                d.energy_wh_per_request, low=0.0,
+            )
+            caveats.append(Caveat(
+                code="declared-figure-used",
+                message=f"offer {offer.id}: {task} energy ({d.scope} scope) is the vendor's "
+                f"declared figure, not verified by a benchmark record"
+                + (f" (source: {d.source})" if d.source else ""),
+            ))
+            return value, d.scope
+    return None
+
+
+def _load_model(path: Path, sha256: str) -> Any:
+    try:
+        from ia_empreinte import measurements
+    except ImportError:  # the harness module is not installed in this build
+        raise RecordError(
+            "benchmark records cannot be read by this build (ia_empreinte.measurements "
+            "is missing)", file=str(path),
+        ) from None
+    record = measurements.load_record(path, expected_sha256=sha256)
+    return record.energy_model()
+
+
+def measured_energy(
+    offer: Offer, step: StepInput, base_dir: Path | None, sampler: Sampler,
+    caveats: list[Caveat],
+) -> tuple[Array, bool, str] | None:
+    """Accelerator (or server) energy per request from the offer's benchmark record.
+
+    Returns ``(energy_wh, covers_host, record_sha256)``, or ``None`` when the offer has
+    no record for this task. The record's 95 % CI becomes a lognormal factor
+    (``gsd = (1 + rel_ci95) ** (1 / 1.96)``).
+    """
+    main = _main_task_covers(offer, step.task)
+    for ref in offer.benchmarks:
+        if not (ref.task == step.task or (ref.task is None and main)):
+            continue
+        path = Path(ref.path)
+        if not path.is_absolute():
+            path = (base_dir or Path.cwd()) / path
+        model = _load_model(path, ref.sha256)
+        sizes = step.sizes
+        per_unit = step.task in UNIT_FIELD and step.task not in _TOKEN_TASKS
+        if model.e_unit_wh is not None and per_unit:
+            energy = model.e0_wh + model.e_unit_wh * sizes[UNIT_FIELD[step.task]]
+        else:
+            zero = np.zeros_like(next(iter(sizes.values())))
+            energy = (model.e0_wh
+                      + model.e_in_wh_per_token * sizes.get("input_tokens", zero)
+                      + model.e_out_wh_per_token * sizes.get("output_tokens", zero))
+        gsd = (1.0 + float(model.rel_ci95)) ** (1.0 / 1.96)
+        factor = sampler.sample(
+            f"record.{model.record_sha256}.energy_factor",
+            Lognormal(dist="lognormal", p50=1.0, gsd=min(gsd, 20.0))
+            if gsd > 1 and math.isfinite(gsd) else 1.0,
+        )
+        if energy.ndim == 2:
+            factor = factor[:, None]
+        caveats.append(Caveat(
+            code="measured-record-used",
+            message=f"offer {offer.id}: {step.task} energy from benchmark record "
+            f"{model.record_sha256[:12]} ({model.scope} scope)",
+        ))
+        return (np.asarray(energy * factor, dtype=np.float64), model.scope == "server",
+                str(model.record_sha256))
+    return None

@@ -1,0 +1,195 @@
+"""Where a model runs: the sampled hardware and facility figures of one deployment.
+
+A *site* gathers, for one deployment of an offer (the main one or a component), the
+Monte Carlo draws of everything the chain needs about the hardware and the hosting
+facility, keyed so that shared reference data share their draws across offers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ia_empreinte import catalog
+from ia_empreinte.engine import reference
+from ia_empreinte.engine.llm import Hardware
+from ia_empreinte.offers import Deployment
+from ia_empreinte.results import Caveat
+from ia_empreinte.uncertainty import Quantity, Sampler
+
+__all__ = ["Site", "choose_server", "make_site"]
+
+Array = NDArray[np.float64]
+
+_GPU_SERVERS = (("gpu-server-1x", 1), ("gpu-server-2x", 2), ("gpu-server-4x", 4),
+                ("gpu-server-8x", 8))
+
+
+@dataclass
+class Site:
+    """Sampled figures of one deployment, and accumulators of its period totals."""
+
+    key: str
+    deployment: Deployment
+    accelerator: catalog.Accelerator
+    server: catalog.Server
+    server_share: float
+    """Servers (or share of one) the replica occupies: g / slots."""
+    hardware: Hardware
+    host_busy_power_w: Array
+    replica_idle_power_w: Array
+    pue: Array
+    wue_l_per_kwh: Array
+    gwp_kgco2e_per_kwh: Array
+    water_l_per_kwh: Array
+    adpe_kgsbeq_per_kwh: Array
+    pe_mj_per_kwh: Array
+    lifetime_years: Array
+    embodied_gwp_kgco2e: Array
+    embodied_adpe_kgsbeq: Array
+    embodied_pe_mj: Array
+    utilisation: Array
+    totals: dict[str, Array] = field(default_factory=dict)
+    """Period totals accumulated over the steps served here (Wh, s, kg...)."""
+
+    def add(self, name: str, value: Array) -> None:
+        """Add ``value`` to the period total ``name``."""
+        if name in self.totals:
+            self.totals[name] = self.totals[name] + value
+        else:
+            self.totals[name] = value
+
+
+def choose_server(deployment: Deployment, accelerator: catalog.Accelerator) -> tuple[str, float]:
+    """Host server class and the share of it one replica uses (``g / slots``).
+
+    Default: ``cpu-server-2s`` for CPU compute, else the smallest GPU server whose slots
+    hold the replica's accelerators (8-slot servers beyond 8 accelerators).
+    """
+    g = deployment.accelerator_count
+    if deployment.server is not None:
+        server = catalog.server(deployment.server)
+        return server.id, g / max(server.accelerator_slots, 1)
+    if accelerator.kind == "cpu":
+        return "cpu-server-2s", float(g)
+    for ident, slots in _GPU_SERVERS:
+        if g <= slots:
+            return ident, g / slots
+    return "gpu-server-8x", g / 8
+
+
+def _factor(
+    sampler: Sampler, key: str, factor: catalog.Factor | None
+) -> Array | None:
+    if factor is None:
+        return None
+    return sampler.sample(key, factor.value, low=0.0)
+
+
+def make_site(
+    key: str, deployment: Deployment, sampler: Sampler, caveats: list[Caveat]
+) -> Site:
+    """Sample every hardware and facility figure of ``deployment``.
+
+    Reference data keys: ``accelerator.<id>.<field>``, ``server.<id>.<field>``,
+    ``datacenter.<id>.<field>``, ``zone.<id>.<field>``; offer values under ``key``.
+    """
+    acc = catalog.accelerator(deployment.accelerator)
+    server_id, share = choose_server(deployment, acc)
+    server = catalog.server(server_id)
+    dc = catalog.datacenter(deployment.datacenter)
+    defaults = reference.defaults()
+
+    def s(k: str, q: Quantity, low: float = 0.0, high: float = math.inf) -> Array:
+        return sampler.sample(k, q, low=low, high=high)
+
+    a = f"accelerator.{acc.id}"
+    idle_w = s(f"{a}.idle_power_w", acc.idle_power_w)
+    max_w = s(f"{a}.max_power_w", acc.max_power_w)
+    hw = Hardware(
+        count=deployment.accelerator_count,
+        memory_bandwidth_gb_s=acc.memory_bandwidth_gb_s,
+        peak_tflops=acc.peak_tflops_bf16,
+        memory_gb=acc.memory_gb,
+        max_power_w=max_w,
+        idle_power_w=np.minimum(idle_w, max_w),
+    )
+    sv = f"server.{server.id}"
+    host_idle = s(f"{sv}.host_idle_power_w", server.host_idle_power_w)
+    host_max = np.maximum(s(f"{sv}.host_max_power_w", server.host_max_power_w), host_idle)
+    load = s("engine.host_load_fraction", defaults.host_load_fraction.value, 0.0, 1.0)
+    host_busy = share * (host_idle + load * (host_max - host_idle))
+    replica_idle = deployment.accelerator_count * hw.idle_power_w + share * host_idle
+
+    if deployment.pue is not None:
+        pue = s(f"{key}.deployment.pue", deployment.pue, 1.0)
+    else:
+        pue = s(f"datacenter.{dc.id}.pue", dc.pue, 1.0)
+        caveats.append(Caveat(
+            code="pue-defaulted",
+            message=f"{key}: no PUE declared; data-centre class '{dc.id}' default used",
+        ))
+    if deployment.wue_l_per_kwh is not None:
+        wue = s(f"{key}.deployment.wue_l_per_kwh", deployment.wue_l_per_kwh)
+    else:
+        wue = s(f"datacenter.{dc.id}.wue_l_per_kwh", dc.wue_l_per_kwh)
+
+    zone_id = deployment.zone
+    if zone_id is None:
+        zone_id = str(defaults.default_zone["value"])
+        caveats.append(Caveat(
+            code="zone-defaulted",
+            message=f"{key}: no hosting zone declared; world-average electricity used",
+        ))
+    zone = catalog.zone(zone_id)
+    world = catalog.zone("WORLD")
+    z = f"zone.{zone.id}"
+    gwp = s(f"{z}.gwp_kgco2e_per_kwh", zone.gwp_kgco2e_per_kwh.value)
+    per_kwh: dict[str, Array] = {}
+    for name, code in (("water_l_per_kwh", "water-factor-missing"),
+                       ("adpe_kgsbeq_per_kwh", "adpe-factor-missing"),
+                       ("pe_mj_per_kwh", "pe-factor-missing")):
+        value = _factor(sampler, f"{z}.{name}", getattr(zone, name))
+        if value is None:
+            value = _factor(sampler, f"zone.WORLD.{name}", getattr(world, name))
+            caveats.append(Caveat(
+                code=code,
+                message=f"zone {zone.id} has no {name} factor; world average used",
+            ))
+        per_kwh[name] = value if value is not None else sampler.constant(0.0)
+
+    if deployment.hardware_lifetime_years is not None:
+        lifetime = s(f"{key}.deployment.hardware_lifetime_years",
+                     deployment.hardware_lifetime_years, 0.5)
+    else:
+        lifetime = s(f"{sv}.lifetime_years", server.lifetime_years, 0.5)
+
+    def embodied(field_name: str) -> Array:
+        acc_q = getattr(acc, field_name)
+        srv_q = getattr(server, field_name)
+        acc_v = s(f"{a}.{field_name}", acc_q) if acc_q is not None else sampler.constant(0.0)
+        srv_v = s(f"{sv}.{field_name}", srv_q) if srv_q is not None else sampler.constant(0.0)
+        return np.asarray(deployment.accelerator_count * acc_v + share * srv_v)
+
+    if acc.kind == "gpu" and acc.embodied_gwp_kgco2e is None:
+        caveats.append(Caveat(
+            code="embodied-missing",
+            message=f"accelerator {acc.id} has no embodied footprint in the catalog",
+        ))
+    utilisation = s("engine.shared_utilisation", defaults.shared_utilisation.value, 0.05, 1.0)
+    return Site(
+        key=key, deployment=deployment, accelerator=acc, server=server, server_share=share,
+        hardware=hw, host_busy_power_w=np.asarray(host_busy), replica_idle_power_w=replica_idle,
+        pue=pue, wue_l_per_kwh=wue, gwp_kgco2e_per_kwh=gwp,
+        water_l_per_kwh=per_kwh["water_l_per_kwh"],
+        adpe_kgsbeq_per_kwh=per_kwh["adpe_kgsbeq_per_kwh"],
+        pe_mj_per_kwh=per_kwh["pe_mj_per_kwh"],
+        lifetime_years=lifetime,
+        embodied_gwp_kgco2e=embodied("embodied_gwp_kgco2e"),
+        embodied_adpe_kgsbeq=embodied("embodied_adpe_kgsbeq"),
+        embodied_pe_mj=embodied("embodied_pe_mj"),
+        utilisation=utilisation,
+    )

@@ -1,0 +1,276 @@
+"""Usage-log audit: the actual footprint of the requests served during a period.
+
+A usage log is a CSV (header row) or JSONL file with one request per row: a
+``timestamp`` (ISO 8601) and the request sizes (``input_tokens``, ``output_tokens``,
+``audio_seconds``, ``images``, ``rows``...), plus ``task`` for a multi-task offer.
+Every row goes through the same chain as an estimate, all rows at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
+from ia_empreinte.errors import InputFileError
+from ia_empreinte.offers import Offer
+from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
+from ia_empreinte.results import Caveat, Method
+from ia_empreinte.uncertainty import Sampler
+from ia_empreinte.units import H_PER_YEAR, S_PER_H
+
+__all__ = ["UsageLog", "audit_draws", "audit_log_draws", "read_log"]
+
+Array = NDArray[np.float64]
+_MAX_BYTES = 2_000_000_000
+_CELLS_PER_CHUNK = 2_000_000
+_SIZE_FIELDS = tuple(Request.model_fields)
+
+
+@dataclass(frozen=True)
+class UsageLog:
+    """A validated usage log: one array per request field, the task per row, the span."""
+
+    columns: dict[str, Array]
+    tasks: NDArray[np.str_]
+    span_s: float
+    rows: int
+    sha256: str
+
+
+def _infer_task(columns: set[str]) -> str | None:
+    if "output_tokens" in columns:
+        return "text-generation"
+    if "audio_seconds" in columns:
+        return "speech-to-text"
+    if "images" in columns:
+        return "image-classification"
+    if "rows" in columns:
+        return "tabular-prediction"
+    if "input_tokens" in columns:
+        return "embeddings"
+    return None
+
+
+def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows as lists; each row ends with its line number in the file."""
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        header: list[str] = []
+        rows: list[list[Any]] = []
+        dicts: list[tuple[int, dict[str, Any]]] = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"line {lineno}: invalid JSON ({exc.msg})",
+                                     file=str(path)) from None
+            if not isinstance(obj, dict):
+                raise InputFileError(f"line {lineno}: expected a JSON object per line",
+                                     file=str(path))
+            dicts.append((lineno, obj))
+            for k in obj:
+                if k not in header:
+                    header.append(k)
+        rows = [[obj.get(k) for k in header] + [lineno] for lineno, obj in dicts]
+        return header, rows
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputFileError("the usage log is empty", file=str(path)) from None
+    rows = []
+    for row in reader:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise InputFileError(
+                f"line {reader.line_num}: expected {len(header)} columns, got {len(row)}",
+                file=str(path))
+        rows.append([*row, reader.line_num])
+    return header, rows
+
+
+_ISO = re.compile(
+    r"(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?\n)*"
+)
+
+
+def _timestamp(text: str) -> float:
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.timestamp()
+
+
+def _span_s(path: Path, stamps: list[Any], lines: list[int]) -> float:
+    """Seconds between the first and the last timestamp (naive times read as UTC).
+
+    Fast path: when every stamp has the same ISO 8601 shape and length, text order is
+    time order, so only the extremes are parsed. Otherwise every stamp is parsed.
+    """
+    texts = [str(t) for t in stamps]
+    same_shape = len({len(t) for t in texts}) == 1 and len({t[19:] for t in texts}) == 1
+    if same_shape and _ISO.fullmatch("\n".join(texts) + "\n") is not None:
+        try:
+            return _timestamp(max(texts)) - _timestamp(min(texts))
+        except ValueError:
+            pass  # e.g. month 13: find the line below
+    values: list[float] = []
+    for text, line in zip(texts, lines, strict=True):
+        try:
+            values.append(_timestamp(text))
+        except ValueError:
+            raise InputFileError(
+                f"line {line}: column 'timestamp': expected an ISO 8601 date-time, "
+                f"got {text!r}", file=str(path)) from None
+    return max(values) - min(values)
+
+
+def read_log(path: str | Path) -> UsageLog:
+    """Read and validate a usage log (CSV with a header row, or JSONL).
+
+    Raises:
+        InputFileError: naming the file, the line and the column of the first bad value.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read the usage log ({exc.strerror})", file=str(p)) from None
+    if len(data) > _MAX_BYTES:
+        raise InputFileError("the usage log is larger than 2 GB", file=str(p))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError("the usage log is not UTF-8 text", file=str(p)) from None
+    header, rows = _records(p, text)
+    if not rows:
+        raise InputFileError("the usage log has no request rows", file=str(p))
+    unknown = [h for h in header if h not in (*_SIZE_FIELDS, "timestamp", "task")]
+    if unknown:
+        raise InputFileError(
+            f"unknown column '{unknown[0]}'; expected timestamp, task and request fields "
+            f"({', '.join(_SIZE_FIELDS)})", file=str(p))
+    if "timestamp" not in header:
+        raise InputFileError("missing column 'timestamp'", file=str(p))
+    lines = [r[-1] for r in rows]
+    columns: dict[str, Array] = {}
+    for j, name in enumerate(header):
+        if name in ("timestamp", "task"):
+            continue
+        raw = [r[j] for r in rows]
+        try:
+            arr = np.array([float(v) if v not in (None, "") else np.nan for v in raw])
+            bad = ~np.isfinite(arr) | (arr < 0)
+        except (TypeError, ValueError):
+            bad = np.ones(len(raw), dtype=bool)
+            for i, v in enumerate(raw):
+                try:
+                    x = float(v)
+                    bad[i] = not (np.isfinite(x) and x >= 0)
+                except (TypeError, ValueError):
+                    pass
+            arr = np.zeros(len(raw))
+        if bad.any():
+            i = int(np.argmax(bad))
+            if raw[i] in (None, "") and "task" in header:
+                arr = np.where(bad, np.nan, arr)  # blank cells are fine in a multi-task log
+                bad_numbers = np.array([v not in (None, "") for v in raw]) & bad
+                if not bad_numbers.any():
+                    columns[name] = arr
+                    continue
+                i = int(np.argmax(bad_numbers))
+            raise InputFileError(
+                f"line {lines[i]}: column '{name}': expected a number >= 0, got {raw[i]!r}",
+                file=str(p))
+        columns[name] = arr
+    span_s = _span_s(p, [r[header.index("timestamp")] for r in rows], lines)
+    if "task" in header:
+        jk = header.index("task")
+        tasks = np.array([str(r[jk]) for r in rows])
+        for i, t in enumerate(tasks):
+            if t not in TASKS:
+                raise InputFileError(
+                    f"line {lines[i]}: column 'task': unknown task {t!r}; expected one of "
+                    f"{', '.join(TASKS)}", file=str(p))
+    else:
+        task = _infer_task(set(columns))
+        if task is None:
+            raise InputFileError("cannot tell the task from the columns; add a 'task' column",
+                                 file=str(p))
+        tasks = np.full(len(rows), task)
+    for t in np.unique(tasks):
+        mask = tasks == t
+        for f in REQUIRED_REQUEST_FIELDS[str(t)]:
+            col = columns.get(f)
+            if col is None or np.isnan(col[mask]).any():
+                i = int(np.argmax(mask if col is None else mask & np.isnan(col)))
+                raise InputFileError(
+                    f"line {lines[i]}: column '{f}': task {t} needs a number here",
+                    file=str(p))
+    return UsageLog(columns=columns, tasks=tasks, span_s=span_s,
+                    rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
+
+
+def audit_draws(
+    offer: Offer, log_path: str | Path, sampler: Sampler, *, base_dir: Path | None = None
+) -> tuple[DrawsResult, str, str]:
+    """Draws of the footprint of every logged request; returns (result, log sha, label).
+
+    ``contract`` covers the logged period (``span x n / (n - 1)``); ``per_year`` is that
+    period annualised. Rows are evaluated in chunks of (draws x rows) cells.
+    """
+    log = read_log(log_path)
+    result = audit_log_draws(offer, log, sampler, base_dir=base_dir)
+    return result, log.sha256, f"usage-log-{log.sha256[:12]}"
+
+
+def audit_log_draws(
+    offer: Offer, log: UsageLog, sampler: Sampler, *, base_dir: Path | None = None
+) -> DrawsResult:
+    """Draws of the footprint of the requests of an already read usage ``log``."""
+    caveats: list[Caveat] = []
+    methods: dict[str, Method] = {}
+    records: list[str] = []
+    chunk = max(1, _CELLS_PER_CHUNK // sampler.draws)
+    steps: list[StepInput] = []
+    for t in np.unique(log.tasks):
+        idx = np.flatnonzero(log.tasks == t)
+        for start in range(0, len(idx), chunk):
+            part = idx[start:start + chunk]
+            sizes = {k: np.ascontiguousarray(v[part])[None, :] for k, v in log.columns.items()
+                     if not np.isnan(v[part]).any()}
+            task = cast(Task, str(t))
+            steps.append(StepInput(task=task, sizes=sizes, count=sampler.constant(1.0)))
+    period_s = log.span_s * log.rows / (log.rows - 1) if log.rows > 1 else 0.0
+    if period_s <= 0:
+        caveats.append(Caveat(code="audit-period-unknown", message=(
+            "the log's timestamps span no time: per-year figures equal the logged totals and "
+            "dedicated idle time is not counted")))
+        period_years = 1.0
+        idle_years = 0.0
+    else:
+        period_years = idle_years = period_s / (H_PER_YEAR * S_PER_H)
+
+    def reduce(x: Array) -> Array:
+        return np.asarray(x.sum(axis=-1) if x.ndim == 2 else x, dtype=np.float64)
+
+    totals = run_chain(offer, steps, sampler, reduce, base_dir=base_dir,
+                       period_years=idle_years, caveats=caveats, methods=methods,
+                       records=records)
+    requests = sampler.constant(float(log.rows))
+    draws = to_draws(totals, requests, sampler.constant(period_years),
+                     period_scale=period_years)
+    return DrawsResult(draws, dedupe(caveats), methods, None, records)

@@ -1,0 +1,56 @@
+"""Benchmark records replace the parametric accelerator (and host) energy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ia_empreinte import RecordError, estimate
+from ia_empreinte.measurements import record_file_text, record_sha256
+from ia_empreinte.offers import load_offer, parse_offer
+from ia_empreinte.profiles import parse_profile
+
+from .bench_helpers import make_record
+
+FIXTURES = Path(__file__).parent / "fixtures" / "engine"
+
+
+def _setup(tmp_path: Path, sha: str | None = None) -> tuple[object, object, str]:
+    record = make_record()
+    (tmp_path / "record.json").write_text(record_file_text(record), encoding="utf-8")
+    raw = load_offer(FIXTURES / "offer-llama8b-fr.yaml").model_dump(mode="json")
+    raw["benchmarks"] = [{"path": "record.json", "sha256": sha or record_sha256(record)}]
+    profile = parse_profile({
+        "id": "measured", "task": "text-generation",
+        "request": {"input_tokens": 1000, "output_tokens": 100},
+        "volume": {"requests_per_day": 1000}, "contract_years": 1})
+    return profile, parse_offer(raw), record_sha256(record)
+
+
+def test_record_replaces_accelerators_and_host(tmp_path: Path) -> None:
+    """The record's model at 1000 in / 100 out tokens (bench_helpers: 2.1 x its per-unit
+    scale) is the server energy; the host component is then part of it."""
+    profile, offer, sha = _setup(tmp_path)
+    est = estimate(profile, offer, draws=1, base_dir=tmp_path)  # type: ignore[arg-type]
+    model = make_record().energy_model()
+    comp = est.per_request.energy_wh_by_component
+    assert comp["accelerators"].p50 == pytest.approx(model.energy_wh(1000, 100), rel=1e-12)
+    assert comp["host"].p50 == 0.0
+    assert est.provenance.methods["accelerators"] == "measured"
+    assert est.provenance.methods["host"] == "measured"
+    assert est.provenance.benchmark_records == [sha]
+    assert [c.code for c in est.caveats] == ["measured-record-used"]
+
+
+def test_record_hash_mismatch_is_refused(tmp_path: Path) -> None:
+    profile, offer, _ = _setup(tmp_path, sha="0" * 64)
+    with pytest.raises(RecordError, match="does not match the expected"):
+        estimate(profile, offer, draws=1, base_dir=tmp_path)  # type: ignore[arg-type]
+
+
+def test_record_uncertainty_spreads_the_draws(tmp_path: Path) -> None:
+    profile, offer, _ = _setup(tmp_path)
+    est = estimate(profile, offer, draws=500, base_dir=tmp_path)  # type: ignore[arg-type]
+    acc = est.per_request.energy_wh_by_component["accelerators"]
+    assert acc.p05 < acc.p50 < acc.p95
