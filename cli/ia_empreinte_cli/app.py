@@ -72,6 +72,7 @@ COMMANDS: dict[str, str] = {
     "report": "ia_empreinte_cli.compare:report",
     "schema": "ia_empreinte_cli.inputs:schema",
     "score": "ia_empreinte_cli.compare:score",
+    "serve": "ia_empreinte_cli.serve:serve",
     "validate": "ia_empreinte_cli.inputs:validate",
     "verify": "ia_empreinte_cli.compare:verify",
 }

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ia_empreinte.schemas import json_schema, schema_names, validate_file
     from ia_empreinte.scoring import score
     from ia_empreinte.scoring import simulate as simulate_scores
+    from ia_empreinte.server import ServerSettings, serve
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "BenchProgress": ("ia_empreinte.bench.protocol", "Progress"),
@@ -65,6 +66,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ProfileError": ("ia_empreinte.errors", "ProfileError"),
     "Provenance": ("ia_empreinte.results", "Provenance"),
     "RecordError": ("ia_empreinte.errors", "RecordError"),
+    "ServerSettings": ("ia_empreinte.server", "ServerSettings"),
     "Summary": ("ia_empreinte.results", "Summary"),
     "TASKS": ("ia_empreinte.profiles", "TASKS"),
     "UsageProfile": ("ia_empreinte.profiles", "UsageProfile"),
@@ -96,6 +98,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "render_fiche": ("ia_empreinte.report.sheet", "render_fiche"),
     "schema_names": ("ia_empreinte.schemas", "schema_names"),
     "score": ("ia_empreinte.scoring", "score"),
+    "serve": ("ia_empreinte.server", "serve"),
     "shipped_profile": ("ia_empreinte.kit", "shipped_profile"),
     "shipped_profile_ids": ("ia_empreinte.kit", "shipped_profile_ids"),
     "shipped_profile_text": ("ia_empreinte.kit", "shipped_profile_text"),
@@ -142,6 +145,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "ProfileError",
     "Provenance",
     "RecordError",
+    "ServerSettings",
     "Summary",
     "TASKS",
     "UsageProfile",
@@ -174,6 +178,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "render_fiche",
     "schema_names",
     "score",
+    "serve",
     "shipped_profile",
     "shipped_profile_ids",
     "shipped_profile_text",
