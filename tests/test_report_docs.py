@@ -8,27 +8,21 @@ holding copies of ``profiles/`` and ``examples/``.
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from ia_empreinte_cli.app import cli
 
 from .conftest import ROOT
-from .test_guides import Shown, _blocks, _matches
+from .doc_console import Shown, blocks, matches, run
+from .doc_console import workspace as make_workspace
 
 BUYERS = ROOT / "docs" / "buyers.md"
-SHOWN = _blocks(BUYERS)
+SHOWN = blocks(BUYERS)
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    space = tmp_path_factory.mktemp("buyers")
-    for name in ("profiles", "examples"):
-        shutil.copytree(ROOT / name, space / name)
-    return space
+    return make_workspace(tmp_path_factory.mktemp("buyers"))
 
 
 def test_buyers_page_shows_the_whole_workflow() -> None:
@@ -39,8 +33,6 @@ def test_buyers_page_shows_the_whole_workflow() -> None:
 @pytest.mark.parametrize("shown", SHOWN, ids=[f"line {s.line}" for s in SHOWN])
 def test_buyers_command(shown: Shown, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workspace)
-    result = CliRunner().invoke(cli, shlex.split(shown.command)[1:], prog_name="ia-empreinte",
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    actual = [line.rstrip() for line in result.output.splitlines()]
-    assert _matches(shown.output, actual), "\n".join(actual)
+    code, actual = run(shown)
+    assert code == 0, "\n".join(actual)
+    assert matches(shown.output, actual), "\n".join(actual)
