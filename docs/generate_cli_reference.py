@@ -20,8 +20,11 @@ TARGET = Path(__file__).resolve().parent / "cli.md"
 def _walk(group: click.Command, path: list[str]) -> list[list[str]]:
     found = [path]
     if isinstance(group, click.Group):
-        for name in sorted(group.commands):
-            found.extend(_walk(group.commands[name], [*path, name]))
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            sub = group.get_command(ctx, name)
+            assert sub is not None, name
+            found.extend(_walk(sub, [*path, name]))
     return found
 
 

@@ -14,3 +14,9 @@ def test_cli_reference_is_up_to_date() -> None:
         capture_output=True, text=True, cwd=ROOT, check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_cli_reference_covers_every_command() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in ("estimate", "compare", "report", "bench run", "serve", "profile new"):
+        assert f"## `ia-empreinte {name}`" in text
