@@ -86,3 +86,12 @@ def test_doc_verify_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
                                       "benchmarks/records/tinylm-fr-rag-cpu.json"],
                                 catch_exceptions=False)
     assert result.output == shown
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=[p.name for p in RECORDS])
+def test_shipped_records_match_the_json_schema(path: Path) -> None:
+    import jsonschema
+
+    from ia_empreinte import json_schema
+
+    jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), json_schema("record"))
