@@ -308,8 +308,8 @@ class CodeCarbonMeter:
         tracker = self._tracker
         elapsed = time.perf_counter() - self._t0
         total = getattr(getattr(tracker, "_total_energy", None), "kWh", None)
-        if tracker is None or total is None or elapsed <= 0:
-            return None
+        if tracker is None or not total or elapsed <= 0:
+            return None  # nothing integrated yet (first interval not elapsed)
         return float(total) * J_PER_KWH / elapsed
 
     def stop(self) -> WindowReading:
