@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ia_empreinte.compare import CompareOptions, Comparison, compare_draws
+from ia_empreinte.comparison import CompareOptions, Comparison, compare_draws
 from ia_empreinte.results import Caveat, EstimateDraws
 from ia_empreinte.uncertainty import Lognormal, Sampler, Triangular, Uniform
 

@@ -190,6 +190,8 @@ CASES = [
          "invalid JSON: line 1, column 15: Expecting property name enclosed in double quotes"),
     Case("toml-syntax", "p.toml", "id = \n",
          "invalid TOML: Invalid value (at line 1, column 6)"),
+    Case("lone-surrogate", "p.json", '{"id": "tiny", "title": "\\ud800"}',
+         "text holds an unpaired surrogate escape (such as \\ud800); expected valid Unicode"),
     Case("huge-file", "p.yaml",
          lambda p: p.write_bytes(b"# padding\n" * (5 * 1024 * 1024)),
          "file is 50.0 MiB; the limit is 10 MiB"),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ia_empreinte import CompareOptions, compare, load_offer, load_profile
-from ia_empreinte.compare import compare_draws, drivers, spearman
+from ia_empreinte.comparison import compare_draws, drivers, spearman
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.results import EstimateDraws
 from tests.compare_fixture import fixed_comparison

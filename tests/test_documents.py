@@ -56,3 +56,22 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "Mairie de Sèvres"}).encode())
     assert read_document(path) == {"title": "Mairie de Sèvres"}
+
+
+def test_defaults_survive_a_json_round_trip(tmp_path: Path) -> None:
+    """Defaults are parsed like given values, so a dumped document hashes the same."""
+    from ia_empreinte import parse_profile
+    from ia_empreinte.schemas import canonical_json
+
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "id: tiny\ntask: embeddings\nrequest: {input_tokens: 30}\n"
+        "volume: {requests_per_day: 10}\ncontract_years: 1\n",
+        encoding="utf-8",
+    )
+    first = load_profile(path)
+    assert first.volume.hours_per_day == 24.0
+    assert isinstance(first.volume.hours_per_day, float)
+    dumped = first.model_dump(mode="json")
+    again = parse_profile(json.loads(json.dumps(dumped)))
+    assert canonical_json(again.model_dump(mode="json")) == canonical_json(dumped)

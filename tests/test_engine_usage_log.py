@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ia_empreinte import InputFileError, audit, estimate
@@ -144,3 +145,51 @@ def test_single_row_log_on_dedicated_capacity(tmp_path: Path) -> None:
     result = audit(parse_offer(raw), _csv(tmp_path, ["2026-01-01T00:00:00Z,500,100"]), draws=1)
     assert result.contract.energy_kwh_by_component["idle"].p50 == 0.0
     assert [c.code for c in result.caveats] == ["audit-period-unknown"]
+
+
+def test_fast_and_row_by_row_readers_agree(tmp_path: Path) -> None:
+    """The pandas fast path and the row-by-row path read the same numbers and span."""
+    from ia_empreinte.engine import usage_log
+
+    text = (
+        "timestamp,input_tokens,output_tokens\n"
+        "2026-01-01T00:00:00Z,0.1,1e-7\n"
+        "2026-01-01T08:30:15.250000Z,123456789.123456789,3\n"
+        "2026-01-02T00:00:00Z,17,0.30000000000000004\n"
+    )
+    path = tmp_path / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    fast = usage_log._read_csv_fast(path.read_bytes())
+    assert fast is not None
+    _header, rows = usage_log._records(path, text)
+    slow_in = np.array([float(r[1]) for r in rows])
+    slow_out = np.array([float(r[2]) for r in rows])
+    assert fast.columns["input_tokens"].tolist() == slow_in.tolist()
+    assert fast.columns["output_tokens"].tolist() == slow_out.tolist()
+    slow_span = usage_log._span_s(path, [r[0] for r in rows], [r[-1] for r in rows])
+    assert fast.span_s == slow_span == 86_400.0
+    assert fast.rows == 3
+
+
+def test_fast_path_steps_aside_for_bad_cells(tmp_path: Path) -> None:
+    from ia_empreinte.engine import usage_log
+
+    for body in ("2026-01-01T00:00:00Z,-1,3\n", "2026-01-01T00:00:00Z,abc,3\n",
+                 "2026-01-01T00:00:00Z,,3\n", "not-a-date,1,3\n", "2026-01-01,1,3,4\n"):
+        data = ("timestamp,input_tokens,output_tokens\n" + body).encode()
+        assert usage_log._read_csv_fast(data) is None, body
+
+
+def test_mixed_offsets_are_read_row_by_row(tmp_path: Path) -> None:
+    from ia_empreinte.engine import usage_log
+
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "timestamp,input_tokens,output_tokens\n"
+        "2026-01-01T01:00:00+01:00,1,2\n"
+        "2026-01-01T12:00:00Z,1,2\n"
+        "2026-01-02T00:00:00,1,2\n",
+        encoding="utf-8",
+    )
+    assert usage_log._read_csv_fast(path.read_bytes()) is None
+    assert read_log(path).span_s == 86_400.0

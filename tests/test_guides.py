@@ -8,8 +8,7 @@ otherwise it must succeed. ``> FILE`` at the end of a command sends its output t
 
 The commands of each guide run in order in one scratch folder holding copies of
 ``profiles/``, ``examples/`` and ``benchmarks/``, so a later command can use a file an
-earlier one wrote. A command that is not on this branch yet is marked as an expected
-failure naming the missing command and its issue: pending, never faked.
+earlier one wrote. A command the CLI does not have fails the test.
 """
 
 from __future__ import annotations
@@ -30,13 +29,6 @@ from .conftest import ROOT
 
 GUIDES = [ROOT / "docs" / "guide-acheteur.md", ROOT / "docs" / "guide-vendor.md"]
 COPIED = ["profiles", "examples", "benchmarks"]
-
-ISSUE_OF = {
-    "estimate": 3, "audit": 3, "bench": 4, "clause": 5, "compare": 5, "report": 5, "score": 5,
-    "verify": 5,
-}
-"""The issue that brings each command built outside the buyer's kit."""
-
 
 @dataclass(frozen=True)
 class Shown:
@@ -86,7 +78,7 @@ def _missing(args: list[str]) -> str | None:
     for depth, word in enumerate(args):
         if not isinstance(group, click.Group) or word.startswith("-"):
             return None
-        sub = group.commands.get(word)
+        sub = group.get_command(click.Context(group), word)
         if sub is None:
             return " ".join(args[: depth + 1])
         group = sub
@@ -141,10 +133,7 @@ def test_guide_command(
     if len(args) >= 2 and args[-2] == ">":
         target, args = args[-1], args[:-2]
     missing = _missing(args)
-    if missing is not None:
-        issue = ISSUE_OF.get(missing.split()[0], "?")
-        pytest.xfail(f"pending: `ia-empreinte {missing}` is not on this branch yet "
-                     f"(issue #{issue})")
+    assert missing is None, f"the guide shows `ia-empreinte {missing}`, which does not exist"
     monkeypatch.chdir(workspaces[shown.guide])
     result = CliRunner().invoke(cli, args, prog_name="ia-empreinte", catch_exceptions=False)
     actual = [line.rstrip() for line in result.output.splitlines()]

@@ -24,9 +24,27 @@ CLI_SRC = ROOT / "cli" / "ia_empreinte_cli"
 
 def test_all_is_sorted_and_complete() -> None:
     assert ia_empreinte.__all__ == sorted(ia_empreinte.__all__)
-    public = {n for n in vars(ia_empreinte) if not n.startswith("_")}
-    modules = {n for n in public if type(getattr(ia_empreinte, n)).__name__ == "module"}
-    assert public - modules - {"annotations"} == set(ia_empreinte.__all__) - {"__version__"}
+    exports = ia_empreinte._EXPORTS  # the lazy table behind __getattr__
+    assert set(exports) == set(ia_empreinte.__all__) - {"__version__"}
+    for name in ia_empreinte.__all__:
+        assert getattr(ia_empreinte, name) is not None
+    # the TYPE_CHECKING imports name the same objects as the lazy table
+    tree = ast.parse((SRC / "__init__.py").read_text(encoding="utf-8"))
+    static = {
+        (a.asname or a.name): (node.module, a.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__"
+        for a in node.names
+        if node.module.startswith("ia_empreinte")
+    }
+    assert static == exports
+
+
+def test_no_public_name_is_shadowed_by_a_submodule() -> None:
+    import pkgutil
+
+    submodules = {m.name for m in pkgutil.iter_modules(ia_empreinte.__path__)}
+    assert submodules & set(ia_empreinte.__all__) == set()
 
 
 def test_version_matches_pyproject() -> None:
@@ -36,7 +54,7 @@ def test_version_matches_pyproject() -> None:
     assert result.output == f"ia-empreinte, version {ia_empreinte.__version__}\n"
 
 
-HEAVY = ("codecarbon", "matplotlib", "click", "fpdf", "openpyxl", "fastapi", "uvicorn")
+HEAVY = ("codecarbon", "matplotlib", "click", "fpdf", "openpyxl", "fastapi", "uvicorn", "pandas")
 
 
 def test_import_is_light() -> None:
@@ -66,7 +84,7 @@ LAYERS: dict[str, int] = {
     "bench": 6,
     "scoring": 7,
     "equivalents": 7,
-    "compare": 8,
+    "comparison": 8,
     "kit": 8,
     "fiche": 9,
     "clause": 9,

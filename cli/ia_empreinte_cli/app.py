@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -23,7 +24,20 @@ class CliError(click.ClickException):
 
 
 class _Group(click.Group):
-    """A group that turns library errors and unwritable outputs into :class:`CliError`."""
+    """A group that loads its commands lazily and turns library errors into :class:`CliError`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,26 +59,25 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _register() -> None:
-    from ia_empreinte_cli import bench, compare, estimate, inputs, kit
-
-    cli.add_command(bench.bench)
-    cli.add_command(inputs.validate)
-    cli.add_command(inputs.schema)
-    cli.add_command(inputs.catalog)
-    cli.add_command(estimate.estimate)
-    cli.add_command(estimate.audit)
-    cli.add_command(compare.compare)
-    cli.add_command(compare.score)
-    cli.add_command(compare.report)
-    cli.add_command(compare.clause)
-    cli.add_command(compare.verify)
-    cli.add_command(kit.profiles)
-    cli.add_command(kit.profile)
-    cli.add_command(kit.offer)
-
-
-_register()
+COMMANDS: dict[str, str] = {
+    "audit": "ia_empreinte_cli.estimate:audit",
+    "bench": "ia_empreinte_cli.bench:bench",
+    "catalog": "ia_empreinte_cli.inputs:catalog",
+    "clause": "ia_empreinte_cli.compare:clause",
+    "compare": "ia_empreinte_cli.compare:compare",
+    "estimate": "ia_empreinte_cli.estimate:estimate",
+    "offer": "ia_empreinte_cli.kit:offer",
+    "profile": "ia_empreinte_cli.kit:profile",
+    "profiles": "ia_empreinte_cli.kit:profiles",
+    "report": "ia_empreinte_cli.compare:report",
+    "schema": "ia_empreinte_cli.inputs:schema",
+    "score": "ia_empreinte_cli.compare:score",
+    "serve": "ia_empreinte_cli.serve:serve",
+    "validate": "ia_empreinte_cli.inputs:validate",
+    "verify": "ia_empreinte_cli.compare:verify",
+}
+"""Command name -> "module:attribute", imported only when the command runs (or for
+``--help``), so that ``ia-empreinte estimate`` does not load the harness or reports."""
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ia_empreinte.compare import CompareOptions, unit_of
+from ia_empreinte.comparison import CompareOptions, unit_of
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.scoring import formula_text
 

@@ -128,6 +128,12 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
     if not decoded.strip():
         raise InputFileError("file is empty; expected a document", file=name)
     data = _parse(decoded, fmt, name)
+    try:  # "\ud800" escapes decode to lone surrogates, which no output can encode
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputFileError(
+            "text holds an unpaired surrogate escape (such as \\ud800); expected valid "
+            "Unicode", file=name) from None
     if not isinstance(data, dict):
         raise InputFileError(
             f"top level is {_kind(data)}; expected a mapping of fields", file=name

@@ -33,7 +33,9 @@ __all__ = [
     "parse_offer",
 ]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+"""validate_default: defaults go through the same parsing as given values (24 -> 24.0),
+so a document and its JSON round trip hash the same."""
 
 Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]

@@ -57,7 +57,9 @@ REQUIRED_REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """The request fields each task needs."""
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+"""validate_default: defaults go through the same parsing as given values (24 -> 24.0),
+so a document and its JSON round trip hash the same."""
 
 Tokens = Annotated[Quantity, bounded(0, 10_000_000, unit="tokens")]
 Count = Annotated[Quantity, bounded(0, 1_000_000_000, low_inclusive=False)]

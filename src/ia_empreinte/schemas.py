@@ -39,7 +39,7 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "profile": ("ia_empreinte.profiles", "UsageProfile", ProfileError),
     "offer": ("ia_empreinte.offers", "Offer", OfferError),
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
-    "comparison": ("ia_empreinte.compare", "Comparison", ValidationFailure),
+    "comparison": ("ia_empreinte.comparison", "Comparison", ValidationFailure),
     "fiche": ("ia_empreinte.fiche", "Fiche", ValidationFailure),
     "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
 }

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ia_empreinte.compare import CompareOptions, Comparison, compare
+from ia_empreinte.comparison import CompareOptions, Comparison, compare
 from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.errors import ValidationFailure

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import CatalogError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile

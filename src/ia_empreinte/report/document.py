@@ -3,7 +3,7 @@
 The markdown, HTML and PDF renderers all draw the same :class:`Document`, so the three
 formats say the same thing in the same order and the section titles a test looks for
 are the same everywhere. Building the document only formats numbers already computed
-(in the :class:`~ia_empreinte.compare.Comparison` and the
+(in the :class:`~ia_empreinte.comparison.Comparison` and the
 :class:`~ia_empreinte.fiche.Fiche`); it never computes a figure.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
-from ia_empreinte.compare import Comparison, Driver
+from ia_empreinte.comparison import Comparison, Driver
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.figures import (
     DistributionSpec,

@@ -11,7 +11,7 @@ import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.report.i18n import Lang, t
 
 __all__ = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.document import (
     Bullets,

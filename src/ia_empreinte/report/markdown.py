@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.document import (
     Bullets,

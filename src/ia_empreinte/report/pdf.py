@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.document import (
     Bullets,

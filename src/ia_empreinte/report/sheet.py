@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ia_empreinte.compare import Comparison
+from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.fiche import Fiche
 from ia_empreinte.report.i18n import Lang

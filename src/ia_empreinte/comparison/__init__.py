@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
-from ia_empreinte.compare.sensitivity import Driver, drivers, gap_inputs, spearman
+from ia_empreinte.comparison.sensitivity import Driver, drivers, gap_inputs, spearman
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile

@@ -1,0 +1,75 @@
+"""The ``serve`` command: the HTTP API for tender platforms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ia_empreinte import ServerSettings
+from ia_empreinte import serve as run_server
+
+__all__ = ["serve"]
+
+_DEFAULTS = ServerSettings()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="TCP port (0: any free port).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+    help="Worker processes.",
+)
+@click.option(
+    "--tokens-file", type=click.Path(path_type=Path), default=None,
+    help="Require 'Authorization: Bearer TOKEN' with a token from this file (one per line).",
+)
+@click.option(
+    "--max-body-bytes", type=int, default=_DEFAULTS.max_body_bytes, show_default=True,
+    help="Largest request body (larger: 413).",
+)
+@click.option(
+    "--max-draws", type=int, default=_DEFAULTS.max_draws, show_default=True,
+    help="Most Monte Carlo draws per request (more: 422).",
+)
+@click.option(
+    "--max-offers", type=int, default=_DEFAULTS.max_offers, show_default=True,
+    help="Most offers per comparison or report (more: 422).",
+)
+@click.option(
+    "--timeout-s", type=float, default=_DEFAULTS.timeout_s, show_default=True,
+    help="Time budget of one request in seconds (past it: 503).",
+)
+@click.option(
+    "--cors-origin", "cors_origins", multiple=True,
+    help="Allow this origin by CORS (repeatable); no CORS header is sent without one.",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    tokens_file: Path | None,
+    max_body_bytes: int,
+    max_draws: int,
+    max_offers: int,
+    timeout_s: float,
+    cors_origins: tuple[str, ...],
+) -> None:
+    """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
+
+    Every route gives the same figures and messages as the CLI; errors are
+    application/problem+json documents (RFC 9457).
+    """
+    settings = {
+        "max_body_bytes": max_body_bytes,
+        "max_draws": max_draws,
+        "max_offers": max_offers,
+        "timeout_s": timeout_s,
+        "tokens_file": tokens_file,
+        "cors_origins": cors_origins,
+    }
+    run_server(settings, host=host, port=port, workers=workers)

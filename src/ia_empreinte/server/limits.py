@@ -1,0 +1,186 @@
+"""Request limits of the HTTP API: body size, bearer tokens and the time budget.
+
+The body limit is a plain ASGI middleware so that an oversized body is refused before
+any route or JSON parser sees it. The time budget runs each computation in a worker
+thread and stops waiting for it when the budget is spent: Python cannot stop a thread,
+so the budget bounds the response time while ``max_draws`` and ``max_offers`` bound
+the work a request can start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+from ia_empreinte.server.problems import MEDIA_TYPE, ProblemError
+
+__all__ = ["BodyLimit", "check_bearer", "check_count", "run_with_budget"]
+
+T = TypeVar("T")
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[Message], Any]
+
+
+class BodyLimit:
+    """ASGI middleware answering 413 to a request body larger than ``max_bytes``.
+
+    The body is read here (at most ``max_bytes`` of it) and replayed to the app, so a
+    chunked body without ``Content-Length`` is limited as well.
+    """
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Any], max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _send_problem(
+                    scope, send, ProblemError(
+                        400, "bad-content-length", "Bad Content-Length",
+                        "the Content-Length header is not a whole number of bytes",
+                    )
+                )
+                return
+            if int(declared) > self.max_bytes:
+                await _send_problem(scope, send, self._too_large(int(declared)))
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away while sending
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _send_problem(scope, send, self._too_large(None))
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            message: Message = await receive()
+            return message
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, size: int | None) -> ProblemError:
+        """``size`` is the declared length, None when the limit was passed while reading."""
+        what = f"{size} bytes" if size is not None else f"more than {self.max_bytes} bytes"
+        return ProblemError(
+            413,
+            "body-too-large",
+            "Request body too large",
+            f"the request body is {what}; this server accepts at most {self.max_bytes} "
+            "bytes (ia-empreinte serve --max-body-bytes)",
+        )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1").strip()
+    return None
+
+
+async def _send_problem(scope: Scope, send: Send, error: ProblemError) -> None:
+    body = error.problem(instance=scope.get("path")).model_dump_json(exclude_none=True)
+    data = body.encode("utf-8")
+    headers = [
+        (b"content-type", MEDIA_TYPE.encode()),
+        (b"content-length", str(len(data)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": data, "more_body": False})
+
+
+def check_bearer(authorization: str | None, tokens: Sequence[str]) -> None:
+    """Accept the request only if ``Authorization: Bearer TOKEN`` names a known token.
+
+    Every known token is compared in constant time (:func:`hmac.compare_digest`), and
+    all of them are compared whatever the outcome, so timing tells nothing.
+
+    Raises:
+        ProblemError: 401 with a ``WWW-Authenticate`` header (RFC 6750).
+    """
+    scheme, _, given = (authorization or "").partition(" ")
+    given = given.strip()
+    if scheme.lower() != "bearer" or not given:
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "Authentication required",
+            "this server requires a bearer token: send 'Authorization: Bearer TOKEN'",
+            headers={"WWW-Authenticate": 'Bearer realm="ia-empreinte"'},
+        )
+    candidate = given.encode("utf-8")
+    matched = False
+    for token in tokens:
+        matched |= hmac.compare_digest(candidate, token.encode("utf-8"))
+    if not matched:
+        raise ProblemError(
+            401,
+            "invalid-token",
+            "Invalid token",
+            "the bearer token is not one this server accepts",
+            headers={"WWW-Authenticate": 'Bearer realm="ia-empreinte", error="invalid_token"'},
+        )
+
+
+def check_count(
+    count: int, limit: int, what: str, location: Sequence[str | int], option: str
+) -> None:
+    """Refuse a request asking for more ``what`` than the server's ``limit``.
+
+    Raises:
+        ProblemError: 422, pointing at ``location`` in the request body.
+    """
+    if count > limit:
+        raise ProblemError(
+            422,
+            f"too-many-{what}",
+            f"Too many {what}",
+            f"{count} {what} requested; this server accepts at most {limit} per request "
+            f"(ia-empreinte serve {option})",
+            location=location,
+        )
+
+
+async def run_with_budget(executor: Executor, timeout_s: float, work: Callable[[], T]) -> T:
+    """Run ``work`` in a worker thread and wait for it at most ``timeout_s`` seconds.
+
+    Raises:
+        ProblemError: 503 with ``Retry-After`` when the budget is spent.
+    """
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(executor, work)
+    try:
+        return await asyncio.wait_for(future, timeout_s)
+    except TimeoutError:
+        raise ProblemError(
+            503,
+            "time-budget-exceeded",
+            "Time budget exceeded",
+            f"the request did not finish within this server's time budget of {timeout_s:g} s "
+            "(ia-empreinte serve --timeout-s); ask for fewer draws or offers",
+            headers={"Retry-After": str(max(1, round(timeout_s)))},
+        ) from None
