@@ -92,3 +92,19 @@ def test_harness_is_not_imported_by_estimate_paths() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out.strip() == "[]"
+
+
+def test_bench_errors_are_one_line_and_write_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    result = CliRunner().invoke(cli, ["bench", "run", "--endpoint", "http://127.0.0.1:9",
+                                      "--workload", str(ROOT / "benchmarks" / "workloads"
+                                                        / "chat-fr.json"),
+                                      "--smoke", "-q", "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: the target failed a pre-flight request")
+    assert not out.exists()
+    pack = ROOT / "benchmarks" / "workloads" / "chat-fr.json"
+    result = CliRunner().invoke(cli, ["bench", "verify", str(pack)])
+    assert result.exit_code == 2
+    assert result.output == (f'Error: {pack}: schema: not a benchmark record: expected '
+                             '"schema": "ia-empreinte/benchmark-record/1"\n')

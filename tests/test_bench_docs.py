@@ -51,9 +51,11 @@ def test_doc_commands_use_real_options() -> None:
     commands = _commands()
     assert len(commands) >= 6
     for words in commands:
-        group = cli.commands["bench"]
+        ctx = click.Context(cli)
+        group = cli.get_command(ctx, "bench")
         assert isinstance(group, click.Group)
-        command = group.commands[words[1]]
+        command = group.get_command(ctx, words[1])
+        assert command is not None, words
         known = {o for p in command.params for o in getattr(p, "opts", [])}
         for w in words[2:]:
             if w == "--":
@@ -86,3 +88,12 @@ def test_doc_verify_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
                                       "benchmarks/records/tinylm-fr-rag-cpu.json"],
                                 catch_exceptions=False)
     assert result.output == shown
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=[p.name for p in RECORDS])
+def test_shipped_records_match_the_json_schema(path: Path) -> None:
+    import jsonschema
+
+    from ia_empreinte import json_schema
+
+    jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), json_schema("record"))

@@ -125,3 +125,11 @@ def test_gpu_without_energy_counter_is_flagged_not_zeroed() -> None:
     assert counters.has_counter is False
     counters.start()
     assert counters.stop() is None
+
+
+def test_gpu_scope_is_explicit() -> None:
+    nvml = FakeNvml([[0, 0, 0], [10, 20, 30], [1010, 2020, 3030]])
+    meter = CodeCarbonMeter(nvml=NvmlCounters(nvml))
+    assert meter.settings()["gpu_ids"] == "0,1,2"
+    subset = NvmlCounters(FakeNvml([[0, 0], [10, 20], [1010, 2020]]), indices=[1])
+    assert subset.count == 1 and subset.total == 2

@@ -9,7 +9,7 @@ around the model. Repetitions alternate A, B, A, B... so that drift hits both.
 
 Prints the time per request of each, and the ratio harness / baseline (target <= 1.02).
 
-    python benchmarks/perf/harness_overhead.py [--reps 6] [--seconds 4]
+    python benchmarks/perf/harness_overhead.py [--reps 16] [--seconds 2]
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def harness(target: CallableTarget, meter: CodeCarbonMeter, pack: object,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=6)
-    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--reps", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
     pack = load_workload(ROOT / "benchmarks" / "workloads" / "rag-fr.json")
     payloads = [r.model_dump(include={"id", "text", "system", "max_output_tokens"})

@@ -52,7 +52,7 @@ def _renderer(quiet: bool) -> Callable[[BenchProgress], None] | None:
             f"requests {p.requests_done:6d}  power {power}"
         )
         if tty:
-            click.echo("\r" + line, nl=p.phase == "done", err=True)
+            click.echo("\r" + line, nl=False, err=True)
         else:
             click.echo(line, err=True)
 
@@ -116,15 +116,21 @@ def run(
     after `--` measured for its whole run. Energy is measured on this machine, which
     must be the serving host.
     """
-    record = bench_run(
-        endpoint=endpoint, api=api, callable_spec=callable_spec, command=command,
-        workload=workload, model_name=model_name, model_revision=model_revision,
-        total_params_b=params_b, active_params_b=active_params_b, precision=precision,
-        accelerator=accelerator, batch_size=batch_size, concurrency=concurrency,
-        windows=windows, window_s=window_seconds, warmup_s=warmup_seconds,
-        idle_s=idle_seconds, smoke=smoke, sign_key=sign_key, tracking_mode=tracking_mode,
-        measure_power_secs=measure_power_secs, progress=_renderer(quiet),
-    )
+    progress = _renderer(quiet)
+    try:
+        record = bench_run(
+            endpoint=endpoint, api=api, callable_spec=callable_spec, command=command,
+            workload=workload, model_name=model_name, model_revision=model_revision,
+            total_params_b=params_b, active_params_b=active_params_b, precision=precision,
+            accelerator=accelerator, batch_size=batch_size, concurrency=concurrency,
+            windows=windows, window_s=window_seconds, warmup_s=warmup_seconds,
+            idle_s=idle_seconds, smoke=smoke, sign_key=sign_key,
+            tracking_mode=tracking_mode, measure_power_secs=measure_power_secs,
+            progress=progress,
+        )
+    finally:
+        if progress is not None and sys.stderr.isatty():
+            click.echo("", err=True)  # end the live status line before any message
     write_atomic(output, record.file_text())
     if not quiet:
         res = record.results

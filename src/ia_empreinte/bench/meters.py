@@ -112,26 +112,29 @@ class NvmlCounters:
 
     Args:
         nvml: the ``pynvml`` module, or a stand-in with the same functions (tests).
+        indices: NVML indices of the GPUs to read (all when None).
     """
 
-    def __init__(self, nvml: Any) -> None:
+    def __init__(self, nvml: Any, indices: Sequence[int] | None = None) -> None:
         self._nvml = nvml
         nvml.nvmlInit()
-        count = int(nvml.nvmlDeviceGetCount())
-        self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in range(count)]
+        self.total = int(nvml.nvmlDeviceGetCount())
+        """GPUs on the host."""
+        chosen = list(indices) if indices is not None else list(range(self.total))
+        self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in chosen]
         self._start: list[int] = []
         self.has_counter = self.supported()
         """False on GPUs without a total-energy counter (pre-Volta, some vGPUs)."""
 
     @classmethod
-    def try_open(cls) -> NvmlCounters | None:
+    def try_open(cls, indices: Sequence[int] | None = None) -> NvmlCounters | None:
         """Open NVML when ``pynvml`` and a driver with at least one GPU are present."""
         try:
             import pynvml  # type: ignore[import-untyped]
         except ImportError:
             return None
         try:
-            counters = cls(pynvml)
+            counters = cls(pynvml, indices)
         except Exception:  # no driver, no device: pynvml raises its own NVMLError types
             return None
         return counters if counters.count else None
@@ -207,7 +210,10 @@ class CodeCarbonMeter:
         tracking_mode: ``machine`` (the serving host as a whole; the protocol's default)
             or ``process`` (this process and its children: CPU and RAM models only).
         measure_power_secs: CodeCarbon's integration interval, seconds.
-        gpu_ids: NVML GPU indices or UUIDs to track (all GPUs when None).
+        gpu_ids: NVML GPU indices to track. None: every GPU NVML sees, passed
+            explicitly so that ``CUDA_VISIBLE_DEVICES`` (which CodeCarbon would read
+            otherwise) cannot change the scope; the direct NVML cross-check reads the
+            same GPUs.
         nvml: NVML counters to cross-check GPUs (opened when None and available).
     """
 
@@ -216,13 +222,15 @@ class CodeCarbonMeter:
         *,
         tracking_mode: Literal["machine", "process"] = "machine",
         measure_power_secs: float = 1.0,
-        gpu_ids: Sequence[int | str] | None = None,
+        gpu_ids: Sequence[int] | None = None,
         nvml: NvmlCounters | None = None,
     ) -> None:
         self.tracking_mode = tracking_mode
         self.measure_power_secs = measure_power_secs
+        self._nvml = nvml if nvml is not None else NvmlCounters.try_open(gpu_ids)
+        if gpu_ids is None and self._nvml is not None:
+            gpu_ids = list(range(self._nvml.total))
         self.gpu_ids = list(gpu_ids) if gpu_ids is not None else None
-        self._nvml = nvml if nvml is not None else NvmlCounters.try_open()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._tracker: Any = None
         self._t0 = 0.0
@@ -300,8 +308,8 @@ class CodeCarbonMeter:
         tracker = self._tracker
         elapsed = time.perf_counter() - self._t0
         total = getattr(getattr(tracker, "_total_energy", None), "kWh", None)
-        if tracker is None or total is None or elapsed <= 0:
-            return None
+        if tracker is None or not total or elapsed <= 0:
+            return None  # nothing integrated yet (first interval not elapsed)
         return float(total) * J_PER_KWH / elapsed
 
     def stop(self) -> WindowReading:

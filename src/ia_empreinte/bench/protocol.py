@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import socket
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -362,6 +364,15 @@ def build_record(
     if failed_share > 0.01:
         checks.append(Check(rule="failed-requests", status="fail",
                             detail=f"{failed_share * 100:.1f} % of requests failed (> 1 %)"))
+    url = record.target.url
+    if url is not None:
+        host = urllib.parse.urlsplit(url).hostname or ""
+        local = host in ("127.0.0.1", "::1", "localhost") or host == socket.gethostname()
+        checks.append(Check(
+            rule="serving-host", status="pass" if local else "warn",
+            detail=f"endpoint host {host}" + ("" if local else
+                   ": energy is measured on THIS machine, which must be the server"),
+        ))
     if record.measurement.quality == "estimate":
         checks.append(Check(
             rule="measured-components", status="warn",

@@ -22,6 +22,7 @@ from ia_empreinte.measurements.record import (
     MAX_POWER_MARGIN,
     MIN_WINDOW_S,
     MIN_WINDOWS,
+    RECORD_SCHEMA,
     BenchmarkRecord,
     Check,
     Signature,
@@ -67,6 +68,11 @@ def _reject_constant(name: str) -> Any:
 
 
 def _parse(data: dict[str, Any], file: str) -> BenchmarkRecord:
+    if data.get("schema") != RECORD_SCHEMA:
+        raise RecordError(
+            f"not a benchmark record: expected \"schema\": \"{RECORD_SCHEMA}\"",
+            file=file, location=("schema",),
+        )
     return parse_model(BenchmarkRecord, data, file=file, error=RecordError)
 
 
