@@ -533,7 +533,7 @@ def test_lone_surrogate_is_400_not_a_fault(client: httpx.Client) -> None:
     body = b'{"profile": {"title": "\\ud800"}, "offer": {}}'
     r = client.post("/v1/estimate", content=body, headers={"content-type": "application/json"})
     assert assert_problem(r, 400, "unreadable-document")["detail"] == (
-        "invalid JSON: a \\u escape names a lone surrogate, not a character"
+        "text holds an unpaired surrogate escape (such as \\ud800); expected valid Unicode"
     )
     # a surrogate pair is one character, and fine
     pair = b'{"id": "x", "vendor": "\\ud83d\\ude00"}'
