@@ -65,6 +65,17 @@ def blocks(path: Path, *, section: str | None = None) -> list[Shown]:
     return shown
 
 
+README = ROOT / "README.md"
+
+
+def section_text(path: Path, title: str) -> tuple[str, int]:
+    """The text of the ``## title`` section of ``path`` and its offset in the file."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"{path.name} has no section '## {title}'"
+    return match.group(0), match.start()
+
+
 def line_matches(expected: str, actual: str) -> bool:
     """Equality, where ``<sha256>`` stands for any 64 hexadecimal characters."""
     if "<sha256>" not in expected:

@@ -1,4 +1,4 @@
-"""docs/vendors-measure.md: its commands use real options, its excerpt is the real record."""
+"""README "For vendors": its commands use real options, its excerpt is the real record."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from ia_empreinte import verify_record
 from ia_empreinte_cli.app import cli
 
 from .conftest import ROOT
+from .doc_console import section_text
 
-DOC = ROOT / "docs" / "vendors-measure.md"
+DOC_SECTION = "For vendors: measure your model"
 RECORDS = sorted((ROOT / "benchmarks" / "records").glob("*.json"))
 
 
 def _blocks(lang: str) -> list[str]:
-    text = DOC.read_text(encoding="utf-8")
+    text, _ = section_text(ROOT / "README.md", DOC_SECTION)
     return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
 
 

@@ -31,3 +31,23 @@ def test_main_command_runs_on_a_shipped_example() -> None:
     assert "ia-empreinte " in main
     for path in re.findall(r"(?:profiles|examples)/\S+\.(?:yaml|json|toml)", main):
         assert (ROOT / path).is_file(), path
+
+
+def test_quick_look_commands_print_what_is_shown(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from .doc_console import README, blocks, matches, run, workspace
+
+    shown = blocks(README, section="Quick look")
+    assert [s.command.split()[1] for s in shown] == ["estimate"]
+    monkeypatch.chdir(workspace(tmp_path))
+    for s in shown:
+        code, actual = run(s)
+        assert code == 0
+        assert matches(s.output, actual), "\n".join(actual)
+
+
+def test_library_example_prints_what_is_shown(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    code = re.search(r"```python\n(.*?)```\n\n```text\n(.*?)```", README, re.S)
+    assert code, "README needs a ```python block followed by its ```text output"
+    monkeypatch.chdir(ROOT)
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    assert capsys.readouterr().out == code.group(2)

@@ -1,4 +1,4 @@
-"""docs/buyers.md ("For buyers"): every command shown runs and prints what is shown.
+"""README "For buyers": every command shown runs and prints what is shown.
 
 Same conventions as the guides (tests/test_guides.py): ``...`` stands for any run of
 lines and ``<sha256>`` for any hash; the commands run in order in one scratch folder
@@ -16,8 +16,7 @@ from .conftest import ROOT
 from .doc_console import Shown, blocks, matches, run
 from .doc_console import workspace as make_workspace
 
-BUYERS = ROOT / "docs" / "buyers.md"
-SHOWN = blocks(BUYERS)
+SHOWN = blocks(ROOT / "README.md", section="For buyers")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""docs/http-api.md: every console command runs against a real server, output checked.
+"""README "For tender platforms": every console command runs against a real server.
 
 Fenced blocks whose info string names a file (```json profile.json) are written to a
 temporary folder first; then each ``$ command`` of the console blocks runs there with
@@ -23,7 +23,13 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "http-api.md"
+try:
+    from .doc_console import section_text
+except ImportError:  # run as a script to regenerate the outputs
+    from doc_console import section_text  # type: ignore[no-redef]
+
+DOC = Path(__file__).resolve().parents[1] / "README.md"
+SECTION = "For tender platforms: the HTTP API"
 DOC_URL = "http://127.0.0.1:8000"
 FENCE = re.compile(r"^```(\S*)[ \t]*(\S*)\n(.*?)^```$", re.M | re.S)
 
@@ -37,8 +43,11 @@ class Command:
     end: int
 
 
-def parse(text: str) -> tuple[dict[str, str], list[Command]]:
-    """The files and the console commands of the document, in order."""
+def parse(text: str, base: int = 0) -> tuple[dict[str, str], list[Command]]:
+    """The files and the console commands of ``text``, in order.
+
+    ``base`` is the offset of ``text`` in the document (commands' offsets include it).
+    """
     files: dict[str, str] = {}
     commands: list[Command] = []
     for match in FENCE.finditer(text):
@@ -47,7 +56,7 @@ def parse(text: str) -> tuple[dict[str, str], list[Command]]:
             files[name] = body
         if lang != "console":
             continue
-        offset = match.start(3)
+        offset = base + match.start(3)
         current: Command | None = None
         for line in body.splitlines(keepends=True):
             if line.startswith("$ "):
@@ -81,7 +90,7 @@ def serving(args: list[str], cwd: Path) -> Iterator[str]:
 
 def run_doc(folder: Path) -> list[tuple[Command, str]]:
     """Run every command of the document in ``folder``; (command, actual output) pairs."""
-    files, commands = parse(DOC.read_text(encoding="utf-8"))
+    files, commands = parse(*section_text(DOC, SECTION))
     for name, body in files.items():
         (folder / name).write_text(body, encoding="utf-8")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -130,7 +139,7 @@ def test_document_examples_are_the_openapi_examples() -> None:
 
     from ia_empreinte.server.bodies import EXAMPLE_OFFER, EXAMPLE_PROFILE
 
-    files, _ = parse(DOC.read_text(encoding="utf-8"))
+    files, _ = parse(*section_text(DOC, SECTION))
     assert json.loads(files["profile.json"]) == EXAMPLE_PROFILE
     assert json.loads(files["offer.json"]) == EXAMPLE_OFFER
 

@@ -1,7 +1,7 @@
 """Benchmark records: what the harness measured, their integrity, and their use in estimates.
 
 A :class:`BenchmarkRecord` is the JSON document ``ia-empreinte bench run`` writes
-(schema ``ia-empreinte/benchmark-record/1``, see ``docs/vendors-measure.md``). It keeps
+(schema ``ia-empreinte/benchmark-record/1``, see the README's section for vendors). It keeps
 every protocol parameter, the hardware and software inventory, the idle baseline, the
 raw per-window values with the method of each energy component (``measured`` by a
 hardware counter, ``modelled`` by CodeCarbon's TDP x load or RAM model), the derived

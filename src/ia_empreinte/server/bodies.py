@@ -96,7 +96,7 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "volume": {"requests_per_day": 4500, "days_per_year": 365, "hours_per_day": 16},
     "contract_years": 3,
 }
-"""A small valid profile, the example of the OpenAPI document and of docs/http-api.md."""
+"""A small valid profile, the example of the OpenAPI document and of the README's HTTP API section."""
 
 EXAMPLE_OFFER: dict[str, Any] = {
     "id": "llama8b-fr",
@@ -111,7 +111,7 @@ EXAMPLE_OFFER: dict[str, Any] = {
         "pue": 1.2,
     },
 }
-"""A small valid offer, the example of the OpenAPI document and of docs/http-api.md."""
+"""A small valid offer, the example of the OpenAPI document and of the README's HTTP API section."""
 
 _ENVELOPE = ConfigDict(extra="forbid", frozen=True, strict=True)
 

@@ -35,7 +35,7 @@ __all__ = [
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://ia-empreinte.invalid/problems/"
-"""Base of the problem type URIs; each type is documented in docs/http-api.md."""
+"""Base of the problem type URIs; each type is documented in the README's HTTP API section."""
 
 # (type slug, title, HTTP status), most specific class first
 _BY_CLASS: tuple[tuple[type[IaEmpreinteError], str, str, int], ...] = (
