@@ -40,13 +40,25 @@ _SIZE_FIELDS = tuple(Request.model_fields)
 
 @dataclass(frozen=True)
 class UsageLog:
-    """A validated usage log: one array per request field, the task per row, the span."""
+    """A validated usage log: one array per request field, the rows of each task, the span.
+
+    ``groups`` maps each task to the indices of its rows, or to None when every row
+    is of that task (the common case, which then needs no gather).
+    """
 
     columns: dict[str, Array]
-    tasks: NDArray[np.str_]
+    groups: dict[str, NDArray[np.intp] | None]
     span_s: float
     rows: int
     sha256: str
+
+    @property
+    def tasks(self) -> NDArray[np.str_]:
+        """The task of each row."""
+        out = np.empty(self.rows, dtype=object)
+        for task, idx in self.groups.items():
+            out[slice(None) if idx is None else idx] = task
+        return out.astype(str)
 
 
 def _infer_task(columns: set[str]) -> str | None:
@@ -225,7 +237,12 @@ def read_log(path: str | Path) -> UsageLog:
                 raise InputFileError(
                     f"line {lines[i]}: column '{f}': task {t} needs a number here",
                     file=str(p))
-    return UsageLog(columns=columns, tasks=tasks, span_s=span_s,
+    names, codes = np.unique(tasks, return_inverse=True)
+    groups: dict[str, NDArray[np.intp] | None] = (
+        {str(names[0]): None} if len(names) == 1
+        else {str(t): np.flatnonzero(codes == k) for k, t in enumerate(names)}
+    )
+    return UsageLog(columns=columns, groups=groups, span_s=span_s,
                     rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -278,7 +295,7 @@ def _read_csv_fast(data: bytes) -> UsageLog | None:
     if stamps.dtype.kind != "M" or stamps.isna().any():
         return None  # mixed offsets, blanks or text: let the careful path decide
     span_s = float((stamps.max() - stamps.min()).total_seconds())
-    return UsageLog(columns=columns, tasks=np.full(len(frame), task), span_s=span_s,
+    return UsageLog(columns=columns, groups={task: None}, span_s=span_s,
                     rows=len(frame), sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -304,13 +321,13 @@ def audit_log_draws(
     records: list[str] = []
     chunk = max(1, _CELLS_PER_CHUNK // sampler.draws)
     steps: list[StepInput] = []
-    for t in np.unique(log.tasks):
-        idx = np.flatnonzero(log.tasks == t)
-        for start in range(0, len(idx), chunk):
-            part = idx[start:start + chunk]
+    for t, idx in log.groups.items():
+        n = log.rows if idx is None else len(idx)
+        for start in range(0, n, chunk):
+            part = slice(start, start + chunk) if idx is None else idx[start:start + chunk]
             sizes = {k: np.ascontiguousarray(v[part])[None, :] for k, v in log.columns.items()
                      if not np.isnan(v[part]).any()}
-            task = cast(Task, str(t))
+            task = cast(Task, t)
             steps.append(StepInput(task=task, sizes=sizes, count=sampler.constant(1.0)))
     period_s = log.span_s * log.rows / (log.rows - 1) if log.rows > 1 else 0.0
     if period_s <= 0:
