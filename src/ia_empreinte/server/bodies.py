@@ -96,7 +96,7 @@ EXAMPLE_PROFILE: dict[str, Any] = {
     "volume": {"requests_per_day": 4500, "days_per_year": 365, "hours_per_day": 16},
     "contract_years": 3,
 }
-"""A small valid profile, the example of the OpenAPI document and of the README's HTTP API section."""
+"""A small valid profile: the example of the OpenAPI document and of the README (HTTP API)."""
 
 EXAMPLE_OFFER: dict[str, Any] = {
     "id": "llama8b-fr",
