@@ -54,3 +54,27 @@ def test_record_uncertainty_spreads_the_draws(tmp_path: Path) -> None:
     est = estimate(profile, offer, draws=500, base_dir=tmp_path)  # type: ignore[arg-type]
     acc = est.per_request.energy_wh_by_component["accelerators"]
     assert acc.p05 < acc.p50 < acc.p95
+
+
+def test_shipped_example_offer_is_changed_by_its_shipped_record() -> None:
+    """Issue #4: a record measured here with `bench run`, referenced by an example offer,
+    changes that offer's estimate, and the provenance says `measured`."""
+    root = Path(__file__).resolve().parent.parent
+    path = root / "examples" / "offers" / "essai-releve-tinylm.yaml"
+    profile = parse_profile({
+        "id": "tiny-chat", "task": "text-generation",
+        "request": {"input_tokens": 300, "output_tokens": 60},
+        "volume": {"requests_per_day": 500}, "contract_years": 1})
+    with_record = estimate(profile, load_offer(path), draws=1, base_dir=path.parent)
+    raw = load_offer(path).model_dump(mode="json")
+    raw["benchmarks"] = []
+    without = estimate(profile, parse_offer(raw), draws=1, base_dir=path.parent)
+    assert with_record.provenance.methods["accelerators"] == "measured"
+    assert without.provenance.methods["accelerators"] == "modelled"
+    assert with_record.provenance.benchmark_records == [
+        "7e11ddd5cc6979a7b4190a9014429d53f5e9bcf36a359576225680f156925a26"
+    ]
+    measured = with_record.per_request.energy_wh_by_component["accelerators"].p50
+    modelled = without.per_request.energy_wh_by_component["accelerators"].p50
+    assert measured != modelled
+    assert with_record.per_request.energy_wh.p50 != without.per_request.energy_wh.p50
