@@ -9,9 +9,8 @@ import click
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
 from ia_empreinte import load_offer, load_profile
-from ia_empreinte.errors import InputFileError
 from ia_empreinte.report.estimate import FORMATS, render_estimate
-from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.files import write_output
 
 __all__ = ["audit", "estimate"]
 
@@ -32,10 +31,7 @@ def _emit(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise InputFileError(f"cannot write the output ({exc.strerror})", file=output) from None
+    write_output(output, text)
 
 
 @click.command()
