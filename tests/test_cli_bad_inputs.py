@@ -315,3 +315,36 @@ def test_no_traceback_in_a_real_process(case_id: str, tmp_path: Path) -> None:
     assert proc.stdout == ""
     assert proc.stderr == f"Error: {case.message}\n"
     assert _tree(tmp_path) == before
+
+
+def test_a_stray_field_of_another_kind_keeps_the_field_message(tmp_path: Path) -> None:
+    """An offer with a stray ``volume`` is still an offer: the field is named, not the kind."""
+    offer = tmp_path / "o.yaml"
+    text = (ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml").read_text()
+    offer.write_text(text + "volume: 3\n")
+    result = CliRunner().invoke(cli, ["validate", "--kind", "offer", str(offer)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {offer}: volume: unknown field (expected one of: benchmarks, components, "
+        "declared, deployment, id, illustrative, model, notes, service, training, vendor)\n"
+    )
+
+
+def test_write_output_and_check_writable_leave_nothing(tmp_path: Path) -> None:
+    from ia_empreinte.errors import InputFileError
+    from ia_empreinte.report.files import check_writable, write_output
+
+    target = tmp_path / "nope" / "a.json"
+    for call in (lambda: write_output(target, "x"), lambda: check_writable(target)):
+        with pytest.raises(InputFileError) as caught:
+            call()
+        assert str(caught.value) == (
+            f"{target}: cannot write the output (No such file or directory)"
+        )
+    with pytest.raises(InputFileError) as caught:
+        check_writable(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path}: cannot write the output (it is a directory; expected a file name)"
+    )
+    check_writable(tmp_path / "ok.json")
+    assert list(tmp_path.iterdir()) == []
