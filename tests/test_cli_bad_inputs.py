@@ -10,6 +10,7 @@ cases run in a real process to prove stderr holds no traceback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -211,6 +212,19 @@ CASES = [
          "t.txt: expected a file name ending in .yaml or .yml"),
     Case("offer-template-missing-folder", ["offer", "template", "-o", "nodir/t.yaml"],
          "nodir/t.yaml: cannot write the output (No such file or directory)"),
+    Case("estimate-output-over-profile",
+         ["estimate", "p.yaml", "o.yaml", "--format", "json", "-o", "./p.yaml", *EST],
+         "./p.yaml: is also an input of this command; expected another output file"),
+    Case("audit-output-over-log", ["audit", "o.yaml", "log.csv", "-o", "log.csv", *EST],
+         "log.csv: is also an input of this command; expected another output file"),
+    Case("report-output-over-offer", ["report", "p.yaml", "o.json", "-o", "o.json", *EST],
+         "o.json: is also an input of this command; expected another output file",
+         files={"o.json": json.dumps({"id": "x", "deployment": {}})}),
+    Case("bench-export-over-record",
+         ["bench", "export", "records/releve-candidat-b.json", "-o",
+          "records/releve-candidat-b.json"],
+         "records/releve-candidat-b.json: is also an input of this command; expected "
+         "another output file"),
     # --- records referenced by an offer ----------------------------------------------------
     Case("offer-pins-another-record", ["estimate", "p.yaml", "offers/pin.yaml", *EST],
          f"offers/../records/releve-candidat-b.json: record hash {RECORD_SHA} does not "
@@ -225,8 +239,13 @@ CASES = [
 ]
 
 
-def _tree(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+def _tree(folder: Path) -> list[tuple[str, str]]:
+    """Every path under ``folder`` (dotfiles included) with its content's hash."""
+    return sorted(
+        (str(p.relative_to(folder)),
+         "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in folder.rglob("*")
+    )
 
 
 def _prepare(case: Case, folder: Path) -> None:

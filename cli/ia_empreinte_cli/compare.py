@@ -175,7 +175,7 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     verify` checks; the other formats print its hash and the reproducibility command.
     """
     fiche_format(output)  # an unknown extension or an unwritable folder fails at once,
-    check_writable(output)  # not after the computation
+    check_writable(output, inputs=(profile, *offers))  # not after the computation
     cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
     prof = load_profile(profile)
     opts = _options(kw)
@@ -185,7 +185,8 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
         computed_on=datetime.date.today().isoformat(),
         command=_command_line(profile, offers, output, kw, lang, cons),
     )
-    write_output(output, render_fiche(fiche, output, lang))  # type: ignore[arg-type]
+    write_output(output, render_fiche(fiche, output, lang),  # type: ignore[arg-type]
+                 inputs=(profile, *offers))
     click.echo(f"{output}: written; inputs SHA-256 {fiche.inputs_sha256}", err=True)
     if rc_clause:
         click.echo(rc_clause_text(prof, opts), nl=False)

@@ -27,11 +27,11 @@ def _options(f: click.decorators.FC) -> click.decorators.FC:
     return f
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    write_output(output, text)
+    write_output(output, text, inputs=inputs)
 
 
 @click.command()
@@ -47,7 +47,7 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     """
     result = estimate_offer(load_profile(profile), load_offer(offer), draws=draws, seed=seed,
                             base_dir=Path(offer).parent)
-    _emit(render_estimate(result, fmt), output)
+    _emit(render_estimate(result, fmt), output, (profile, offer))
 
 
 @click.command()
@@ -63,4 +63,4 @@ def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | N
     """
     result = audit_log(load_offer(offer), log, draws=draws, seed=seed,
                        base_dir=Path(offer).parent)
-    _emit(render_estimate(result, fmt), output)
+    _emit(render_estimate(result, fmt), output, (offer, log))
