@@ -157,6 +157,12 @@ CASES = [
          "bad.jsonl: line 1: column 'input_tokens': expected a number >= 0, got True",
          files={"bad.jsonl": json.dumps({"timestamp": STAMP, "input_tokens": True,
                                          "output_tokens": 3}) + "\n"}),
+    Case("audit-json-nested-too-deeply", ["audit", "o.yaml", "deep.jsonl", *EST],
+         "deep.jsonl: line 1: invalid JSON (nested too deeply)",
+         files={"deep.jsonl": '{"timestamp": ' + "[" * 100_000 + "]" * 100_000 + "}\n"}),
+    Case("bench-verify-nested-too-deeply", ["bench", "verify", "deep.json"],
+         "deep.json: invalid JSON (nested too deeply); expected a benchmark record",
+         files={"deep.json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n"}),
     # --- non-finite or out-of-range options -------------------------------------------
     Case("compare-points-inf", ["compare", "p.yaml", "o.yaml", "--points", "inf", *EST],
          "--points: expected a finite number, got inf"),

@@ -78,6 +78,9 @@ def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]]]:
             except json.JSONDecodeError as exc:
                 raise InputFileError(f"line {lineno}: invalid JSON ({exc.msg})",
                                      file=str(path)) from None
+            except RecursionError:
+                raise InputFileError(f"line {lineno}: invalid JSON (nested too deeply)",
+                                     file=str(path)) from None
             if not isinstance(obj, dict):
                 raise InputFileError(f"line {lineno}: expected a JSON object per line",
                                      file=str(path))

@@ -60,6 +60,9 @@ def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
         raise RecordError("not UTF-8 text: the record was altered", file=name) from None
     try:
         data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise RecordError("invalid JSON (nested too deeply); expected a benchmark record",
+                          file=name) from None
     except (json.JSONDecodeError, ValueError) as exc:
         if p.suffix.lower() != ".json" or not text.strip():
             # a YAML profile or offer, an empty file: not a record that was altered
