@@ -16,7 +16,7 @@ from ia_empreinte import (
     bench_run,
     verify_record,
 )
-from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.files import check_writable, write_output
 
 __all__ = ["bench"]
 
@@ -116,6 +116,8 @@ def run(
     after `--` measured for its whole run. Energy is measured on this machine, which
     must be the serving host.
     """
+    inputs = [p for p in (workload, sign_key) if p is not None]
+    check_writable(output, inputs=inputs)  # before minutes of measurement
     progress = _renderer(quiet)
     try:
         record = bench_run(
@@ -131,7 +133,7 @@ def run(
     finally:
         if progress is not None and sys.stderr.isatty():
             click.echo("", err=True)  # end the live status line before any message
-    write_atomic(output, record.file_text())
+    write_output(output, record.file_text(), inputs=inputs)
     if not quiet:
         res = record.results
         click.echo(f"wrote {output}", err=True)
@@ -183,4 +185,4 @@ def export(record: str, fmt: Any, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        write_output(output, text, inputs=(record,))

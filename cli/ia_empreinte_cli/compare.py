@@ -16,6 +16,7 @@ from ia_empreinte import (
     load_fiche,
     load_offer,
     load_profile,
+    parse_compare_options,
     rc_clause,
     render_comparison,
     render_fiche,
@@ -23,8 +24,9 @@ from ia_empreinte import (
     verify_fiche,
 )
 from ia_empreinte import compare as compare_offers
-from ia_empreinte.errors import InputFileError
-from ia_empreinte.report.files import write_atomic
+from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.report.files import check_writable, write_output
+from ia_empreinte.report.sheet import fiche_format
 from ia_empreinte.report.tabular import render_text_table
 
 __all__ = ["clause", "compare", "report", "score", "verify"]
@@ -65,18 +67,18 @@ def _compare_options(f: Any) -> Any:
 
 
 def _options(kw: dict[str, Any]) -> CompareOptions:
-    return CompareOptions(
-        indicator=kw["indicator"], scope=kw["scope"], method=kw["method"],
-        points=kw["points"], floor=kw["floor"],
-        floor_fraction=kw["floor_fraction"] or None, seed=kw["seed"], draws=kw["draws"],
-    )
-
-
-def _write(output: str, data: bytes | str) -> None:
+    # parsed like the HTTP API's options: inf or nan (click's FloatRange lets them
+    # through) get one line naming the option instead of a pydantic traceback
     try:
-        write_atomic(output, data)
-    except OSError as exc:
-        raise InputFileError(f"cannot write the output ({exc.strerror})", file=output) from None
+        return parse_compare_options({
+            "indicator": kw["indicator"], "scope": kw["scope"], "method": kw["method"],
+            "points": kw["points"], "floor": kw["floor"],
+            "floor_fraction": kw["floor_fraction"] or None, "seed": kw["seed"],
+            "draws": kw["draws"],
+        })
+    except ValidationFailure as exc:
+        option = "--" + str(exc.location[0]).replace("_", "-") if exc.location else ""
+        raise ValidationFailure(exc.message, location=(option,) if option else ()) from None
 
 
 @click.command()
@@ -172,6 +174,8 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     French by default. The .json output is the canonical fiche that `ia-empreinte
     verify` checks; the other formats print its hash and the reproducibility command.
     """
+    fiche_format(output)  # an unknown extension or an unwritable folder fails at once,
+    check_writable(output, inputs=(profile, *offers))  # not after the computation
     cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
     prof = load_profile(profile)
     opts = _options(kw)
@@ -181,7 +185,8 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
         computed_on=datetime.date.today().isoformat(),
         command=_command_line(profile, offers, output, kw, lang, cons),
     )
-    _write(output, render_fiche(fiche, output, lang))  # type: ignore[arg-type]
+    write_output(output, render_fiche(fiche, output, lang),  # type: ignore[arg-type]
+                 inputs=(profile, *offers))
     click.echo(f"{output}: written; inputs SHA-256 {fiche.inputs_sha256}", err=True)
     if rc_clause:
         click.echo(rc_clause_text(prof, opts), nl=False)

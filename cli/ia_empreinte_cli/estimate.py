@@ -9,9 +9,8 @@ import click
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
 from ia_empreinte import load_offer, load_profile
-from ia_empreinte.errors import InputFileError
 from ia_empreinte.report.estimate import FORMATS, render_estimate
-from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.files import write_output
 
 __all__ = ["audit", "estimate"]
 
@@ -28,14 +27,11 @@ def _options(f: click.decorators.FC) -> click.decorators.FC:
     return f
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise InputFileError(f"cannot write the output ({exc.strerror})", file=output) from None
+    write_output(output, text, inputs=inputs)
 
 
 @click.command()
@@ -51,7 +47,7 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     """
     result = estimate_offer(load_profile(profile), load_offer(offer), draws=draws, seed=seed,
                             base_dir=Path(offer).parent)
-    _emit(render_estimate(result, fmt), output)
+    _emit(render_estimate(result, fmt), output, (profile, offer))
 
 
 @click.command()
@@ -67,4 +63,4 @@ def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | N
     """
     result = audit_log(load_offer(offer), log, draws=draws, seed=seed,
                        base_dir=Path(offer).parent)
-    _emit(render_estimate(result, fmt), output)
+    _emit(render_estimate(result, fmt), output, (offer, log))

@@ -19,18 +19,11 @@ from ia_empreinte import (
     shipped_profile_text,
     shipped_profiles_table,
 )
-from ia_empreinte.report.files import write_atomic
+from ia_empreinte.report.files import write_output
 from ia_empreinte.report.tabular import render_csv, render_json, render_text_table
 from ia_empreinte_cli.app import CliError
 
 __all__ = ["offer", "profile", "profiles"]
-
-
-def _write(path: str, text: str) -> None:
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 @click.group()
@@ -133,6 +126,9 @@ def profile_new(output: str | None, no_input: bool, force: bool, **options: str 
     a source is given. For a use case made of several steps, start from a shipped
     profile instead (`ia-empreinte profiles show ID`).
     """
+    if output is not None and Path(output).suffix.lower() not in (".yaml", ".yml"):
+        # checked before any question: the profile is YAML, other commands read it by suffix
+        raise CliError(f"{output}: expected a file name ending in .yaml or .yml")
     given = {_OPTION_KEYS[name]: value for name, value in options.items() if value is not None}
     answers: dict[str, Any] = {}
     title: str | None = None
@@ -167,7 +163,7 @@ def profile_new(output: str | None, no_input: bool, force: bool, **options: str 
     path = output or f"{built.id}.yaml"
     if Path(path).exists() and not force:
         raise CliError(f"{path}: file exists; use --force to overwrite it")
-    _write(path, profile_to_yaml(built))
+    write_output(path, profile_to_yaml(built))
     click.echo(f"Profil écrit : {path}")
 
 
@@ -191,5 +187,5 @@ def offer_template_command(task: str | None, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write(output, text)
+        write_output(output, text)
         click.echo(f"Modèle écrit : {output}", err=True)

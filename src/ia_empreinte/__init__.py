@@ -14,7 +14,12 @@ if TYPE_CHECKING:
     from ia_empreinte.bench.runner import bench_export, bench_keygen, bench_run
     from ia_empreinte.catalog import table_rows as catalog_table
     from ia_empreinte.clause import rc_clause
-    from ia_empreinte.comparison import CompareOptions, Comparison, compare
+    from ia_empreinte.comparison import (
+        CompareOptions,
+        Comparison,
+        compare,
+        parse_compare_options,
+    )
     from ia_empreinte.engine import audit, estimate
     from ia_empreinte.errors import (
         CatalogError,
@@ -88,6 +93,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_profile": ("ia_empreinte.profiles", "load_profile"),
     "load_record": ("ia_empreinte.measurements", "load_record"),
     "offer_template": ("ia_empreinte.kit", "offer_template"),
+    "parse_compare_options": ("ia_empreinte.comparison", "parse_compare_options"),
     "parse_offer": ("ia_empreinte.offers", "parse_offer"),
     "parse_profile": ("ia_empreinte.profiles", "parse_profile"),
     "parse_profile_answer": ("ia_empreinte.kit", "parse_profile_answer"),
@@ -168,6 +174,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
     "load_profile",
     "load_record",
     "offer_template",
+    "parse_compare_options",
     "parse_offer",
     "parse_profile",
     "parse_profile_answer",

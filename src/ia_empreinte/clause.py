@@ -10,8 +10,10 @@ lawyer to adapt, never legal advice.
 from __future__ import annotations
 
 import hashlib
+import math
 
 from ia_empreinte.comparison import CompareOptions, unit_of
+from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.scoring import formula_text
 
@@ -52,8 +54,15 @@ def rc_clause(
         criterion_number: the criterion's number in the RC.
         weight_pct: the criterion's weight in percent (``X`` when not given).
         data_sha256: reference-data file -> SHA-256 (the packaged data when not given).
+
+    Raises:
+        ValidationFailure: a weight that is not a number from 0 to 100.
     """
     from ia_empreinte import __version__
+
+    if weight_pct is not None and not (math.isfinite(weight_pct) and 0 <= weight_pct <= 100):
+        raise ValidationFailure(f"expected a number from 0 to 100, got {weight_pct:g}",
+                                location=("weight",))
     from ia_empreinte.fiche import canonical_json, tables
 
     opts = options or CompareOptions()

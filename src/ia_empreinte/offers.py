@@ -211,7 +211,7 @@ def parse_offer(data: object, *, file: str | None = None) -> Offer:
     Raises:
         OfferError: naming the field and what is expected.
     """
-    return parse_model(Offer, data, file=file, error=OfferError)
+    return parse_model(Offer, data, file=file, error=OfferError, kind="offer")
 
 
 def load_offer(path: str | Path) -> Offer:

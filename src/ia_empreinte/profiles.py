@@ -185,7 +185,7 @@ def parse_profile(data: object, *, file: str | None = None) -> UsageProfile:
     Raises:
         ProfileError: naming the field and what is expected.
     """
-    return parse_model(UsageProfile, data, file=file, error=ProfileError)
+    return parse_model(UsageProfile, data, file=file, error=ProfileError, kind="profile")
 
 
 def load_profile(path: str | Path) -> UsageProfile:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ia_empreinte.documents import parse_model, read_document
+from ia_empreinte.documents import KIND_MARKERS, parse_model, read_document
 from ia_empreinte.errors import (
     IaEmpreinteError,
     InputFileError,
@@ -85,10 +85,9 @@ def detect_kind(data: dict[str, Any]) -> str | None:
         kind = aliases.get(kind, kind)
         if kind in KINDS:
             return kind
-    if "volume" in data or "steps" in data:
-        return "profile"
-    if "deployment" in data:
-        return "offer"
+    for kind, keys in KIND_MARKERS.items():
+        if any(k in data for k in keys):
+            return kind
     return None
 
 
@@ -113,7 +112,7 @@ def validate_file(path: str | Path, kind: str | None = None) -> tuple[str, BaseM
             )
     model = model_for(kind)
     _, _, error = KINDS[kind]
-    return kind, parse_model(model, data, file=str(path), error=error)
+    return kind, parse_model(model, data, file=str(path), error=error, kind=kind)
 
 
 def canonical_json(data: Any) -> str:

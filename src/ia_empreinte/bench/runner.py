@@ -132,6 +132,7 @@ def bench_run(
         active_params_b=active_params_b, precision=precision, accelerator=accelerator,
         batch_size=batch_size,
     )
+    _check_declared(declared)
     settings = settings_for(smoke=smoke, concurrency=concurrency, windows=windows,
                             window_s=window_s, warmup_s=warmup_s, idle_s=idle_s)
     own_meter = meter is None
@@ -147,6 +148,26 @@ def bench_run(
             active.close()
 
 
+def _check_declared(declared: Declared) -> None:
+    """Validate the declared model as the record will, before minutes of measurement.
+
+    Raises:
+        ValidationFailure: e.g. ``model.total_params_b: expected a finite number``.
+    """
+    from ia_empreinte.documents import parse_model
+    from ia_empreinte.errors import ValidationFailure
+    from ia_empreinte.measurements.record import ModelInfo
+
+    try:
+        parse_model(ModelInfo, {
+            "name": declared.model_name, "revision": declared.model_revision,
+            "total_params_b": declared.total_params_b,
+            "active_params_b": declared.active_params_b, "precision": declared.precision,
+        }, error=ValidationFailure)
+    except ValidationFailure as exc:
+        raise ValidationFailure(exc.message, location=("model", *exc.location)) from None
+
+
 def bench_keygen(prefix: str | Path) -> tuple[Path, Path, str]:
     """Create ``PREFIX.key`` (private, mode 0600) and ``PREFIX.pub``.
 
@@ -155,22 +176,37 @@ def bench_keygen(prefix: str | Path) -> tuple[Path, Path, str]:
 
     Raises:
         TargetError: one of the files exists (keys are never overwritten).
+        InputFileError: an empty prefix, or a folder that cannot be written (neither
+            file is left behind).
     """
     import hashlib
     import os
 
     from ia_empreinte.bench.signing import generate_keypair
+    from ia_empreinte.errors import InputFileError
 
+    if not Path(prefix).name or str(prefix).endswith(("/", os.sep)):
+        raise InputFileError("expected a file name prefix such as 'vendor' "
+                             "(writes vendor.key and vendor.pub)", file=str(prefix))
     private_path = Path(f"{prefix}.key")
     public_path = Path(f"{prefix}.pub")
     for p in (private_path, public_path):
         if p.exists():
             raise TargetError(f"{p} exists; keys are never overwritten")
     private, public = generate_keypair()
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(private + "\n")
-    public_path.write_text(public + "\n", encoding="utf-8")
+    written: list[Path] = []
+    current = private_path
+    try:
+        for current, text, mode in ((private_path, private, 0o600), (public_path, public, 0o666)):
+            fd = os.open(current, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            written.append(current)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+    except OSError as exc:
+        for p in written:
+            p.unlink(missing_ok=True)
+        raise InputFileError(f"cannot write the key ({exc.strerror or exc})",
+                             file=str(current)) from None
     return private_path, public_path, hashlib.sha256(bytes.fromhex(public)).hexdigest()
 
 

@@ -95,5 +95,6 @@ def load_workload(path: str | Path) -> Workload:
         raise InputFileError("a workload pack is a .json file", file=str(path))
     data = read_document(p)
     data.pop("file_sha256", None)
-    pack = parse_model(Workload, data, file=str(path), error=ValidationFailure)
+    pack = parse_model(Workload, data, file=str(path), error=ValidationFailure,
+                       kind="workload")
     return pack.model_copy(update={"file_sha256": hashlib.sha256(p.read_bytes()).hexdigest()})

@@ -50,6 +50,7 @@ __all__ = [
     "compare",
     "compare_draws",
     "drivers",
+    "parse_compare_options",
     "spearman",
 ]
 
@@ -85,6 +86,18 @@ class CompareOptions(BaseModel):
     floor_fraction: float | None = DEFAULT_FLOOR_FRACTION
     seed: int = DEFAULT_SEED
     draws: int = DEFAULT_DRAWS
+
+
+def parse_compare_options(data: object) -> CompareOptions:
+    """Validate options given as plain values (command-line options, a JSON body).
+
+    Raises:
+        ValidationFailure: naming the option, e.g. ``points: expected a finite number,
+            got inf`` (instead of pydantic's own error).
+    """
+    from ia_empreinte.documents import parse_model
+
+    return parse_model(CompareOptions, data, error=ValidationFailure)
 
 
 class OfferFigures(BaseModel):

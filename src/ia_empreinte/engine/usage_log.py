@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import ValidationError
 
 from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
@@ -89,6 +90,9 @@ def _records(path: Path, text: str) -> tuple[list[str], list[list[Any]]]:
             except json.JSONDecodeError as exc:
                 raise InputFileError(f"line {lineno}: invalid JSON ({exc.msg})",
                                      file=str(path)) from None
+            except RecursionError:
+                raise InputFileError(f"line {lineno}: invalid JSON (nested too deeply)",
+                                     file=str(path)) from None
             if not isinstance(obj, dict):
                 raise InputFileError(f"line {lineno}: expected a JSON object per line",
                                      file=str(path))
@@ -151,6 +155,38 @@ def _span_s(path: Path, stamps: list[Any], lines: list[int]) -> float:
     return max(values) - min(values)
 
 
+def _bound_error(name: str, value: float) -> str | None:
+    """Why ``value`` is outside the profile's range for request field ``name``, or None.
+
+    The same bounds and words as a profile's ``request`` (e.g. tokens <= 1e7).
+    """
+    try:
+        Request.model_validate({name: value})
+    except ValidationError as exc:
+        msg = str(exc.errors(include_url=False)[0]["msg"])
+        return msg.removeprefix("Value error, ")
+    return None
+
+
+def _out_of_bounds(name: str, arr: Array) -> bool:
+    known = arr[~np.isnan(arr)]
+    return known.size > 0 and any(
+        _bound_error(name, float(v)) is not None for v in (known.min(), known.max())
+    )
+
+
+def _check_bounds(path: Path, name: str, arr: Array, lines: list[int]) -> None:
+    """Refuse a value a profile would refuse, naming the first line that has it."""
+    if not _out_of_bounds(name, arr):
+        return
+    for i, v in enumerate(arr):
+        if not np.isnan(v):
+            problem = _bound_error(name, float(v))
+            if problem is not None:
+                raise InputFileError(f"line {lines[i]}: column '{name}': {problem}",
+                                     file=str(path))
+
+
 def read_log(path: str | Path) -> UsageLog:
     """Read and validate a usage log (CSV with a header row, or JSONL).
 
@@ -170,11 +206,16 @@ def read_log(path: str | Path) -> UsageLog:
         raise InputFileError("the usage log is not UTF-8 text", file=str(p)) from None
     if p.suffix.lower() not in (".jsonl", ".ndjson"):
         fast = _read_csv_fast(data)
-        if fast is not None:
+        # a value out of a profile's bounds: the row-by-row path names its line
+        if fast is not None and not any(_out_of_bounds(k, v) for k, v in fast.columns.items()):
             return fast
     header, rows = _records(p, text)
     if not rows:
         raise InputFileError("the usage log has no request rows", file=str(p))
+    repeated = [h for i, h in enumerate(header) if h in header[:i]]
+    if repeated:
+        raise InputFileError(f"column '{repeated[0]}' appears twice; expected each column once",
+                             file=str(p))
     unknown = [h for h in header if h not in (*_SIZE_FIELDS, "timestamp", "task")]
     if unknown:
         raise InputFileError(
@@ -189,11 +230,15 @@ def read_log(path: str | Path) -> UsageLog:
             continue
         raw = [r[j] for r in rows]
         try:
+            if any(isinstance(v, bool) for v in raw):
+                raise TypeError("a JSON true or false is not a number")
             arr = np.array([float(v) if v not in (None, "") else np.nan for v in raw])
             bad = ~np.isfinite(arr) | (arr < 0)
         except (TypeError, ValueError):
             bad = np.ones(len(raw), dtype=bool)
             for i, v in enumerate(raw):
+                if isinstance(v, bool):
+                    continue
                 try:
                     x = float(v)
                     bad[i] = not (np.isfinite(x) and x >= 0)
@@ -206,12 +251,14 @@ def read_log(path: str | Path) -> UsageLog:
                 arr = np.where(bad, np.nan, arr)  # blank cells are fine in a multi-task log
                 bad_numbers = np.array([v not in (None, "") for v in raw]) & bad
                 if not bad_numbers.any():
+                    _check_bounds(p, name, arr, lines)
                     columns[name] = arr
                     continue
                 i = int(np.argmax(bad_numbers))
             raise InputFileError(
                 f"line {lines[i]}: column '{name}': expected a number >= 0, got {raw[i]!r}",
                 file=str(p))
+        _check_bounds(p, name, arr, lines)
         columns[name] = arr
     span_s = _span_s(p, [r[header.index("timestamp")] for r in rows], lines)
     if "task" in header:
@@ -220,7 +267,7 @@ def read_log(path: str | Path) -> UsageLog:
         for i, t in enumerate(tasks):
             if t not in TASKS:
                 raise InputFileError(
-                    f"line {lines[i]}: column 'task': unknown task {t!r}; expected one of "
+                    f"line {lines[i]}: column 'task': unknown task {str(t)!r}; expected one of "
                     f"{', '.join(TASKS)}", file=str(p))
     else:
         task = _infer_task(set(columns))

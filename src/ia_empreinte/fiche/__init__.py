@@ -286,7 +286,7 @@ def parse_fiche(data: object, *, file: str | None = None) -> Fiche:
     Raises:
         ValidationFailure: naming the field.
     """
-    return parse_model(Fiche, data, file=file, error=ValidationFailure)
+    return parse_model(Fiche, data, file=file, error=ValidationFailure, kind="fiche")
 
 
 def load_fiche(path: str | Path) -> Fiche:

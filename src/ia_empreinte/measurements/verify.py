@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ia_empreinte.documents import parse_model
+from ia_empreinte.documents import kind_mismatch, parse_model
 from ia_empreinte.errors import InputFileError, RecordError
 from ia_empreinte.measurements.record import (
     CI_WARNING,
@@ -49,14 +49,26 @@ def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
     name = str(path)
     if not p.is_file():
         raise InputFileError("file not found" if not p.exists() else "not a file", file=name)
-    raw = p.read_bytes()
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
+                             file=name) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise RecordError("not UTF-8 text: the record was altered", file=name) from None
     try:
         data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise RecordError("invalid JSON (nested too deeply); expected a benchmark record",
+                          file=name) from None
     except (json.JSONDecodeError, ValueError) as exc:
+        if p.suffix.lower() != ".json" or not text.strip():
+            # a YAML profile or offer, an empty file: not a record that was altered
+            raise RecordError(
+                f"invalid JSON ({exc}); expected a benchmark record (the JSON file "
+                "`ia-empreinte bench run` writes)", file=name) from None
         raise RecordError(f"invalid JSON ({exc}): the record was altered", file=name) from None
     if not isinstance(data, dict):
         raise RecordError("top level is not a JSON object", file=name)
@@ -69,6 +81,9 @@ def _reject_constant(name: str) -> Any:
 
 def _parse(data: dict[str, Any], file: str) -> BenchmarkRecord:
     if data.get("schema") != RECORD_SCHEMA:
+        mismatch = kind_mismatch(data, "record")
+        if mismatch is not None:
+            raise RecordError(mismatch, file=file)
         raise RecordError(
             f"not a benchmark record: expected \"schema\": \"{RECORD_SCHEMA}\"",
             file=file, location=("schema",),
@@ -375,7 +390,13 @@ def read_public_key(path_or_hex: str) -> str:
     if len(candidate) != 64 or any(c not in "0123456789abcdef" for c in candidate):
         p = Path(path_or_hex)
         if not p.is_file():
-            raise InputFileError("public key file not found", file=path_or_hex)
+            if not path_or_hex.strip():
+                problem = "empty"
+            else:
+                problem = "is a directory" if p.is_dir() else "file not found"
+            raise InputFileError(
+                f"{problem}; expected a public key file (from `ia-empreinte bench keygen`) "
+                "or 64 hexadecimal characters", file=path_or_hex or "--public-key")
         candidate = p.read_text(encoding="utf-8", errors="replace").strip().lower()
     try:
         raw = bytes.fromhex(candidate)

@@ -14,6 +14,7 @@ __all__ = [
     "COMPARISON_FORMATS",
     "FICHE_SUFFIXES",
     "comparison_rows",
+    "fiche_format",
     "fiche_json",
     "render_comparison",
     "render_fiche",
@@ -33,14 +34,35 @@ def fiche_json(f: Fiche) -> str:
     return render_json(f.model_dump(mode="json", by_alias=True))
 
 
+def fiche_format(path_or_format: str | Path) -> str:
+    """The fiche format (``pdf``, ``html``, ``markdown``, ``xlsx``, ``json``) of a file
+    name (by its suffix, any case) or a format name.
+
+    Raises:
+        ValidationFailure: naming the file and the suffixes accepted.
+    """
+    text = str(path_or_format)
+    if text in FICHE_SUFFIXES.values():
+        return text
+    suffix = Path(text).suffix
+    fmt = FICHE_SUFFIXES.get(suffix.lower())
+    if fmt is not None:
+        return fmt
+    found = f"the extension '{suffix}'" if suffix else "a name without extension"
+    raise ValidationFailure(
+        f"cannot tell the report format from {found}; expected a file ending in "
+        + ", ".join(FICHE_SUFFIXES),
+        file=text,
+    )
+
+
 def render_fiche(f: Fiche, path_or_format: str | Path, lang: Lang = "fr") -> bytes:
     """The fiche in the format given by a file suffix (``.pdf``) or a name (``pdf``).
 
     Raises:
         ValidationFailure: an unknown format.
     """
-    text = str(path_or_format)
-    fmt = FICHE_SUFFIXES.get(Path(text).suffix.lower(), text)
+    fmt = fiche_format(path_or_format)
     if fmt == "json":
         return fiche_json(f).encode("utf-8")
     if fmt == "markdown":
@@ -59,10 +81,7 @@ def render_fiche(f: Fiche, path_or_format: str | Path, lang: Lang = "fr") -> byt
         from ia_empreinte.report.xlsx import render_fiche_xlsx
 
         return render_fiche_xlsx(f, lang)
-    raise ValidationFailure(
-        f"cannot tell the report format from '{text}'; use a file ending in "
-        + ", ".join(FICHE_SUFFIXES)
-    )
+    raise AssertionError(fmt)  # fiche_format returns one of the formats above
 
 
 def comparison_rows(c: Comparison) -> list[dict[str, object]]:
