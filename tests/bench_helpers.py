@@ -9,6 +9,11 @@ in = 400 + 37 x ((7 i) mod 100), out = 5 + i tokens and a latency of
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ia_empreinte.bench.meters import FakeMeter
@@ -83,3 +88,31 @@ def make_record(
         harness_version="ia-empreinte test", created_utc="2026-11-25T10:10:00Z",
         record_id="00000000-0000-0000-0000-000000000001",
     )
+
+
+SERVERS = Path(__file__).resolve().parent.parent / "benchmarks" / "servers"
+
+
+def run_tiny_server() -> Iterator[str]:
+    """Start the shipped OpenAI-compatible test server on a free loopback port; yield its URL."""
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVERS / "tiny_openai_server.py"), "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    assert line.startswith("listening on http://127.0.0.1:"), line
+    yield line.removeprefix("listening on ")
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+def import_tinylm() -> ModuleType:
+    """The shipped numpy word model module (benchmarks/servers/tinylm.py)."""
+    sys.path.insert(0, str(SERVERS))
+    try:
+        import tinylm as module
+    finally:
+        sys.path.remove(str(SERVERS))
+    return module

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from ia_empreinte.bench.meters import rapl_readable
 from ia_empreinte.bench.workloads import load_workload
 from ia_empreinte_cli.app import cli
 
+from .bench_helpers import import_tinylm, run_tiny_server
 from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -65,27 +65,12 @@ def offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[An
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVERS / "tiny_openai_server.py"), "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    assert line.startswith("listening on http://127.0.0.1:"), line
-    yield line.removeprefix("listening on ")
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    yield from run_tiny_server()
 
 
 @pytest.fixture(scope="module")
 def tinylm() -> Any:
-    sys.path.insert(0, str(SERVERS))
-    try:
-        import tinylm as module
-    finally:
-        sys.path.remove(str(SERVERS))
-    return module
+    return import_tinylm()
 
 
 def _expected_tokens(record: BenchmarkRecord, tinylm: Any, pack: str) -> list[tuple[int, int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 import wave
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from ia_empreinte.bench.targets import (
 )
 from ia_empreinte.bench.workloads import WorkloadRequest, load_workload
 
+from .bench_helpers import import_tinylm, run_tiny_server
 from .conftest import ROOT
 
 SERVERS = ROOT / "benchmarks" / "servers"
@@ -28,25 +28,12 @@ SERVERS = ROOT / "benchmarks" / "servers"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVERS / "tiny_openai_server.py"), "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    yield proc.stdout.readline().strip().removeprefix("listening on ")
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    yield from run_tiny_server()
 
 
 @pytest.fixture(scope="module")
 def tinylm() -> object:
-    sys.path.insert(0, str(SERVERS))
-    try:
-        import tinylm as module
-    finally:
-        sys.path.remove(str(SERVERS))
-    return module.model()
+    return import_tinylm().model()
 
 
 def test_chat_and_completions_read_usage(server: str, tinylm: object) -> None:
