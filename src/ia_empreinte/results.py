@@ -56,6 +56,22 @@ class Summary(BaseModel):
         p05, p50, p95 = np.percentile(draws, [5, 50, 95])
         return cls(p05=float(p05), p50=float(p50), p95=float(p95), mean=float(np.mean(draws)))
 
+    @classmethod
+    def of_many(cls, arrays: dict[str, Array], draws: int) -> dict[str, Summary]:
+        """:meth:`of` for many arrays of ``draws`` draws (or scalars), in one numpy call.
+
+        The same figures as :meth:`of` on each, bit for bit (numpy reduces each row of
+        the stacked array as it reduces a lone array), without a call per array.
+        """
+        if not arrays:
+            return {}
+        stacked = np.stack([np.broadcast_to(np.asarray(a, dtype=np.float64), (draws,))
+                            for a in arrays.values()])
+        pct = np.percentile(stacked, [5, 50, 95], axis=1).tolist()
+        means = stacked.mean(axis=1).tolist()
+        return {name: cls(p05=pct[0][i], p50=pct[1][i], p95=pct[2][i], mean=means[i])
+                for i, name in enumerate(arrays)}
+
 
 class RequestImpacts(BaseModel):
     """Impacts of one functional unit (one request)."""

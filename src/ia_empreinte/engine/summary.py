@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ia_empreinte import catalog
-from ia_empreinte.engine.chain import DrawsResult
+from ia_empreinte.engine.chain import Array, DrawsResult
 from ia_empreinte.results import (
     COMPONENTS,
     Estimate,
@@ -27,45 +27,65 @@ def summarise(
 
     d = result.draws
     phases = ("use", "embodied")
-    per_request = RequestImpacts(
-        energy_wh=Summary.of(d.per_request_energy_wh["total"]),
-        energy_wh_by_component={c: Summary.of(d.per_request_energy_wh[c]) for c in COMPONENTS},
-        gwp_kgco2e=Summary.of(d.per_request_gwp_kgco2e["total"]),
-        gwp_kgco2e_by_phase={p: Summary.of(d.per_request_gwp_kgco2e[p]) for p in phases},
-        water_l=Summary.of(d.per_request_water_l),
-        adpe_kgsbeq=Summary.of(d.per_request_adpe_kgsbeq),
-        pe_mj=Summary.of(d.per_request_pe_mj),
-    )
-
-    def period(years_factor: float | None) -> PeriodImpacts:
-        k = d.contract_years if years_factor is None else 1.0
-        return PeriodImpacts(
-            energy_kwh=Summary.of(d.per_year_energy_kwh["total"] * k),
-            energy_kwh_by_component={c: Summary.of(d.per_year_energy_kwh[c] * k)
-                                     for c in COMPONENTS},
-            gwp_kgco2e=Summary.of(d.per_year_gwp_kgco2e["total"] * k),
-            gwp_kgco2e_by_phase={p: Summary.of(d.per_year_gwp_kgco2e[p] * k) for p in phases},
-            water_l=Summary.of(d.per_year_water_l * k),
-            adpe_kgsbeq=Summary.of(d.per_year_adpe_kgsbeq * k),
-            pe_mj=Summary.of(d.per_year_pe_mj * k),
-            requests=Summary.of(d.requests_per_year * k),
-        )
-
-    training = None
+    years: dict[str, Array | float] = {"per_year": 1.0, "contract": d.contract_years}
+    raw: dict[str, Array] = {
+        "energy_wh": d.per_request_energy_wh["total"],
+        **{f"energy_wh.{c}": d.per_request_energy_wh[c] for c in COMPONENTS},
+        "gwp_kgco2e": d.per_request_gwp_kgco2e["total"],
+        **{f"gwp_kgco2e.{p}": d.per_request_gwp_kgco2e[p] for p in phases},
+        "water_l": d.per_request_water_l,
+        "adpe_kgsbeq": d.per_request_adpe_kgsbeq,
+        "pe_mj": d.per_request_pe_mj,
+    }
+    for name, k in years.items():
+        raw |= {
+            f"{name}.energy_kwh": d.per_year_energy_kwh["total"] * k,
+            **{f"{name}.energy_kwh.{c}": d.per_year_energy_kwh[c] * k for c in COMPONENTS},
+            f"{name}.gwp_kgco2e": d.per_year_gwp_kgco2e["total"] * k,
+            **{f"{name}.gwp_kgco2e.{p}": d.per_year_gwp_kgco2e[p] * k for p in phases},
+            f"{name}.water_l": d.per_year_water_l * k,
+            f"{name}.adpe_kgsbeq": d.per_year_adpe_kgsbeq * k,
+            f"{name}.pe_mj": d.per_year_pe_mj * k,
+            f"{name}.requests": d.requests_per_year * k,
+        }
     t = result.training
     if t is not None:
         contract_requests = d.requests_per_year * d.contract_years
+        raw["training.amortisation_requests"] = t.amortisation_requests
+        if t.per_request_energy_wh is not None:
+            raw["training.per_request_energy_wh"] = t.per_request_energy_wh
+            raw["training.contract_energy_kwh"] = (
+                t.per_request_energy_wh * contract_requests / WH_PER_KWH)
+        if t.per_request_gwp_kgco2e is not None:
+            raw["training.per_request_gwp_kgco2e"] = t.per_request_gwp_kgco2e
+            raw["training.contract_gwp_kgco2e"] = t.per_request_gwp_kgco2e * contract_requests
+    s = Summary.of_many(raw, draws)
+    per_request = RequestImpacts(
+        energy_wh=s["energy_wh"],
+        energy_wh_by_component={c: s[f"energy_wh.{c}"] for c in COMPONENTS},
+        gwp_kgco2e=s["gwp_kgco2e"],
+        gwp_kgco2e_by_phase={p: s[f"gwp_kgco2e.{p}"] for p in phases},
+        water_l=s["water_l"], adpe_kgsbeq=s["adpe_kgsbeq"], pe_mj=s["pe_mj"],
+    )
+
+    def period(name: str) -> PeriodImpacts:
+        return PeriodImpacts(
+            energy_kwh=s[f"{name}.energy_kwh"],
+            energy_kwh_by_component={c: s[f"{name}.energy_kwh.{c}"] for c in COMPONENTS},
+            gwp_kgco2e=s[f"{name}.gwp_kgco2e"],
+            gwp_kgco2e_by_phase={p: s[f"{name}.gwp_kgco2e.{p}"] for p in phases},
+            water_l=s[f"{name}.water_l"], adpe_kgsbeq=s[f"{name}.adpe_kgsbeq"],
+            pe_mj=s[f"{name}.pe_mj"], requests=s[f"{name}.requests"],
+        )
+
+    training = None
+    if t is not None:
         training = TrainingImpacts(
-            per_request_energy_wh=(Summary.of(t.per_request_energy_wh)
-                                   if t.per_request_energy_wh is not None else None),
-            per_request_gwp_kgco2e=(Summary.of(t.per_request_gwp_kgco2e)
-                                    if t.per_request_gwp_kgco2e is not None else None),
-            contract_gwp_kgco2e=(Summary.of(t.per_request_gwp_kgco2e * contract_requests)
-                                 if t.per_request_gwp_kgco2e is not None else None),
-            contract_energy_kwh=(
-                Summary.of(t.per_request_energy_wh * contract_requests / WH_PER_KWH)
-                if t.per_request_energy_wh is not None else None),
-            amortisation_requests=Summary.of(t.amortisation_requests),
+            per_request_energy_wh=s.get("training.per_request_energy_wh"),
+            per_request_gwp_kgco2e=s.get("training.per_request_gwp_kgco2e"),
+            contract_gwp_kgco2e=s.get("training.contract_gwp_kgco2e"),
+            contract_energy_kwh=s.get("training.contract_energy_kwh"),
+            amortisation_requests=s["training.amortisation_requests"],
             source=t.source,
         )
     provenance = Provenance(
@@ -75,6 +95,6 @@ def summarise(
     )
     return Estimate(
         profile_id=profile_id, offer_id=offer_id, per_request=per_request,
-        per_year=period(1.0), contract=period(None), training=training,
+        per_year=period("per_year"), contract=period("contract"), training=training,
         provenance=provenance, caveats=result.caveats,
     )
