@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ia_empreinte import InputFileError, audit, estimate
 from ia_empreinte.engine.usage_log import read_log
@@ -147,37 +149,107 @@ def test_single_row_log_on_dedicated_capacity(tmp_path: Path) -> None:
     assert [c.code for c in result.caveats] == ["audit-period-unknown"]
 
 
-def test_fast_and_row_by_row_readers_agree(tmp_path: Path) -> None:
-    """The pandas fast path and the row-by-row path read the same numbers and span."""
+def _both_readers(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """(the fast reader's log, the row-by-row reader's log) of one CSV file."""
     from ia_empreinte.engine import usage_log
 
-    text = (
+    fast = usage_log._read_csv_fast(path.read_bytes())
+    with monkeypatch.context() as m:
+        m.setattr(usage_log, "_read_csv_fast", lambda data: None)
+        careful = read_log(path)
+    return fast, careful
+
+
+def _same_log(a: object, b: object) -> None:
+    assert a is not None and b is not None
+    assert a.columns.keys() == b.columns.keys()  # type: ignore[attr-defined]
+    for name, values in a.columns.items():  # type: ignore[attr-defined]
+        assert values.tolist() == b.columns[name].tolist(), name  # type: ignore[attr-defined]
+    assert (a.span_s, a.rows, a.sha256, a.groups.keys()) == (  # type: ignore[attr-defined]
+        b.span_s, b.rows, b.sha256, b.groups.keys())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("text", [
+    # the common shape, and the variants the fast reader takes too
+    "timestamp,input_tokens,output_tokens\n2026-01-01T00:00:00Z,1500,250\n"
+    "2026-01-01T08:30:15Z,7,3\n2026-01-02T00:00:00Z,17,0\n",
+    "\ufefftimestamp , output_tokens,input_tokens\r\n2026-03-01 10:00:00+01:00,0.30000000000001,.5"
+    "\r\n2026-02-28 23:00:00+01:00,12.,1234567.12345678\r\n",
+    "timestamp,audio_seconds\n2026-01-01T00:00:00.250Z,12.5\n2026-01-01T00:00:01.125Z,0.04",
+    "timestamp,rows\n2024-02-29T00:00:00,1000\n2025-01-01T00:00:00,000012\n",
+])
+def test_fast_and_row_by_row_readers_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """The numpy reader takes clean logs and reads exactly what the row-by-row one reads."""
+    path = tmp_path / "log.csv"
+    path.write_bytes(text.encode("utf-8"))
+    fast, careful = _both_readers(path, monkeypatch)
+    assert fast is not None, "expected the fast reader to take this log"
+    _same_log(fast, careful)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)).map(
+        lambda t: t.replace(microsecond=0)),
+    st.from_regex(r"[0-9]{1,9}(\.[0-9]{0,6})?|\.[0-9]{1,6}", fullmatch=True),
+    st.from_regex(r"[0-9]{1,15}", fullmatch=True),
+), min_size=1, max_size=40))
+def test_fast_reader_reads_numbers_as_float_does(
+    rows: list[tuple[datetime, str, str]]
+) -> None:
+    """Any plain decimal of up to 15 digits: the numpy reader gives float(text), bit for bit."""
+    from ia_empreinte.engine import usage_log
+
+    lines = [f"{t.isoformat()}Z,{a},{b}" for t, a, b in rows]
+    data = ("timestamp,input_tokens,output_tokens\n" + "\n".join(lines) + "\n").encode()
+    fast = usage_log._read_csv_fast(data)
+    assert fast is not None
+    assert fast.columns["input_tokens"].tolist() == [float(a) for _, a, _ in rows]
+    assert fast.columns["output_tokens"].tolist() == [float(b) for _, _, b in rows]
+    stamps = [t.replace(tzinfo=UTC).timestamp() for t, _, _ in rows]
+    assert fast.span_s == max(stamps) - min(stamps)
+
+
+def test_unusual_logs_are_read_row_by_row_with_the_same_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exponents, 17-digit decimals, quoted cells: the fast reader steps aside."""
+    path = tmp_path / "log.csv"
+    path.write_text(
         "timestamp,input_tokens,output_tokens\n"
         "2026-01-01T00:00:00Z,0.1,1e-7\n"
-        "2026-01-01T08:30:15.250000Z,123456789.123456789,3\n"
-        "2026-01-02T00:00:00Z,17,0.30000000000000004\n"
-    )
-    path = tmp_path / "log.csv"
-    path.write_text(text, encoding="utf-8")
-    fast = usage_log._read_csv_fast(path.read_bytes())
-    assert fast is not None
-    _header, rows = usage_log._records(path, text)
-    slow_in = np.array([float(r[1]) for r in rows])
-    slow_out = np.array([float(r[2]) for r in rows])
-    assert fast.columns["input_tokens"].tolist() == slow_in.tolist()
-    assert fast.columns["output_tokens"].tolist() == slow_out.tolist()
-    slow_span = usage_log._span_s(path, [r[0] for r in rows], [r[-1] for r in rows])
-    assert fast.span_s == slow_span == 86_400.0
-    assert fast.rows == 3
+        '2026-01-01T08:30:15.250000Z,"1234567.123456789",3\n'
+        "2026-01-02T00:00:00Z,17,0.30000000000000004\n", encoding="utf-8")
+    fast, careful = _both_readers(path, monkeypatch)
+    assert fast is None
+    assert careful.columns["output_tokens"].tolist() == [1e-7, 3.0,  # type: ignore[attr-defined]
+                                                          0.30000000000000004]
+    assert careful.span_s == 86_400.0  # type: ignore[attr-defined]
 
 
 def test_fast_path_steps_aside_for_bad_cells(tmp_path: Path) -> None:
     from ia_empreinte.engine import usage_log
 
     for body in ("2026-01-01T00:00:00Z,-1,3\n", "2026-01-01T00:00:00Z,abc,3\n",
-                 "2026-01-01T00:00:00Z,,3\n", "not-a-date,1,3\n", "2026-01-01,1,3,4\n"):
+                 "2026-01-01T00:00:00Z,,3\n", "not-a-date,1,3\n", "2026-01-01,1,3,4\n",
+                 "2026-01-01T00:00:00Z,1,3\n\n2026-01-01T00:00:01Z,1,3\n",
+                 "2026-02-30T00:00:00Z,1,3\n", "2026-01-01T00:00:00Z,1.2.3,3\n",
+                 "2026-01-01T00:00:00Z,1234567890123456,3\n", "2026-01-01T00:00:00Z,+1,3\n",
+                 "2026-01-01T00:00:00Z,1,3\n2026-01-01T00:00:01+01:00,1,3\n",
+                 "0000-01-01T00:00:00Z,1,3\n", "2026-01-01T00:00:00Z,1,3\r\n"
+                 "2026-01-01T00:00:01Z,1,3\r5\n", "2026-01-01T00:00:00Z,1,.\n"):
         data = ("timestamp,input_tokens,output_tokens\n" + body).encode()
         assert usage_log._read_csv_fast(data) is None, body
+
+
+def test_impossible_date_among_same_shaped_stamps_is_named(tmp_path: Path) -> None:
+    """30 February between two good stamps of the same shape: refused with its line."""
+    path = _csv(tmp_path, ["2026-01-01T00:00:00Z,1,2", "2026-02-30T00:00:00Z,1,2",
+                           "2026-03-01T00:00:00Z,1,2"])
+    with pytest.raises(InputFileError, match="line 3: column 'timestamp'"):
+        read_log(path)
 
 
 def test_mixed_offsets_are_read_row_by_row(tmp_path: Path) -> None:

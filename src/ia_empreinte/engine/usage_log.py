@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,12 +134,15 @@ def _span_s(path: Path, stamps: list[Any], lines: list[int]) -> float:
     """Seconds between the first and the last timestamp (naive times read as UTC).
 
     Fast path: when every stamp has the same ISO 8601 shape and length, text order is
-    time order, so only the extremes are parsed. Otherwise every stamp is parsed.
+    time order, so numpy checks every date and only the extremes are parsed. Otherwise
+    (or when a date is impossible) every stamp is parsed, naming the first bad line.
     """
     texts = [str(t) for t in stamps]
     same_shape = len({len(t) for t in texts}) == 1 and len({t[19:] for t in texts}) == 1
     if same_shape and _ISO.fullmatch("\n".join(texts) + "\n") is not None:
         try:
+            # every stamp is a real date-time (not 30 February), then the extremes
+            np.array([t[:10] + "T" + t[11:19] for t in texts], dtype="datetime64[s]")
             return _timestamp(max(texts)) - _timestamp(min(texts))
         except ValueError:
             pass  # e.g. month 13: find the line below
@@ -200,15 +202,15 @@ def read_log(path: str | Path) -> UsageLog:
         raise InputFileError(f"cannot read the usage log ({exc.strerror})", file=str(p)) from None
     if len(data) > _MAX_BYTES:
         raise InputFileError("the usage log is larger than 2 GB", file=str(p))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError("the usage log is not UTF-8 text", file=str(p)) from None
     if p.suffix.lower() not in (".jsonl", ".ndjson"):
         fast = _read_csv_fast(data)
         # a value out of a profile's bounds: the row-by-row path names its line
         if fast is not None and not any(_out_of_bounds(k, v) for k, v in fast.columns.items()):
             return fast
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError("the usage log is not UTF-8 text", file=str(p)) from None
     header, rows = _records(p, text)
     if not rows:
         raise InputFileError("the usage log has no request rows", file=str(p))
@@ -293,57 +295,215 @@ def read_log(path: str | Path) -> UsageLog:
                     rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _read_csv_fast(data: bytes) -> UsageLog | None:
-    """The common case, a clean single-task CSV, parsed by pandas' C reader.
+_SUFFIX = re.compile(rb"(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
+_SEPARATORS = (b"--T::", b"-- ::")
+_MAX_DIGITS = 15  # below 2**53: the integer of the digits is exact in a float64
+_MAX_STAMP = 40
+_POW10 = 10.0 ** np.arange(_MAX_DIGITS + 1)  # exact: 10**k is a float64 for k <= 22
+_BLOCK_BYTES = 1 << 18  # each block's temporaries stay in the CPU cache
+_ZERO = np.uint8(ord("0"))
 
-    Returns None whenever anything is unusual (a ``task`` column, a blank or bad cell,
-    a ragged row, an odd timestamp): :func:`read_log` then takes the row-by-row path,
-    which names the line and column of the first problem. pandas >= 3 parses floats
-    exactly (round trip), so both paths give the same numbers (a test checks it).
+
+def _is_digit(chars: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    return chars - _ZERO <= 9  # below '0' wraps above 9
+
+
+def _plain_decimals(buf: NDArray[np.uint8], starts: NDArray[np.intp],
+                    widths: NDArray[np.intp], with_dots: bool) -> Array | None:
+    """Cells of plain decimals (``123``, ``0.25``, ``.5``, at most 15 digits) as floats.
+
+    Read by Horner's rule one character place at a time, all rows at once: the digits
+    make an integer below 2**53 and the divisor is an exact power of ten, so IEEE
+    division gives the correctly rounded value, exactly what ``float(text)`` gives.
+    Anything else (an empty cell, a sign, an exponent, more digits): None.
     """
-    import pandas as pd  # lazily: only the audit of large logs pays for it
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # anything pandas finds odd: the careful path
-            frame = pd.read_csv(
-                io.BytesIO(data),
-                encoding="utf-8-sig",
-                parse_dates=["timestamp"],
-                date_format="ISO8601",
-                skip_blank_lines=True,
-            )
-    except (ValueError, TypeError, OverflowError, pd.errors.ParserError, Warning):
+    if widths.min() == 0 or widths.max() > _MAX_DIGITS + with_dots:
         return None
-    header = [str(h).strip() for h in frame.columns]
+    mantissa = np.zeros(len(widths), dtype=np.int64)
+    n_frac = np.zeros(len(widths), dtype=np.intp)
+    dots = np.zeros(len(widths), dtype=np.intp)
+    always = int(widths.min())
+    for k in range(int(widths.max())):
+        char = buf.take(starts + k, mode="clip")  # past a short cell: masked below
+        digit = char - _ZERO
+        grow = digit <= 9
+        inside = None if k < always else widths > k
+        if with_dots:
+            is_dot = char == ord(".")
+            if not (grow | is_dot if inside is None else grow | is_dot | ~inside).all():
+                return None
+            if inside is not None:
+                grow &= inside
+                is_dot &= inside
+            n_frac += grow & (dots > 0)
+            dots += is_dot
+        else:
+            if not (grow if inside is None else grow | ~inside).all():
+                return None
+            if inside is not None:
+                grow &= inside
+        if inside is None and not with_dots:
+            mantissa = mantissa * 10 + digit
+        else:
+            mantissa = np.where(grow, mantissa * 10 + digit, mantissa)
+    if with_dots and (dots.max() > 1 or (widths - dots).min() == 0
+                      or (widths - dots).max() > _MAX_DIGITS):
+        return None
+    return mantissa.astype(np.float64) / _POW10[n_frac]
+
+
+def _stamp_shape(first: bytes) -> tuple[NDArray[np.uint8], NDArray[np.bool_]] | None:
+    """The shape every stamp of a log must share with its first one, or None if odd.
+
+    Returns (the first stamp's bytes, where a digit is expected): ``YYYY-MM-DDThh:mm:ss``
+    (or a space for the T), then an optional fraction of a second and zone suffix
+    (``Z``, ``+01:00``) that must be the same on every row but for the fraction's digits.
+    """
+    if not 19 <= len(first) <= _MAX_STAMP or _SUFFIX.fullmatch(first[19:]) is None:
+        return None
+    chars = np.frombuffer(first, dtype=np.uint8)
+    digits = _is_digit(chars)
+    if digits[:19].sum() != 14 or chars[:19][~digits[:19]].tobytes() not in _SEPARATORS:
+        return None
+    return chars, digits
+
+
+def _stamp_extremes(
+    buf: NDArray[np.uint8], starts: NDArray[np.intp], widths: NDArray[np.intp],
+    shape: tuple[NDArray[np.uint8], NDArray[np.bool_]],
+) -> tuple[bytes, bytes] | None:
+    """(earliest, latest) stamp of a block of rows, all checked; None if any is odd.
+
+    Every stamp must have the shape of the log's first one; numpy then reads the 19
+    characters of each date and time (strictly: month 13, 30 February and hour 24 are
+    refused). Stamps of one shape sort as text in time order, as the row-by-row reader
+    relies on too.
+    """
+    first, digits = shape
+    width = len(first)
+    if widths.min() != width or widths.max() != width:
+        return None
+    cells = np.lib.stride_tricks.sliding_window_view(buf, width)[starts]
+    if not ((_is_digit(cells) == digits).all()
+            and (cells[:, ~digits] == first[~digits]).all()):
+        return None
+    try:
+        stamps = np.ascontiguousarray(cells[:, :19]).view("S19").ravel().astype(
+            "datetime64[s]")
+    except ValueError:
+        return None  # an impossible date (30 February): the careful path names its line
+    if stamps.min() < np.datetime64("0001-01-01T00:00:00"):
+        return None
+    if digits[19:].any():  # fractions of a second: compare the whole texts
+        texts = np.ascontiguousarray(cells).view(f"S{width}").ravel()
+        earliest, last = texts.argmin(), texts.argmax()
+    else:
+        earliest, last = stamps.argmin(), stamps.argmax()
+    return cells[earliest].tobytes(), cells[last].tobytes()
+
+
+def _read_csv_block(
+    buf: NDArray[np.uint8], header: list[str], with_dots: bool,
+    shape: tuple[NDArray[np.uint8], NDArray[np.bool_]],
+) -> tuple[dict[str, Array], tuple[bytes, bytes]] | None:
+    """Columns and stamp extremes of whole rows of a clean CSV (``buf`` ends a row)."""
+    seps = np.flatnonzero(buf <= ord(","))  # in a clean log: ',' '\n', '+' or ' ' of stamps
+    kinds = buf[seps]
+    if shape[0][10] == ord(" ") or shape[0][19:].tobytes().find(b"+") >= 0:
+        keep = (kinds == ord(",")) | (kinds == ord("\n"))
+        seps, kinds = seps[keep], kinds[keep]
+    k = len(header)
+    if seps.size % k:
+        return None
+    pattern = np.zeros(k, dtype=bool)
+    pattern[-1] = True
+    if not ((kinds == ord("\n")).reshape(-1, k) == pattern).all():
+        return None  # a ragged row, a blank line or a stray control character
+    flat_starts = np.empty_like(seps)
+    flat_starts[0] = 0
+    flat_starts[1:] = seps[:-1] + 1
+    widths = (seps - flat_starts).reshape(-1, k)
+    starts = flat_starts.reshape(-1, k)
+    columns: dict[str, Array] = {}
+    extremes: tuple[bytes, bytes] | None = None
+    for j, name in enumerate(header):
+        begin = np.ascontiguousarray(starts[:, j])
+        if name == "timestamp":
+            extremes = _stamp_extremes(buf, begin, widths[:, j], shape)
+            if extremes is None:
+                return None
+        else:
+            values = _plain_decimals(buf, begin, widths[:, j], with_dots)
+            if values is None:
+                return None
+            columns[name] = values
+    assert extremes is not None
+    return columns, extremes
+
+
+def _read_csv_fast(data: bytes) -> UsageLog | None:
+    """The common case, a clean single-task CSV of plain numbers, parsed by numpy.
+
+    The separators are found in the raw bytes and every column of a block of rows is
+    decoded at once (blocks of 256 KiB, so that temporaries stay in the CPU cache);
+    nothing goes through a Python object per row. Returns None whenever anything is
+    unusual (a ``task`` column, a blank or quoted cell, a ragged row, an exponent or a
+    sign, timestamps of several shapes): :func:`read_log` then takes the row-by-row
+    path, which names the line and column of the first problem. Both read the same
+    numbers (a test checks it).
+    """
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if b"\r" in body:
+        body = body.replace(b"\r\n", b"\n")
+        if b"\r" in body:
+            return None
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    head_end = body.index(b"\n")
+    try:
+        header = [h.strip() for h in body[:head_end].decode("utf-8").split(",")]
+    except UnicodeDecodeError:
+        return None
     if (
-        len(frame) == 0
-        or "timestamp" not in header
-        or "task" in header
+        "timestamp" not in header
         or len(set(header)) != len(header)
         or any(h not in (*_SIZE_FIELDS, "timestamp") for h in header)
     ):
         return None
-    frame.columns = header
-    columns: dict[str, Array] = {}
-    for name in header:
-        if name == "timestamp":
-            continue
-        if frame[name].dtype.kind not in "if":
-            return None
-        arr = frame[name].to_numpy(dtype=np.float64)
-        if not (np.isfinite(arr).all() and (arr >= 0).all()):
-            return None
-        columns[name] = arr
-    task = _infer_task(set(columns))
-    if task is None or any(f not in columns for f in REQUIRED_REQUEST_FIELDS[task]):
+    task = _infer_task(set(header) - {"timestamp"})
+    if task is None or any(f not in header for f in REQUIRED_REQUEST_FIELDS[task]):
         return None
-    stamps = frame["timestamp"]
-    if stamps.dtype.kind != "M" or stamps.isna().any():
-        return None  # mixed offsets, blanks or text: let the careful path decide
-    span_s = float((stamps.max() - stamps.min()).total_seconds())
-    return UsageLog(columns=columns, groups={task: None}, span_s=span_s,
-                    rows=len(frame), sha256=hashlib.sha256(data).hexdigest())
+    first_row = body[head_end + 1:body.find(b"\n", head_end + 1)].split(b",")
+    if len(first_row) != len(header) or b"\0" in body:
+        return None
+    shape = _stamp_shape(first_row[header.index("timestamp")])
+    if shape is None:
+        return None
+    with_dots = b"." in body
+    buf = np.frombuffer(body, dtype=np.uint8)
+    parts: list[dict[str, Array]] = []
+    extremes: list[bytes] = []
+    start = head_end + 1
+    while start < len(body):
+        end = body.rfind(b"\n", start, start + _BLOCK_BYTES) + 1
+        if end <= start:  # one row longer than a block
+            end = body.index(b"\n", start) + 1
+        block = _read_csv_block(buf[start:end], header, with_dots, shape)
+        if block is None:
+            return None
+        parts.append(block[0])
+        extremes.extend(block[1])
+        start = end
+    if not parts:
+        return None
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    try:
+        span_s = _timestamp(max(extremes).decode()) - _timestamp(min(extremes).decode())
+    except ValueError:
+        return None
+    rows = len(next(iter(columns.values())))
+    return UsageLog(columns=columns, groups={task: None}, span_s=span_s, rows=rows,
+                    sha256=hashlib.sha256(data).hexdigest())
 
 
 def audit_draws(
