@@ -239,7 +239,12 @@ def test_fast_path_steps_aside_for_bad_cells(tmp_path: Path) -> None:
                  "2026-01-01T00:00:00Z,1234567890123456,3\n", "2026-01-01T00:00:00Z,+1,3\n",
                  "2026-01-01T00:00:00Z,1,3\n2026-01-01T00:00:01+01:00,1,3\n",
                  "0000-01-01T00:00:00Z,1,3\n", "2026-01-01T00:00:00Z,1,3\r\n"
-                 "2026-01-01T00:00:01Z,1,3\r5\n", "2026-01-01T00:00:00Z,1,.\n"):
+                 "2026-01-01T00:00:01Z,1,3\r5\n", "2026-01-01T00:00:00Z,1,.\n",
+                 "2026-13-01T00:00:00Z,1,3\n", "2026-00-01T00:00:00Z,1,3\n",
+                 "2026-01-32T00:00:00Z,1,3\n", "2026-01-00T00:00:00Z,1,3\n",
+                 "2026-01-01T24:00:00Z,1,3\n", "2026-01-01T00:60:00Z,1,3\n",
+                 "2026-01-01T00:00:60Z,1,3\n", "2025-02-29T00:00:00Z,1,3\n",
+                 "2026-04-31T00:00:00Z,1,3\n"):
         data = ("timestamp,input_tokens,output_tokens\n" + body).encode()
         assert usage_log._read_csv_fast(data) is None, body
 
@@ -265,3 +270,23 @@ def test_mixed_offsets_are_read_row_by_row(tmp_path: Path) -> None:
     )
     assert usage_log._read_csv_fast(path.read_bytes()) is None
     assert read_log(path).span_s == 86_400.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{4}-[0-3][0-9]-[0-3][0-9]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+                              fullmatch=True), min_size=1, max_size=5))
+def test_fast_reader_accepts_exactly_the_real_date_times(stamps: list[str]) -> None:
+    """Digit soup in the shape of a stamp: taken iff Python's datetime takes every one."""
+    from ia_empreinte.engine import usage_log
+
+    data = ("timestamp,input_tokens,output_tokens\n"
+            + "".join(f"{s}Z,1,2\n" for s in stamps)).encode()
+    try:
+        times = [datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp() for s in stamps]
+    except ValueError:
+        times = None
+    fast = usage_log._read_csv_fast(data)
+    if times is None:
+        assert fast is None
+    else:
+        assert fast is not None and fast.span_s == max(times) - min(times)

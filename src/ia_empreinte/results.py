@@ -14,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte.uncertainty import percentiles
+
 __all__ = [
     "COMPONENTS",
     "INDICATORS",
@@ -53,8 +55,8 @@ class Summary(BaseModel):
     @classmethod
     def of(cls, draws: Array) -> Summary:
         """Summarise an array of draws (percentiles by linear interpolation)."""
-        p05, p50, p95 = np.percentile(draws, [5, 50, 95])
-        return cls(p05=float(p05), p50=float(p50), p95=float(p95), mean=float(np.mean(draws)))
+        draws = np.asarray(draws, dtype=np.float64)
+        return cls.of_many({"draws": draws}, max(draws.size, 1))["draws"]
 
     @classmethod
     def of_many(cls, arrays: dict[str, Array], draws: int) -> dict[str, Summary]:
@@ -67,7 +69,7 @@ class Summary(BaseModel):
             return {}
         stacked = np.stack([np.broadcast_to(np.asarray(a, dtype=np.float64), (draws,))
                             for a in arrays.values()])
-        pct = np.percentile(stacked, [5, 50, 95], axis=1).tolist()
+        pct = percentiles(stacked, (5, 50, 95)).tolist()
         means = stacked.mean(axis=1).tolist()
         return {name: cls(p05=pct[0][i], p50=pct[1][i], p95=pct[2][i], mean=means[i])
                 for i, name in enumerate(arrays)}

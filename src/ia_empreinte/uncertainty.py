@@ -47,6 +47,8 @@ __all__ = [
     "bounded",
     "central",
     "is_certain",
+    "median",
+    "percentiles",
 ]
 
 Array: TypeAlias = NDArray[np.float64]
@@ -270,6 +272,54 @@ Quantity: TypeAlias = Annotated[
 def central(q: float | _Dist) -> float:
     """The central value of a quantity: the number itself, a mode, median or mean."""
     return float(q) if isinstance(q, int | float) else q.central()
+
+
+def median(draws: Array | float) -> float:
+    """The median of draws, the same float as ``np.median`` gives.
+
+    ``np.median`` imports ``numpy.ma`` on its first call (about 20 ms at start-up, a
+    tenth of a CLI run); this computes the same thing: the middle element, or the mean
+    of the two middle elements, of a partition. NaN if any draw is NaN.
+    """
+    values = np.asarray(draws, dtype=np.float64).ravel()
+    k = values.size // 2
+    if values.size % 2:
+        part = np.partition(values, k)
+        middle = part[k:k + 1]
+    else:
+        part = np.partition(values, (k - 1, k))
+        middle = part[k - 1:k + 1]
+    if np.isnan(part[-1]):
+        return math.nan
+    return float(np.mean(middle))
+
+
+def percentiles(rows: Array, q: tuple[float, ...]) -> Array:
+    """The ``q`` percentiles of each row of ``rows``: ``np.percentile(rows, q, axis=1)``.
+
+    The same floats as numpy's default ("linear", Hyndman and Fan's type 7) method,
+    step for step: virtual index ``(n - 1) q / 100``, the two order statistics around
+    it from one partition, and numpy's two-sided interpolation (from the lower value
+    below a weight of 0.5, from the upper one above). Written out because
+    ``np.percentile`` imports ``numpy.ma`` on its first call (through ``np.unique``),
+    about 20 ms of every CLI run; a test checks the figures against numpy's.
+    Returns an array of shape ``(len(q), len(rows))``; NaN for a row holding a NaN.
+    """
+    n = rows.shape[1]
+    virtual = (n - 1) * np.true_divide(np.asarray(q, dtype=np.float64), 100)
+    below = np.floor(virtual).astype(np.intp)
+    above = below + 1
+    top = virtual >= n - 1
+    below[top] = above[top] = -1  # the last value; numpy's weight then counts from -1
+    gamma = (virtual - below)[:, None]
+    kth = sorted({k % n for k in (0, -1, *below.tolist(), *above.tolist())})
+    part = np.partition(rows, kth, axis=1)
+    low, high = part[:, below].T, part[:, above].T
+    diff = high - low
+    out: Array = low + diff * gamma
+    np.subtract(high, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    out[:, np.isnan(part[:, -1])] = np.nan
+    return out
 
 
 def is_certain(q: float | _Dist) -> bool:

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte.uncertainty import median
+
 __all__ = ["Driver", "drivers", "gap_inputs", "spearman"]
 
 Array = NDArray[np.float64]
@@ -82,8 +84,8 @@ def drivers(inputs: Mapping[str, Array], output: Array, top: int = _TOP_DRIVERS)
             Driver(
                 input=key,
                 spearman=round(spearman(x, y), 12),
-                low=float(np.median(y[x <= lo_cut])),
-                high=float(np.median(y[x >= hi_cut])),
+                low=float(median(y[x <= lo_cut])),
+                high=float(median(y[x >= hi_cut])),
             )
         )
     out.sort(key=lambda d: (-abs(d.spearman), d.input))

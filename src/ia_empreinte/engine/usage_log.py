@@ -300,7 +300,7 @@ _SEPARATORS = (b"--T::", b"-- ::")
 _MAX_DIGITS = 15  # below 2**53: the integer of the digits is exact in a float64
 _MAX_STAMP = 40
 _POW10 = 10.0 ** np.arange(_MAX_DIGITS + 1)  # exact: 10**k is a float64 for k <= 22
-_BLOCK_BYTES = 1 << 18  # each block's temporaries stay in the CPU cache
+_BLOCK_BYTES = 1 << 19  # each block's temporaries stay in the CPU cache
 _ZERO = np.uint8(ord("0"))
 
 
@@ -387,19 +387,53 @@ def _stamp_extremes(
     if not ((_is_digit(cells) == digits).all()
             and (cells[:, ~digits] == first[~digits]).all()):
         return None
-    try:
-        stamps = np.ascontiguousarray(cells[:, :19]).view("S19").ravel().astype(
-            "datetime64[s]")
-    except ValueError:
-        return None  # an impossible date (30 February): the careful path names its line
-    if stamps.min() < np.datetime64("0001-01-01T00:00:00"):
+    def pair(at: int) -> NDArray[np.uint16]:
+        """Characters ``at`` and ``at + 1`` of every stamp as one big-endian number."""
+        return np.ndarray((len(cells),), dtype=">u2", buffer=cells, offset=at,
+                          strides=(width,))
+
+    def within(at: int, low: bytes, high: bytes) -> bool:
+        values = pair(at)
+        return bool(((values >= _pair(low)) & (values <= _pair(high))).all())
+
+    # digits in place: two-digit fields compare as their two bytes (month 01-12...)
+    if not (within(5, b"01", b"12") and within(8, b"01", b"31") and within(11, b"00", b"23")
+            and within(14, b"00", b"59") and within(17, b"00", b"59")
+            and ((pair(0) > 0x3030) | (pair(2) > 0x3030)).all()):  # not year 0000
         return None
-    if digits[19:].any():  # fractions of a second: compare the whole texts
-        texts = np.ascontiguousarray(cells).view(f"S{width}").ravel()
-        earliest, last = texts.argmin(), texts.argmax()
-    else:
-        earliest, last = stamps.argmin(), stamps.argmax()
+    late = np.flatnonzero(pair(8) > _pair(b"28"))  # 29 to 31: does the month have it?
+    if late.size:
+        try:
+            np.ascontiguousarray(cells[late, :19]).view("S19").astype("datetime64[s]")
+        except ValueError:
+            return None  # 30 February: the careful path names its line
+    # stamps of one shape sort as their bytes: compare big-endian words, left to right
+    order = [np.ndarray((len(cells),), dtype=">u8", buffer=cells, offset=8 * i,
+                        strides=(width,)) for i in range(width // 8)]
+    order += [pair(at) for at in range(8 * (width // 8), width - 1, 2)]
+    if width % 2:
+        order.append(cells[:, -1])
+    earliest, last = _lexical_extremes(order)
     return cells[earliest].tobytes(), cells[last].tobytes()
+
+
+def _pair(chars: bytes) -> int:
+    return int.from_bytes(chars, "big")
+
+
+def _lexical_extremes(keys: list[NDArray[Any]]) -> tuple[int, int]:
+    """Rows of the smallest and the largest tuple of ``keys`` (compared in order)."""
+    found = []
+    for pick in (np.min, np.max):
+        values = keys[0]
+        rows = np.flatnonzero(values == pick(values))
+        for key in keys[1:]:
+            if rows.size == 1:
+                break
+            values = key[rows]
+            rows = rows[values == pick(values)]
+        found.append(int(rows[0]))
+    return found[0], found[1]
 
 
 def _read_csv_block(
