@@ -9,8 +9,9 @@ Prints:
 2. the time of a comparison-sized estimate: 10 offers x 100,000 Monte Carlo draws on one
    shared Sampler (target < 1 s on 2 cores);
 3. the wall time of ``ia-empreinte estimate`` on an example vs ``python -c "import numpy,
-   pydantic"`` (target <= 2x), and whether codecarbon or matplotlib is imported on that
-   path.
+   pydantic"`` (target <= 2x), next to the floor that any validated input pays (numpy,
+   click, yaml and one pydantic model), and whether codecarbon, matplotlib, pandas or
+   numpy.ma is imported on that path.
 
 EcoLogits is the optional ``perf`` extra: ``pip install -e '.[perf]'`` (it pins
 ``ecologits==0.11.3``). Without it, step 1 prints the engine's figures only.
@@ -41,7 +42,7 @@ from ia_empreinte.uncertainty import Sampler
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "profiles" / "chatbot-web-metropole.yaml"
 OFFER = ROOT / "tests" / "fixtures" / "engine" / "offer-llama8b-fr.yaml"
-HEAVY = ("codecarbon", "matplotlib")
+HEAVY = ("codecarbon", "matplotlib", "pandas", "numpy.ma")
 
 
 def write_log(path: Path, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -143,13 +144,15 @@ def bench_comparison(draws: int) -> None:
     print(f"10 offers x {draws:,} draws on one shared Sampler: {t:.3f} s (target < 1 s)")
 
 
-def _wall(cmd: list[str], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+def _walls(*cmds: list[str], rounds: int = 11) -> list[float]:
+    """Median wall time of each command, run in turn round after round (drift hits all)."""
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(rounds):
+        for cmd, out in zip(cmds, times, strict=True):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            out.append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
 
 
 def bench_cli() -> None:
@@ -157,16 +160,22 @@ def bench_cli() -> None:
     cli = [str(exe), "-m", "ia_empreinte_cli", "estimate", str(PROFILE), str(OFFER),
            "--format", "json"]
     base = [str(exe), "-c", "import numpy, pydantic"]
-    t_cli, t_base = _wall(cli), _wall(base)
+    # `import pydantic` alone defers its model machinery; any validated input needs it
+    floor = [str(exe), "-c", "import numpy, click, yaml\nfrom pydantic import BaseModel\n"
+             "class M(BaseModel):\n    x: int\nM(x=1)"]
+    t_cli, t_base, t_floor = _walls(cli, base, floor)
     print(f"`ia-empreinte estimate` (1000 draws, json): {t_cli:.3f} s; "
           f"`python -c \"import numpy, pydantic\"`: {t_base:.3f} s; ratio {t_cli / t_base:.2f}x "
           "(target <= 2x)")
+    print(f"    floor: numpy + click + yaml + one validated pydantic model: {t_floor:.3f} s "
+          f"({t_floor / t_base:.2f}x the baseline); ia-empreinte's own share "
+          f"{t_cli - t_floor:.3f} s")
     probe = (
         "import sys\nfrom ia_empreinte_cli.app import cli\n"
         f"sys.argv = ['ia-empreinte', 'estimate', {str(PROFILE)!r}, {str(OFFER)!r}, "
         "'--format', 'json']\n"
         "try:\n    cli(standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))\n"
+        f"print(sorted(set(sys.modules) & {set(HEAVY)!r}))\n"
     )
     out = subprocess.run([str(exe), "-c", probe], check=True, capture_output=True, text=True)
     heavy = out.stdout.strip().splitlines()[-1]
