@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import json
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -68,39 +70,64 @@ def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def bench_audit(n: int, rounds: int = 5) -> None:
-    """Our audit and EcoLogits on the same requests, interleaved round by round.
+ECO_MODEL = ("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct")
 
-    Each round times this engine's audit (best of 3) and then EcoLogits on a fifth of the
-    requests, so that a slower or busier machine during the run weighs on both sides
-    alike; the ratio of each round is EcoLogits' time scaled to all the requests over
-    ours, and the median round is reported.
-    """
+
+def _worker_ours(log_path: Path) -> dict[str, float]:
+    """This engine's audit of the log: the chain alone and end to end (best of 3 each)."""
     offer = load_offer(OFFER)
-    eco = None
-    if importlib.util.find_spec("ecologits") is not None:
-        from ecologits.tracers.utils import llm_impacts as eco
+    log = read_log(log_path)
+    audit(offer, log_path, draws=1)  # warm-up: first-call costs are start-up's business
+    return {
+        "chain": best_of(lambda: audit_log_draws(offer, log, Sampler(42, 1))),
+        "full": best_of(lambda: audit(offer, log_path, draws=1)),
+    }
+
+
+def _worker_ecologits(log_path: Path, part: int, parts: int) -> dict[str, float]:
+    """EcoLogits on every ``parts``-th request of the log (from ``part``), scaled to all."""
+    from ecologits.tracers.utils import llm_impacts
+
+    outs = [int(line.rsplit(",", 1)[1]) for line in
+            log_path.read_text(encoding="utf-8").splitlines()[1:]]
+    for _ in range(50):  # warm-up
+        llm_impacts(*ECO_MODEL, 250, 5.0, "FRA")
+    mine = outs[part::parts]
+    t = time.perf_counter()
+    for k in mine:
+        # EcoLogits needs a latency; the engine's decode-time estimate is not available
+        # to it, so use its fallback-like 20 ms per output token.
+        llm_impacts(*ECO_MODEL, k, 0.02 * k, "FRA")
+    return {"eco": (time.perf_counter() - t) * len(outs) / len(mine)}
+
+
+def _in_worker(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--worker", *args], check=True,
+                         capture_output=True, text=True)
+    return cast(dict[str, float], json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def bench_audit(n: int, rounds: int = 5) -> None:
+    """Our audit and EcoLogits on the same requests, each in its own process, in turn.
+
+    Each round times this engine's audit (best of 3, in a fresh process) and then
+    EcoLogits on a fifth of the requests (in another fresh process), so that neither
+    side runs on a heap or a cache the other left behind, and a slower machine during
+    the run weighs on both alike. The ratio of each round is EcoLogits' time scaled to
+    all the requests over ours; the median round is reported.
+    """
+    eco = importlib.util.find_spec("ecologits") is not None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "log.csv"
-        _n_in, n_out = write_log(path, n)
-        log = read_log(path)
-        outs = [int(x) for x in n_out]
-        if eco is not None:
-            for _ in range(50):  # warm-up
-                eco("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", 250, 5.0, "FRA")
+        write_log(path, n)
         chain, full, t_eco = [], [], []
         for r in range(rounds):
-            chain.append(best_of(lambda: audit_log_draws(offer, log, Sampler(42, 1))))
-            full.append(best_of(lambda: audit(offer, path, draws=1)))
-            if eco is None:
-                continue
-            # EcoLogits needs a latency; the engine's decode-time estimate is not available
-            # to it, so use its fallback-like 20 ms per output token.
-            t = time.perf_counter()
-            for k in outs[r::rounds]:
-                eco("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", k, 0.02 * k,
-                    "FRA")
-            t_eco.append((time.perf_counter() - t) * n / len(outs[r::rounds]))
+            ours = _in_worker("ours", str(path))
+            chain.append(ours["chain"])
+            full.append(ours["full"])
+            if eco:
+                t_eco.append(_in_worker("ecologits", str(path), str(r), str(rounds))["eco"])
+        offer = load_offer(OFFER)
         t_mc = best_of(lambda: audit(offer, path, draws=100), repeat=1)
     t_chain, t_full = statistics.median(chain), statistics.median(full)
     print(f"(a) ia-empreinte audit, {n:,} requests (draws=1, central values), "
@@ -109,11 +136,12 @@ def bench_audit(n: int, rounds: int = 5) -> None:
     print(f"    end to end (CSV parsing included): {t_full * 1000:8.1f} ms  -> "
           f"{n / t_full:12,.0f} req/s")
     print(f"    end to end with 100 Monte Carlo draws: {t_mc * 1000:8.1f} ms")
-    if eco is None:
+    if not eco:
         print("(b) EcoLogits not installed: pip install -e '.[perf]' for the side-by-side run")
         return
-    total = sum(t_eco) / rounds
-    print(f"(b) EcoLogits 0.11.3 llm_impacts, one call per request, {n:,} requests:")
+    total = statistics.median(t_eco)
+    print(f"(b) EcoLogits 0.11.3 llm_impacts, one call per request, {n:,} requests "
+          f"(median of {rounds} rounds of a fifth each, scaled):")
     print(f"    {total:8.2f} s  -> {n / total:12,.0f} req/s")
     by_round = [e / f for e, f in zip(t_eco, full, strict=True)]
     print("    ratio end to end, each round: "
@@ -186,7 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="engine speed vs EcoLogits")
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--draws", type=int, default=100_000)
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:  # one side of the audit comparison, in its own process
+        kind, *rest = args.worker
+        result = (_worker_ours(Path(rest[0])) if kind == "ours"
+                  else _worker_ecologits(Path(rest[0]), int(rest[1]), int(rest[2])))
+        print(json.dumps(result))
+        return 0
     import os
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
