@@ -155,7 +155,7 @@ def _both_readers(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, 
 
     fast = usage_log._read_csv_fast(path.read_bytes())
     with monkeypatch.context() as m:
-        m.setattr(usage_log, "_read_csv_fast", lambda data: None)
+        m.setattr(usage_log, "_read_csv_fast", lambda data, sha256=None: None)
         careful = read_log(path)
     return fast, careful
 
@@ -290,3 +290,19 @@ def test_fast_reader_accepts_exactly_the_real_date_times(stamps: list[str]) -> N
         assert fast is None
     else:
         assert fast is not None and fast.span_s == max(times) - min(times)
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_large_log_is_hashed_alongside_the_reading(tmp_path: Path, careful: bool) -> None:
+    """Above 1 MiB the SHA-256 is computed on another thread: still the file's own."""
+    import hashlib
+
+    rows = [f"2026-01-{1 + i % 28:02d}T{i % 24:02d}:00:00Z,{100 + i % 900},{1 + i % 300}"
+            for i in range(60_000)]
+    if careful:
+        rows[-1] = "2026-01-01T00:00:00Z, 5,7"  # a space: the row-by-row reader
+    path = _csv(tmp_path, rows)
+    assert path.stat().st_size > 1 << 20
+    log = read_log(path)
+    assert log.rows == 60_000
+    assert log.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

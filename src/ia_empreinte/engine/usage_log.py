@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,6 +191,27 @@ def _check_bounds(path: Path, name: str, arr: Array, lines: list[int]) -> None:
                                      file=str(path))
 
 
+def _sha256_meanwhile(data: bytes) -> Callable[[], str]:
+    """The SHA-256 of ``data``, hashed on another core while the caller parses it.
+
+    hashlib releases the GIL on large buffers, so a big log is hashed in parallel with
+    the numpy reading (about 8 % of an audit of 100,000 rows); small ones inline.
+    """
+    if len(data) < _HASH_IN_THREAD_BYTES:
+        digest = hashlib.sha256(data).hexdigest()
+        return lambda: digest
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.append(hashlib.sha256(data).hexdigest()),
+                              name="ia-empreinte-log-sha256", daemon=True)
+    worker.start()
+
+    def result() -> str:
+        worker.join()
+        return found[0]
+
+    return result
+
+
 def read_log(path: str | Path) -> UsageLog:
     """Read and validate a usage log (CSV with a header row, or JSONL).
 
@@ -202,8 +225,9 @@ def read_log(path: str | Path) -> UsageLog:
         raise InputFileError(f"cannot read the usage log ({exc.strerror})", file=str(p)) from None
     if len(data) > _MAX_BYTES:
         raise InputFileError("the usage log is larger than 2 GB", file=str(p))
+    sha256 = _sha256_meanwhile(data)
     if p.suffix.lower() not in (".jsonl", ".ndjson"):
-        fast = _read_csv_fast(data)
+        fast = _read_csv_fast(data, sha256)
         # a value out of a profile's bounds: the row-by-row path names its line
         if fast is not None and not any(_out_of_bounds(k, v) for k, v in fast.columns.items()):
             return fast
@@ -292,7 +316,7 @@ def read_log(path: str | Path) -> UsageLog:
         else {str(t): np.flatnonzero(codes == k) for k, t in enumerate(names)}
     )
     return UsageLog(columns=columns, groups=groups, span_s=span_s,
-                    rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
+                    rows=len(rows), sha256=sha256())
 
 
 _SUFFIX = re.compile(rb"(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
@@ -300,6 +324,7 @@ _SEPARATORS = (b"--T::", b"-- ::")
 _MAX_DIGITS = 15  # below 2**53: the integer of the digits is exact in a float64
 _MAX_STAMP = 40
 _POW10 = 10.0 ** np.arange(_MAX_DIGITS + 1)  # exact: 10**k is a float64 for k <= 22
+_HASH_IN_THREAD_BYTES = 1 << 20
 _BLOCK_BYTES = 1 << 19  # each block's temporaries stay in the CPU cache
 _ZERO = np.uint8(ord("0"))
 
@@ -475,7 +500,7 @@ def _read_csv_block(
     return columns, extremes
 
 
-def _read_csv_fast(data: bytes) -> UsageLog | None:
+def _read_csv_fast(data: bytes, sha256: Callable[[], str] | None = None) -> UsageLog | None:
     """The common case, a clean single-task CSV of plain numbers, parsed by numpy.
 
     The separators are found in the raw bytes and every column of a block of rows is
@@ -536,8 +561,9 @@ def _read_csv_fast(data: bytes) -> UsageLog | None:
     except ValueError:
         return None
     rows = len(next(iter(columns.values())))
+    digest = hashlib.sha256(data).hexdigest() if sha256 is None else sha256()
     return UsageLog(columns=columns, groups={task: None}, span_s=span_s, rows=rows,
-                    sha256=hashlib.sha256(data).hexdigest())
+                    sha256=digest)
 
 
 def audit_draws(
