@@ -448,16 +448,13 @@ def _pair(chars: bytes) -> int:
 
 def _lexical_extremes(keys: list[NDArray[Any]]) -> tuple[int, int]:
     """Rows of the smallest and the largest tuple of ``keys`` (compared in order)."""
+    native = [key.astype(key.dtype.newbyteorder("=")) for key in keys]  # contiguous, unswapped
     found = []
     for pick in (np.min, np.max):
-        values = keys[0]
-        rows = np.flatnonzero(values == pick(values))
-        for key in keys[1:]:
-            if rows.size == 1:
-                break
-            values = key[rows]
-            rows = rows[values == pick(values)]
-        found.append(int(rows[0]))
+        rows = native[0] == pick(native[0])
+        for key in native[1:]:
+            rows &= key == pick(key[rows])
+        found.append(int(np.argmax(rows)))
     return found[0], found[1]
 
 
