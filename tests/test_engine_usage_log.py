@@ -212,6 +212,21 @@ def test_fast_reader_reads_numbers_as_float_does(
     assert fast.span_s == max(stamps) - min(stamps)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"[0-9]{1,15}", fullmatch=True),
+                          st.from_regex(r"[0-9]{1,9}", fullmatch=True)), min_size=1, max_size=40))
+def test_fast_reader_reads_integer_logs_as_float_does(rows: list[tuple[str, str]]) -> None:
+    """A log with no dot at all takes the integers-only reader: still float(text)."""
+    from ia_empreinte.engine import usage_log
+
+    data = ("timestamp,input_tokens,output_tokens\n"
+            + "".join(f"2026-01-01T00:00:00Z,{a},{b}\n" for a, b in rows)).encode()
+    fast = usage_log._read_csv_fast(data)
+    assert fast is not None
+    assert fast.columns["input_tokens"].tolist() == [float(a) for a, _ in rows]
+    assert fast.columns["output_tokens"].tolist() == [float(b) for _, b in rows]
+
+
 def test_unusual_logs_are_read_row_by_row_with_the_same_numbers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
