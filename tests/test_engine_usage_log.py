@@ -321,3 +321,20 @@ def test_large_log_is_hashed_alongside_the_reading(tmp_path: Path, careful: bool
     log = read_log(path)
     assert log.rows == 60_000
     assert log.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_audit_path_does_not_import_pandas(tmp_path: Path) -> None:
+    """The CSV reader is numpy only: an audit pays no pandas import (about 0.3 s)."""
+    import subprocess
+    import sys
+
+    log = _csv(tmp_path, ["2026-01-01T00:00:00Z,100,20", "2026-01-01T00:01:00Z,300,40"])
+    code = (
+        "import sys\n"
+        "from ia_empreinte import audit, load_offer\n"
+        f"audit(load_offer({str(FIXTURES / 'offer-llama8b-fr.yaml')!r}), {str(log)!r})\n"
+        "print(sorted(m for m in ('pandas', 'numpy.ma') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
