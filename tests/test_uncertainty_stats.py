@@ -46,6 +46,16 @@ def test_lognormal_draws_of_every_size() -> None:
         assert median(rows[0]) == float(np.median(rows[0]))
 
 
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 60), elements=FLOATS | st.just(np.nan)))
+def test_nan_anywhere_gives_nan_as_numpy_does(values: np.ndarray) -> None:
+    ours = percentiles(values[None, :].copy(), (5, 50, 95))[:, 0]
+    assert ours.tobytes() == np.percentile(values, (5, 50, 95)).tobytes()
+    assert np.isnan(median(values)) == np.isnan(np.median(values))
+    if not np.isnan(median(values)):
+        assert median(values) == float(np.median(values))
+
+
 def test_nan_rows_give_nan() -> None:
     rows = np.array([[1.0, np.nan, 3.0], [1.0, 2.0, 3.0]])
     out = percentiles(rows, (5, 50, 95))

@@ -283,12 +283,9 @@ def median(draws: Array | float) -> float:
     """
     values = np.asarray(draws, dtype=np.float64).ravel()
     k = values.size // 2
-    if values.size % 2:
-        part = np.partition(values, k)
-        middle = part[k:k + 1]
-    else:
-        part = np.partition(values, (k - 1, k))
-        middle = part[k - 1:k + 1]
+    middle_at = [k] if values.size % 2 else [k - 1, k]
+    part = np.partition(values, sorted({*middle_at, values.size - 1}))  # NaN sorts last
+    middle = part[middle_at[0]:k + 1]
     if np.isnan(part[-1]):
         return math.nan
     return float(np.mean(middle))

@@ -353,28 +353,18 @@ def _plain_decimals(buf: NDArray[np.uint8], starts: NDArray[np.intp],
     for k in range(int(widths.max())):
         char = buf.take(starts + k, mode="clip")  # past a short cell: masked below
         digit = char - _ZERO
-        grow = digit <= 9
+        grow = digit <= 9  # anything but a digit wraps above 9
+        is_dot = char == ord(".")
         inside = None if k < always else widths > k
-        if with_dots:
-            is_dot = char == ord(".")
-            if not (grow | is_dot if inside is None else grow | is_dot | ~inside).all():
-                return None
-            if inside is not None:
-                grow &= inside
-                is_dot &= inside
-            n_frac += grow & (dots > 0)
-            dots += is_dot
-        else:
-            if not (grow if inside is None else grow | ~inside).all():
-                return None
-            if inside is not None:
-                grow &= inside
-        if inside is None and not with_dots:
-            mantissa = mantissa * 10 + digit
-        else:
-            mantissa = np.where(grow, mantissa * 10 + digit, mantissa)
-    if with_dots and (dots.max() > 1 or (widths - dots).min() == 0
-                      or (widths - dots).max() > _MAX_DIGITS):
+        if not (grow | is_dot if inside is None else grow | is_dot | ~inside).all():
+            return None
+        if inside is not None:
+            grow &= inside
+            is_dot &= inside
+        n_frac += grow & (dots > 0)
+        dots += is_dot
+        mantissa = np.where(grow, mantissa * 10 + digit, mantissa)
+    if dots.max() > 1 or (widths - dots).min() == 0 or (widths - dots).max() > _MAX_DIGITS:
         return None
     return mantissa.astype(np.float64) / _POW10[n_frac]
 
@@ -424,10 +414,10 @@ def _stamp_extremes(
 ) -> tuple[bytes, bytes] | None:
     """(earliest, latest) stamp of a block of rows, all checked; None if any is odd.
 
-    Every stamp must have the shape of the log's first one; numpy then reads the 19
-    characters of each date and time (strictly: month 13, 30 February and hour 24 are
-    refused). Stamps of one shape sort as text in time order, as the row-by-row reader
-    relies on too.
+    Every stamp must have the shape of the log's first one, and each two-digit field
+    its range, compared as two bytes (month 01-12, day 01-31, hour 00-23...); numpy
+    reads the stamps dated 29 to 31 to refuse 30 February. Stamps of one shape sort as
+    text in time order, as the row-by-row reader relies on too.
     """
     first, digits = shape
     width = len(first)
@@ -437,6 +427,7 @@ def _stamp_extremes(
     if not ((_is_digit(cells) == digits).all()
             and (cells[:, ~digits] == first[~digits]).all()):
         return None
+
     def pair(at: int) -> NDArray[np.uint16]:
         """Characters ``at`` and ``at + 1`` of every stamp as one big-endian number."""
         return np.ndarray((len(cells),), dtype=">u2", buffer=cells, offset=at,
@@ -526,7 +517,7 @@ def _read_csv_fast(data: bytes, sha256: Callable[[], str] | None = None) -> Usag
     """The common case, a clean single-task CSV of plain numbers, parsed by numpy.
 
     The separators are found in the raw bytes and every column of a block of rows is
-    decoded at once (blocks of 256 KiB, so that temporaries stay in the CPU cache);
+    decoded at once (blocks of 512 KiB, so that temporaries stay in the CPU cache);
     nothing goes through a Python object per row. Returns None whenever anything is
     unusual (a ``task`` column, a blank or quoted cell, a ragged row, an exponent or a
     sign, timestamps of several shapes): :func:`read_log` then takes the row-by-row
@@ -555,7 +546,7 @@ def _read_csv_fast(data: bytes, sha256: Callable[[], str] | None = None) -> Usag
     if task is None or any(f not in header for f in REQUIRED_REQUEST_FIELDS[task]):
         return None
     first_row = body[head_end + 1:body.find(b"\n", head_end + 1)].split(b",")
-    if len(first_row) != len(header) or b"\0" in body:
+    if len(first_row) != len(header):
         return None
     shape = _stamp_shape(first_row[header.index("timestamp")])
     if shape is None:
