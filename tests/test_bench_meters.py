@@ -133,3 +133,48 @@ def test_gpu_scope_is_explicit() -> None:
     assert meter.settings()["gpu_ids"] == "0,1,2"
     subset = NvmlCounters(FakeNvml([[0, 0], [10, 20], [1010, 2020]]), indices=[1])
     assert subset.count == 1 and subset.total == 2
+
+
+def _live_tracker(start: float, last: float, total_kwh: float, gpu_kwh: float) -> Any:
+    def energy(k: float) -> Any:
+        return SimpleNamespace(kWh=k)
+
+    return SimpleNamespace(_start_time=start, _last_measured_time=last,
+                           _total_energy=energy(total_kwh), _total_gpu_energy=energy(gpu_kwh))
+
+
+def test_live_power_divides_codecarbon_totals_by_the_span_they_cover(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10 s into a window whose last integration was at 4 s: energy / 4 s, not / 10 s."""
+    import ia_empreinte.bench.meters as meters
+
+    meter = _meter_with(_live_tracker(100.0, 104.0, total_kwh=400 * 4 / 3.6e6, gpu_kwh=0.0))
+    meter._t0 = 100.0
+    monkeypatch.setattr(meters.time, "perf_counter", lambda: 110.0)
+    assert meter.power_w() == pytest.approx(400.0)
+    meter._tracker = _live_tracker(100.0, 100.0, total_kwh=0.0, gpu_kwh=0.0)
+    assert meter.power_w() is None  # nothing integrated yet: unknown, not 0 W
+
+
+def test_live_power_reads_the_gpus_from_the_direct_nvml_counters(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Smoke windows: CodeCarbon has integrated nothing, NVML says 6,000 J in 10 s."""
+    import ia_empreinte.bench.meters as meters
+
+    counters = NvmlCounters(FakeNvml([[0], [1_000_000], [7_000_000]]))  # probe, start, live
+    counters.start()
+    meter = _meter_with(_live_tracker(100.0, 100.0, total_kwh=0.0, gpu_kwh=0.0))
+    meter._nvml = counters
+    meter._t0 = 100.0
+    monkeypatch.setattr(meters.time, "perf_counter", lambda: 100.2)
+    assert meter.power_w() is None  # 0.2 s in: the counter has hardly moved, say nothing
+    monkeypatch.setattr(meters.time, "perf_counter", lambda: 110.0)
+    assert meter.power_w() == pytest.approx(600.0)
+    # once CodeCarbon has integrated 4 s (GPU 2,400 J + CPU/RAM 200 J), its GPU share is
+    # not counted twice: 600 W from NVML + 50 W of CPU and RAM
+    counters._start = [1_000_000]
+    counters._nvml.readings = [[7_000_000]]
+    meter._tracker = _live_tracker(100.0, 104.0, total_kwh=2600 / 3.6e6, gpu_kwh=2400 / 3.6e6)
+    assert meter.power_w() == pytest.approx(650.0)

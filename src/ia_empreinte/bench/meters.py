@@ -175,6 +175,20 @@ class NvmlCounters:
         """Remember the counters at the start of a window."""
         self._start = self._read() if self.has_counter else []
 
+    def so_far_j(self) -> float | None:
+        """Energy of all GPUs since :meth:`start`, joules, for the live display.
+
+        None without counters, before :meth:`start`, or when a read fails: the display
+        then says nothing rather than something wrong (:meth:`stop` raises instead).
+        """
+        if not self.has_counter or not self._start:
+            return None
+        try:
+            now = self._read()
+        except Exception:  # pynvml's NVMLError types
+            return None
+        return max(0, sum(b - a for a, b in zip(self._start, now, strict=True))) / 1000.0
+
     def stop(self) -> float | None:
         """Energy of all GPUs since :meth:`start`, joules (None without counters).
 
@@ -304,13 +318,34 @@ class CodeCarbonMeter:
         self._t0 = time.perf_counter()
 
     def power_w(self) -> float | None:
-        """Average power since the window opened, from the tracker's running total."""
+        """Average power since the window opened, for the live display (None: unknown).
+
+        CodeCarbon's running totals cover the window only up to its last integration
+        (one interval behind; with the 10 s interval of smoke runs, nothing before
+        ``stop()``), so they are divided by that span, not by the time elapsed. The
+        GPUs' share is read from the direct NVML counters when they are open, which are
+        current. (Dividing by the elapsed time showed 0.1 W for an H200 drawing 600 W.)
+        """
         tracker = self._tracker
+        if tracker is None:
+            return None
+
+        def kwh(name: str) -> float:
+            return float(getattr(getattr(tracker, name, None), "kWh", 0.0) or 0.0)
+
+        total, gpus = kwh("_total_energy"), kwh("_total_gpu_energy")
+        span = float(getattr(tracker, "_last_measured_time", 0.0)) - float(
+            getattr(tracker, "_start_time", 0.0))
+        power: float | None = None
         elapsed = time.perf_counter() - self._t0
-        total = getattr(getattr(tracker, "_total_energy", None), "kWh", None)
-        if tracker is None or not total or elapsed <= 0:
-            return None  # nothing integrated yet (first interval not elapsed)
-        return float(total) * J_PER_KWH / elapsed
+        # NVML's counter moves in steps: in the first second a read says little
+        gpu_j = self._nvml.so_far_j() if self._nvml is not None and elapsed >= 1.0 else None
+        if gpu_j is not None:
+            power = gpu_j / elapsed
+            total -= gpus  # CodeCarbon's GPU share is replaced by the direct reading
+        if total > 0 and span > 0:
+            power = (power or 0.0) + total * J_PER_KWH / span
+        return power
 
     def stop(self) -> WindowReading:
         """Stop the tracker and read its energy fields.
