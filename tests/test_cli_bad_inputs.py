@@ -163,6 +163,9 @@ CASES = [
     Case("bench-verify-nested-too-deeply", ["bench", "verify", "deep.json"],
          "deep.json: invalid JSON (nested too deeply); expected a benchmark record",
          files={"deep.json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n"}),
+    Case("bench-verify-huge-file", ["bench", "verify", "big.json"],
+         "big.json: file is 11.0 MiB; the limit for a benchmark record is 10 MiB",
+         files={"big.json": '{"a": "' + "x" * (11 * 1024 * 1024 - 10) + '"}\n'}),
     # --- non-finite or out-of-range options -------------------------------------------
     Case("compare-points-inf", ["compare", "p.yaml", "o.yaml", "--points", "inf", *EST],
          "--points: expected a finite number, got inf"),

@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ia_empreinte.documents import kind_mismatch, parse_model
+from ia_empreinte.documents import MAX_FILE_BYTES, kind_mismatch, parse_model
 from ia_empreinte.errors import InputFileError, RecordError
 from ia_empreinte.measurements.record import (
     CI_WARNING,
@@ -49,6 +49,15 @@ def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
     name = str(path)
     if not p.is_file():
         raise InputFileError("file not found" if not p.exists() else "not a file", file=name)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
+                             file=name) from None
+    if size > MAX_FILE_BYTES:  # a 100-window record is well under 1 MiB
+        raise InputFileError(
+            f"file is {size / 1024 / 1024:.1f} MiB; the limit for a benchmark record is "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB", file=name)
     try:
         raw = p.read_bytes()
     except OSError as exc:
