@@ -20,6 +20,8 @@ from ia_empreinte.uncertainty import (
     is_certain,
 )
 
+from .conftest import ROOT
+
 
 class Holder(BaseModel):
     x: Annotated[Quantity, bounded(0, 100)]
@@ -97,3 +99,17 @@ def test_lognormal_spread() -> None:
     x = Sampler(seed=11, draws=200_000).sample("k", Lognormal(dist="lognormal", p50=10, gsd=2))
     assert np.median(x) == pytest.approx(10, rel=0.01)
     assert np.percentile(x, 95) == pytest.approx(10 * 2**1.6448536, rel=0.02)
+
+
+def test_absurd_draw_counts_are_refused_before_any_memory_is_taken() -> None:
+    """``compare(..., draws=1e9)`` through the Python API used to exhaust the memory."""
+    from ia_empreinte import CompareOptions, ValidationFailure, compare, load_offer, load_profile
+    from ia_empreinte.uncertainty import MAX_DRAWS
+
+    for draws in (0, MAX_DRAWS + 1):
+        with pytest.raises(ValueError, match="draws must be between 1 and 10,000,000"):
+            Sampler(seed=1, draws=draws)
+    profile = load_profile(ROOT / "profiles" / "chatbot-web-metropole.yaml")
+    offer = load_offer(ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml")
+    with pytest.raises(ValidationFailure, match="got 1,000,000,000"):
+        compare(profile, [offer], CompareOptions(draws=1_000_000_000))

@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "MAX_DRAWS",
     "Distribution",
     "Lognormal",
     "Normal",
@@ -52,6 +53,10 @@ __all__ = [
 ]
 
 Array: TypeAlias = NDArray[np.float64]
+
+MAX_DRAWS = 10_000_000
+"""Most Monte Carlo draws a :class:`Sampler` takes: 80 MB per sampled quantity, already
+several GB for a comparison; beyond, a typo (``draws=1e9``) would exhaust the memory."""
 
 _Z95 = 1.6448536269514722
 """Standard normal quantile at 0.95 (for p05/p95 of a lognormal)."""
@@ -398,8 +403,10 @@ class Sampler:
     """
 
     def __init__(self, seed: int, draws: int) -> None:
-        if draws < 1:
-            raise ValueError("draws must be at least 1")
+        if not 1 <= draws <= MAX_DRAWS:
+            raise ValueError(
+                f"draws must be between 1 and {MAX_DRAWS:,}, got {draws:,} (each sampled "
+                "quantity holds 8 bytes per draw; the CLI allows 1,000,000)")
         self.seed = int(seed)
         self.draws = int(draws)
         self._cache: dict[str, Array] = {}

@@ -34,7 +34,7 @@ from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import COMPONENTS, PHASES, Caveat, EstimateDraws, Summary
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod, Scores, score
-from ia_empreinte.uncertainty import Sampler, median
+from ia_empreinte.uncertainty import MAX_DRAWS, Sampler, median
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -410,8 +410,8 @@ def compare(
         The comparison: figures, ranking, P(A < B), drivers and marks.
     """
     opts = options or CompareOptions()
-    if opts.draws < 1:
-        raise ValidationFailure(f"draws must be at least 1, got {opts.draws}")
+    if not 1 <= opts.draws <= MAX_DRAWS:
+        raise ValidationFailure(f"draws must be between 1 and {MAX_DRAWS:,}, got {opts.draws:,}")
     sampler = _RecordingSampler(opts.seed, opts.draws)
     dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
     runs = [
