@@ -13,6 +13,15 @@ Writes both records and ``summary.json`` to ``--out``. Exit 0 when every check h
 when one fails; 0 with a message when NVML sees no GPU (nothing to check here).
 
 Usage: ``PYTHONPATH=src:cli python benchmarks/gpu/nvml_check.py --out OUT``
+
+On 25 Nov 2026 it ran on a lent NVIDIA H200 whose image has torch, numpy, click, PyYAML,
+pandas and nvidia-ml-py but not pydantic or CodeCarbon: their cp312 wheels (pydantic,
+pydantic-core, annotated-types, typing-inspection, typing-extensions, codecarbon and its
+missing requirements: arrow, authlib, joserfc, cryptography, cffi, pycparser, pycountry,
+questionary, prompt-toolkit, wcwidth, rapidfuzz, tzdata; the versions of this project's
+venv) were carried in ``.whl/`` and installed with ``pip install --no-index --no-deps
+--target /tmp/site .whl/*.whl``, then ``PYTHONPATH=/tmp/site:src:cli``. Its record and
+summary are in ``benchmarks/gpu/records/``.
 """
 
 from __future__ import annotations
