@@ -16,11 +16,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ia_empreinte.bench.meters import FakeMeter
-from ia_empreinte.bench.protocol import Declared, ProtocolSettings, build_record, summarise_window
-from ia_empreinte.bench.targets import RequestResult
-from ia_empreinte.bench.workloads import Workload, WorkloadRequest
-from ia_empreinte.measurements import BenchmarkRecord, ComponentEnergy, IdleWindow, Target
+from ia_empreinte.harness.meters import FakeMeter
+from ia_empreinte.harness.protocol import Declared, ProtocolSettings, build_record, summarise_window
+from ia_empreinte.harness.targets import RequestResult
+from ia_empreinte.harness.workloads import Workload, WorkloadRequest
+from ia_empreinte.records import BenchmarkRecord, ComponentEnergy, IdleWindow, Target
 
 WINDOW_J = (1800.0, 1860.0, 1740.0)
 

@@ -96,7 +96,7 @@ def example_inputs(
 ) -> tuple[object, list[object]]:
     """The example profile and three example offers (optionally with hostile names)."""
     from ia_empreinte import load_offer, load_profile, parse_offer
-    from ia_empreinte.documents import read_document
+    from ia_empreinte.inputs.documents import read_document
     from tests.conftest import EXAMPLE_OFFERS, PROFILES
 
     profile = load_profile(PROFILES / "chatbot-web-metropole.yaml")

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     from ia_empreinte import bench_run, catalog, verify_record
-    from ia_empreinte.bench.meters import NvmlCounters
+    from ia_empreinte.harness.meters import NvmlCounters
 
     failures: list[str] = []
 

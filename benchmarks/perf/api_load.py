@@ -32,7 +32,7 @@ import time
 import httpx
 
 from ia_empreinte import estimate, parse_offer, parse_profile
-from ia_empreinte.report.estimate import render_estimate
+from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.server.bodies import EXAMPLE_OFFER, EXAMPLE_PROFILE
 
 DEADLINE_S = 540.0

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "servers"))
 
 import tinylm  # noqa: E402
 
-from ia_empreinte.bench.meters import CodeCarbonMeter  # noqa: E402
-from ia_empreinte.bench.targets import CallableTarget, RequestResult  # noqa: E402
-from ia_empreinte.bench.workloads import load_workload  # noqa: E402
+from ia_empreinte.harness.meters import CodeCarbonMeter  # noqa: E402
+from ia_empreinte.harness.targets import CallableTarget, RequestResult  # noqa: E402
+from ia_empreinte.harness.workloads import load_workload  # noqa: E402
 
 
 def baseline(payloads: list[dict[str, object]], seconds: float) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from ia_empreinte import (
     bench_run,
     verify_record,
 )
-from ia_empreinte.report.files import check_writable, write_output
+from ia_empreinte.render.files import check_writable, write_output
 
 __all__ = ["bench"]
 

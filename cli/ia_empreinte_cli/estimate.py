@@ -9,8 +9,8 @@ import click
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
 from ia_empreinte import load_offer, load_profile
-from ia_empreinte.report.estimate import FORMATS, render_estimate
-from ia_empreinte.report.files import write_output
+from ia_empreinte.render.estimate import FORMATS, render_estimate
+from ia_empreinte.render.files import write_output
 
 __all__ = ["audit", "estimate"]
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ia_empreinte import catalog_table, json_schema, schema_names, validate_file
-from ia_empreinte.report.tabular import render_csv, render_json, render_text_table
+from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
 
 __all__ = ["catalog", "schema", "validate"]
 

@@ -19,8 +19,8 @@ from ia_empreinte import (
     shipped_profile_text,
     shipped_profiles_table,
 )
-from ia_empreinte.report.files import write_output
-from ia_empreinte.report.tabular import render_csv, render_json, render_text_table
+from ia_empreinte.render.files import write_output
+from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
 from ia_empreinte_cli.app import CliError
 
 __all__ = ["offer", "profile", "profiles"]

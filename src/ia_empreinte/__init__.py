@@ -9,11 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ia_empreinte._version import __version__
+
 if TYPE_CHECKING:
-    from ia_empreinte.bench.protocol import Progress as BenchProgress
-    from ia_empreinte.bench.runner import bench_export, bench_keygen, bench_run
     from ia_empreinte.catalog import table_rows as catalog_table
-    from ia_empreinte.clause import rc_clause
     from ia_empreinte.comparison import (
         CompareOptions,
         Comparison,
@@ -31,7 +30,8 @@ if TYPE_CHECKING:
         ValidationFailure,
         VerificationError,
     )
-    from ia_empreinte.fiche import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
+    from ia_empreinte.harness.protocol import Progress as BenchProgress
+    from ia_empreinte.harness.runner import bench_export, bench_keygen, bench_run
     from ia_empreinte.kit import (
         basis_coverage,
         build_profile,
@@ -44,26 +44,28 @@ if TYPE_CHECKING:
         shipped_profile_text,
         shipped_profiles_table,
     )
-    from ia_empreinte.measurements import BenchmarkRecord, load_record, verify_record
+    from ia_empreinte.kit.clause import rc_clause
     from ia_empreinte.offers import Offer, load_offer, parse_offer
     from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
-    from ia_empreinte.report.sheet import render_comparison, render_fiche
+    from ia_empreinte.records import BenchmarkRecord, load_record, verify_record
+    from ia_empreinte.render.sheet import render_comparison, render_fiche
     from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
     from ia_empreinte.schemas import json_schema, schema_names, validate_file
     from ia_empreinte.scoring import score
     from ia_empreinte.scoring import simulate as simulate_scores
     from ia_empreinte.server import ServerSettings, serve
+    from ia_empreinte.sheet import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
 
 _EXPORTS: dict[str, tuple[str, str]] = {
-    "BenchProgress": ("ia_empreinte.bench.protocol", "Progress"),
-    "BenchmarkRecord": ("ia_empreinte.measurements", "BenchmarkRecord"),
+    "BenchProgress": ("ia_empreinte.harness.protocol", "Progress"),
+    "BenchmarkRecord": ("ia_empreinte.records", "BenchmarkRecord"),
     "CatalogError": ("ia_empreinte.errors", "CatalogError"),
     "Caveat": ("ia_empreinte.results", "Caveat"),
     "CompareOptions": ("ia_empreinte.comparison", "CompareOptions"),
     "Comparison": ("ia_empreinte.comparison", "Comparison"),
-    "Consultation": ("ia_empreinte.fiche", "Consultation"),
+    "Consultation": ("ia_empreinte.sheet", "Consultation"),
     "Estimate": ("ia_empreinte.results", "Estimate"),
-    "Fiche": ("ia_empreinte.fiche", "Fiche"),
+    "Fiche": ("ia_empreinte.sheet", "Fiche"),
     "IaEmpreinteError": ("ia_empreinte.errors", "IaEmpreinteError"),
     "InputFileError": ("ia_empreinte.errors", "InputFileError"),
     "Offer": ("ia_empreinte.offers", "Offer"),
@@ -79,19 +81,19 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "VerificationError": ("ia_empreinte.errors", "VerificationError"),
     "audit": ("ia_empreinte.engine", "audit"),
     "basis_coverage": ("ia_empreinte.kit", "basis_coverage"),
-    "bench_export": ("ia_empreinte.bench.runner", "bench_export"),
-    "bench_keygen": ("ia_empreinte.bench.runner", "bench_keygen"),
-    "bench_run": ("ia_empreinte.bench.runner", "bench_run"),
-    "build_fiche": ("ia_empreinte.fiche", "build_fiche"),
+    "bench_export": ("ia_empreinte.harness.runner", "bench_export"),
+    "bench_keygen": ("ia_empreinte.harness.runner", "bench_keygen"),
+    "bench_run": ("ia_empreinte.harness.runner", "bench_run"),
+    "build_fiche": ("ia_empreinte.sheet", "build_fiche"),
     "build_profile": ("ia_empreinte.kit", "build_profile"),
     "catalog_table": ("ia_empreinte.catalog", "table_rows"),
     "compare": ("ia_empreinte.comparison", "compare"),
     "estimate": ("ia_empreinte.engine", "estimate"),
     "json_schema": ("ia_empreinte.schemas", "json_schema"),
-    "load_fiche": ("ia_empreinte.fiche", "load_fiche"),
+    "load_fiche": ("ia_empreinte.sheet", "load_fiche"),
     "load_offer": ("ia_empreinte.offers", "load_offer"),
     "load_profile": ("ia_empreinte.profiles", "load_profile"),
-    "load_record": ("ia_empreinte.measurements", "load_record"),
+    "load_record": ("ia_empreinte.records", "load_record"),
     "offer_template": ("ia_empreinte.kit", "offer_template"),
     "parse_compare_options": ("ia_empreinte.comparison", "parse_compare_options"),
     "parse_offer": ("ia_empreinte.offers", "parse_offer"),
@@ -99,9 +101,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "parse_profile_answer": ("ia_empreinte.kit", "parse_profile_answer"),
     "profile_questions": ("ia_empreinte.kit", "profile_questions"),
     "profile_to_yaml": ("ia_empreinte.kit", "profile_to_yaml"),
-    "rc_clause": ("ia_empreinte.clause", "rc_clause"),
-    "render_comparison": ("ia_empreinte.report.sheet", "render_comparison"),
-    "render_fiche": ("ia_empreinte.report.sheet", "render_fiche"),
+    "rc_clause": ("ia_empreinte.kit.clause", "rc_clause"),
+    "render_comparison": ("ia_empreinte.render.sheet", "render_comparison"),
+    "render_fiche": ("ia_empreinte.render.sheet", "render_fiche"),
     "schema_names": ("ia_empreinte.schemas", "schema_names"),
     "score": ("ia_empreinte.scoring", "score"),
     "serve": ("ia_empreinte.server", "serve"),
@@ -111,8 +113,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "shipped_profiles_table": ("ia_empreinte.kit", "shipped_profiles_table"),
     "simulate_scores": ("ia_empreinte.scoring", "simulate"),
     "validate_file": ("ia_empreinte.schemas", "validate_file"),
-    "verify_fiche": ("ia_empreinte.fiche", "verify_fiche"),
-    "verify_record": ("ia_empreinte.measurements", "verify_record"),
+    "verify_fiche": ("ia_empreinte.sheet", "verify_fiche"),
+    "verify_record": ("ia_empreinte.records", "verify_record"),
 }
 """Public name -> (module, attribute). Imported on first use (PEP 562), so that
 ``import ia_empreinte`` and ``ia-empreinte estimate`` load only what they use."""
@@ -132,9 +134,8 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
 
-__version__ = "0.1.0"
 
-__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_package.py checks
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py checks
     "BenchProgress",
     "BenchmarkRecord",
     "CatalogError",

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.errors import ProfileError
+from ia_empreinte.inputs.documents import parse_model, read_document
 from ia_empreinte.uncertainty import Quantity, bounded
 
 __all__ = [

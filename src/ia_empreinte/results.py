@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import percentiles
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "TrainingImpacts",
 ]
 
-Array = NDArray[np.float64]
 Method = Literal["measured", "declared", "modelled"]
 
 COMPONENTS = ("accelerators", "host", "idle", "facility_overhead")

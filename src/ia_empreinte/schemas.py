@@ -8,13 +8,12 @@ any input kind, detected from its fields when not given.
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from ia_empreinte.documents import KIND_MARKERS, parse_model, read_document
+from ia_empreinte import _canonical
 from ia_empreinte.errors import (
     IaEmpreinteError,
     InputFileError,
@@ -23,6 +22,7 @@ from ia_empreinte.errors import (
     RecordError,
     ValidationFailure,
 )
+from ia_empreinte.inputs.documents import KIND_MARKERS, parse_model, read_document
 
 __all__ = [
     "INPUT_KINDS",
@@ -40,8 +40,8 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "offer": ("ia_empreinte.offers", "Offer", OfferError),
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
     "comparison": ("ia_empreinte.comparison", "Comparison", ValidationFailure),
-    "fiche": ("ia_empreinte.fiche", "Fiche", ValidationFailure),
-    "record": ("ia_empreinte.measurements.record", "BenchmarkRecord", RecordError),
+    "fiche": ("ia_empreinte.sheet", "Fiche", ValidationFailure),
+    "record": ("ia_empreinte.records.record", "BenchmarkRecord", RecordError),
 }
 """Kind name -> (module, model class, error raised on invalid input).
 
@@ -116,5 +116,5 @@ def validate_file(path: str | Path, kind: str | None = None) -> tuple[str, BaseM
 
 
 def canonical_json(data: Any) -> str:
-    """Canonical JSON text: sorted keys, no spaces, UTF-8, numbers as Python prints them."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON text (:mod:`ia_empreinte._canonical`)."""
+    return _canonical.canonical_json(data)

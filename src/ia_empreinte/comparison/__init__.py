@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.comparison.sensitivity import Driver, drivers, gap_inputs, spearman
@@ -34,6 +33,7 @@ from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import COMPONENTS, PHASES, Caveat, EstimateDraws, Summary
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod, Scores, score
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import MAX_DRAWS, Sampler, median
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
     "spearman",
 ]
 
-Array = NDArray[np.float64]
 Indicator = Literal["energy", "gwp", "water", "adpe", "pe"]
 Scope = Literal["per_request", "per_year", "contract"]
 
@@ -95,7 +94,7 @@ def parse_compare_options(data: object) -> CompareOptions:
         ValidationFailure: naming the option, e.g. ``points: expected a finite number,
             got inf`` (instead of pydantic's own error).
     """
-    from ia_empreinte.documents import parse_model
+    from ia_empreinte.inputs.documents import parse_model
 
     return parse_model(CompareOptions, data, error=ValidationFailure)
 

@@ -12,14 +12,13 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import median
 
 __all__ = ["Driver", "drivers", "gap_inputs", "spearman"]
 
-Array = NDArray[np.float64]
 
 _TOP_DRIVERS = 5
 _TAIL = 5.0

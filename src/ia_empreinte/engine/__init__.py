@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.engine.chain import DrawsResult, StepInput, estimate_draws
 from ia_empreinte.engine.summary import summarise
 from ia_empreinte.offers import Offer
@@ -30,15 +31,10 @@ __all__ = [
 
 def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:
     """SHA-256 of the canonical JSON of the validated inputs plus the records' hashes."""
-    import hashlib
-    import json
-
     doc: dict[str, object] = {"profile": profile, "offer": offer.model_dump(mode="json")}
     if records:
         doc["benchmark_records"] = sorted(set(records))
-    # Same text as schemas.canonical_json (a higher layer the engine may not import).
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(canonical_json(doc))
 
 
 def estimate(

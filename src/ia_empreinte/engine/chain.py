@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
@@ -32,12 +31,12 @@ from ia_empreinte.engine.tasks import (
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler, median
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
 __all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", "to_draws"]
 
-Array = NDArray[np.float64]
 Reducer = Callable[[Array], Array]
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ia_empreinte.types import Array
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
 
 __all__ = ["dedicated_embodied_per_year", "replica_embodied", "shared_embodied"]
 
-Array = NDArray[np.float64]
 ArrayLike = Array | float
 
 

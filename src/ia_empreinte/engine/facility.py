@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+
+from ia_empreinte.types import Array
 
 __all__ = ["facility_overhead_wh", "per_kwh_impact", "water_l"]
 
-Array = NDArray[np.float64]
 ArrayLike = Array | float
 
 

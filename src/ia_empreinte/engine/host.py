@@ -8,8 +8,8 @@ draw idle power every hour of the year they are not busy, whatever the volume.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ia_empreinte.types import Array
 from ia_empreinte.units import H_PER_YEAR, J_PER_WH, S_PER_H
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "shared_idle_wh",
 ]
 
-Array = NDArray[np.float64]
 ArrayLike = Array | float
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ia_empreinte.types import Array
 from ia_empreinte.units import BYTES_PER_GB, FLOP_PER_TFLOP, J_PER_WH, PARAMS_PER_B
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "weights_read_bytes",
 ]
 
-Array = NDArray[np.float64]
 ArrayLike = Array | float
 
 

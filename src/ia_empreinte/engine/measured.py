@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ia_empreinte.engine.tasks import UNIT_FIELD
 from ia_empreinte.errors import RecordError
 from ia_empreinte.offers import Offer
 from ia_empreinte.results import Caveat
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Sampler
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["declared_for", "measured_energy"]
 
-Array = NDArray[np.float64]
 Scope = Literal["accelerators", "server", "facility"]
 _TOKEN_TASKS = ("embeddings", "text-classification")
 
@@ -61,10 +60,10 @@ def declared_for(
 
 def _load_model(path: Path, sha256: str) -> Any:
     try:
-        from ia_empreinte import measurements
+        from ia_empreinte import records as measurements
     except ImportError:  # the harness module is not installed in this build
         raise RecordError(
-            "benchmark records cannot be read by this build (ia_empreinte.measurements "
+            "benchmark records cannot be read by this build (ia_empreinte.records "
             "is missing)", file=str(path),
         ) from None
     record = measurements.load_record(path, expected_sha256=sha256)

@@ -11,18 +11,17 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
 from ia_empreinte.engine.llm import Hardware
 from ia_empreinte.offers import Deployment
 from ia_empreinte.results import Caveat
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Quantity, Sampler
 
 __all__ = ["Site", "choose_server", "make_site"]
 
-Array = NDArray[np.float64]
 
 _GPU_SERVERS = (("gpu-server-1x", 1), ("gpu-server-2x", 2), ("gpu-server-4x", 4),
                 ("gpu-server-8x", 8))

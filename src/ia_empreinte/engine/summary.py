@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ia_empreinte import catalog
-from ia_empreinte.engine.chain import Array, DrawsResult
+from ia_empreinte.engine.chain import DrawsResult
 from ia_empreinte.results import (
     COMPONENTS,
     Estimate,
@@ -13,6 +13,7 @@ from ia_empreinte.results import (
     Summary,
     TrainingImpacts,
 )
+from ia_empreinte.types import Array
 from ia_empreinte.units import WH_PER_KWH
 
 __all__ = ["summarise"]
@@ -23,7 +24,7 @@ def summarise(
     inputs_sha256: str,
 ) -> Estimate:
     """Build the :class:`Estimate` of ``result`` with its provenance and caveats."""
-    from ia_empreinte import __version__
+    from ia_empreinte._version import __version__
 
     d = result.draws
     phases = ("use", "embodied")

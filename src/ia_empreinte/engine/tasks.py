@@ -9,11 +9,11 @@ Image generation is linear in parameters, denoising steps and megapixels.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+
+from ia_empreinte.types import Array
 
 __all__ = ["UNIT_FIELD", "hardware_factor", "image_generation_units", "task_energy_wh"]
 
-Array = NDArray[np.float64]
 ArrayLike = Array | float
 
 UNIT_FIELD = {

@@ -29,12 +29,12 @@ from ia_empreinte.errors import InputFileError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
 from ia_empreinte.results import Caveat, Method
+from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
 
 __all__ = ["UsageLog", "audit_draws", "audit_log_draws", "read_log"]
 
-Array = NDArray[np.float64]
 _MAX_BYTES = 2_000_000_000
 _CELLS_PER_CHUNK = 2_000_000
 _SIZE_FIELDS = tuple(Request.model_fields)

@@ -19,7 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import ia_empreinte
+from ia_empreinte._version import __version__
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.server.bodies import document_components
 from ia_empreinte.server.limits import BodyLimit
@@ -72,7 +72,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="ia-empreinte",
-        version=ia_empreinte.__version__,
+        version=__version__,
         description=DESCRIPTION,
         docs_url=None,  # Swagger UI would load scripts from a CDN; the contract is the JSON
         redoc_url=None,

@@ -25,9 +25,9 @@ from ia_empreinte import (
     parse_offer,
     parse_profile,
 )
-from ia_empreinte.documents import parse_model, read_document
 from ia_empreinte.errors import IaEmpreinteError, RecordError, ValidationFailure
-from ia_empreinte.measurements import BenchmarkRecord, record_file_text
+from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.records import BenchmarkRecord, record_file_text
 from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.settings import ServerSettings

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
-import ia_empreinte
 from ia_empreinte import (
     Comparison,
     Estimate,
@@ -30,10 +29,11 @@ from ia_empreinte import (
     shipped_profile_ids,
     shipped_profiles_table,
 )
+from ia_empreinte._version import __version__
 from ia_empreinte.catalog import TABLES
-from ia_empreinte.documents import parse_model
 from ia_empreinte.errors import IaEmpreinteError
-from ia_empreinte.report.i18n import Lang
+from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.render.i18n import Lang
 from ia_empreinte.schemas import INPUT_KINDS, KINDS, model_for
 from ia_empreinte.server.bodies import (
     EXAMPLE_OFFER,
@@ -156,7 +156,7 @@ def build_router(
     @router.get("/healthz", response_model=Health, tags=["service"])
     async def healthz() -> Response:
         """Liveness probe: answers without authentication and without computing."""
-        return json_response({"status": "ok", "version": ia_empreinte.__version__})
+        return json_response({"status": "ok", "version": __version__})
 
     @v1.get("/catalog/{table}", response_model=Table, tags=["reference data"])
     async def catalog(table: str = _path("Reference-data table", list(TABLES))) -> Response:

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ia_empreinte.documents import parse_model
 from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.inputs.documents import parse_model
 
 __all__ = [
     "MIN_TOKEN_CHARS",

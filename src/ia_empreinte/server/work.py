@@ -24,10 +24,9 @@ from ia_empreinte import (
     verify_fiche,
     verify_record,
 )
-from ia_empreinte.fiche import FICHE_SCHEMA, Difference, parse_fiche
-from ia_empreinte.measurements import Check
-from ia_empreinte.report.estimate import render_estimate
-from ia_empreinte.report.i18n import Lang
+from ia_empreinte.records import Check
+from ia_empreinte.render.estimate import render_estimate
+from ia_empreinte.render.i18n import Lang
 from ia_empreinte.schemas import detect_kind
 from ia_empreinte.server.bodies import (
     JSON,
@@ -39,6 +38,7 @@ from ia_empreinte.server.bodies import (
 )
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
+from ia_empreinte.sheet import FICHE_SCHEMA, Difference, parse_fiche
 
 __all__ = [
     "COMPARISON_MEDIA",

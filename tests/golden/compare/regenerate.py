@@ -18,12 +18,12 @@ sys.path.insert(0, str(HERE.parents[2]))
 
 from tests.compare_fixture import fixed_comparison  # noqa: E402
 
-from ia_empreinte.report.figures import (  # noqa: E402
+from ia_empreinte.render.figures import (  # noqa: E402
     distribution_spec,
     phase_bars_spec,
     spec_dict,
 )
-from ia_empreinte.report.sheet import render_comparison  # noqa: E402
+from ia_empreinte.render.sheet import render_comparison  # noqa: E402
 
 
 def golden_outputs() -> dict[str, str]:

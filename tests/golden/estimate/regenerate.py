@@ -1,6 +1,6 @@
 """Regenerate the golden renderings of an estimate: ``python tests/golden/estimate/regenerate.py``.
 
-The estimate is the hand-computed tabular case of ``tests/test_engine.py`` (draws=1),
+The estimate is the hand-computed tabular case of ``tests/engine/test_engine.py`` (draws=1),
 with a fixed provenance so that the files change only when the figures or the
 renderers change.
 """
@@ -29,7 +29,7 @@ def golden_estimate():  # type: ignore[no-untyped-def]
 
 
 def render_all() -> dict[str, str]:
-    from ia_empreinte.report.estimate import render_estimate
+    from ia_empreinte.render.estimate import render_estimate
 
     est = golden_estimate()
     return {f"tabular.{ext}": render_estimate(est, fmt) for fmt, ext in FORMATS.items()}

@@ -1,9 +1,0 @@
-"""The benchmark harness: meters, targets, workloads, protocol, signing, exports.
-
-Nothing here is imported by ``import ia_empreinte``; CodeCarbon is imported only when a
-:class:`~ia_empreinte.bench.meters.CodeCarbonMeter` measures.
-"""
-
-from __future__ import annotations
-
-__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""The edge: reading documents, usage logs and benchmark records into validated values."""

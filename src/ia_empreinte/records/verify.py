@@ -1,0 +1,417 @@
+"""Loading and verifying benchmark records: integrity, signature, plausibility.
+
+Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
+``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from ia_empreinte.errors import InputFileError, RecordError
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, parse_model
+from ia_empreinte.records.record import (
+    CI_WARNING,
+    IDENTITY_TOLERANCE,
+    IDLE_DRIFT_WARNING,
+    MAX_POWER_MARGIN,
+    MIN_WINDOW_S,
+    MIN_WINDOWS,
+    RECORD_SCHEMA,
+    BenchmarkRecord,
+    Check,
+    Signature,
+    canonical_bytes,
+    record_file_text,
+    record_sha256,
+)
+from ia_empreinte.records.stats import derive_results
+from ia_empreinte.units import J_PER_WH
+
+__all__ = [
+    "ECOLOGITS_FIT",
+    "check_plausibility",
+    "load_record",
+    "read_public_key",
+    "reference_check",
+    "verify_record",
+    "verify_signature",
+]
+
+
+def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
+    p = Path(path)
+    name = str(path)
+    if not p.is_file():
+        raise InputFileError("file not found" if not p.exists() else "not a file", file=name)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
+                             file=name) from None
+    if size > MAX_FILE_BYTES:  # a 100-window record is well under 1 MiB
+        raise InputFileError(
+            f"file is {size / 1024 / 1024:.1f} MiB; the limit for a benchmark record is "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB", file=name)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
+                             file=name) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError("not UTF-8 text: the record was altered", file=name) from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise RecordError("invalid JSON (nested too deeply); expected a benchmark record",
+                          file=name) from None
+    except (json.JSONDecodeError, ValueError) as exc:
+        if p.suffix.lower() != ".json" or not text.strip():
+            # a YAML profile or offer, an empty file: not a record that was altered
+            raise RecordError(
+                f"invalid JSON ({exc}); expected a benchmark record (the JSON file "
+                "`ia-empreinte bench run` writes)", file=name) from None
+        raise RecordError(f"invalid JSON ({exc}): the record was altered", file=name) from None
+    if not isinstance(data, dict):
+        raise RecordError("top level is not a JSON object", file=name)
+    return text, data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _parse(data: dict[str, Any], file: str) -> BenchmarkRecord:
+    if data.get("schema") != RECORD_SCHEMA:
+        mismatch = kind_mismatch(data, "record")
+        if mismatch is not None:
+            raise RecordError(mismatch, file=file)
+        raise RecordError(
+            f"not a benchmark record: expected \"schema\": \"{RECORD_SCHEMA}\"",
+            file=file, location=("schema",),
+        )
+    return parse_model(BenchmarkRecord, data, file=file, error=RecordError)
+
+
+def load_record(path: str | Path, *, expected_sha256: str | None = None) -> BenchmarkRecord:
+    """Read a record file and check its integrity hash (and signature, when present).
+
+    Args:
+        path: the JSON record written by ``ia-empreinte bench run``.
+        expected_sha256: the record hash an offer pins (``benchmarks[].sha256``).
+
+    Raises:
+        InputFileError: the file is missing.
+        RecordError: invalid schema, altered content (hash, signature or canonical
+            form mismatch), or a hash different from ``expected_sha256``.
+    """
+    name = str(path)
+    text, data = _read(path)
+    record = _parse(data, name)
+    _check_integrity(record, text, name)
+    if expected_sha256 is not None and record_sha256(record) != expected_sha256:
+        raise RecordError(
+            f"record hash {record_sha256(record)} does not match the expected "
+            f"{expected_sha256}: the offer pins another version of this record",
+            file=name,
+        )
+    return record
+
+
+def _check_integrity(record: BenchmarkRecord, text: str, name: str) -> None:
+    if record.integrity is None:
+        raise RecordError("no integrity block: the record was not sealed", file=name)
+    actual = record_sha256(record)
+    if actual != record.integrity.record_sha256:
+        raise RecordError(
+            f"rule 'hash': content hash {actual} differs from integrity.record_sha256 "
+            f"{record.integrity.record_sha256}: the record was altered",
+            file=name,
+        )
+    if text != record_file_text(record):
+        raise RecordError(
+            "rule 'canonical-form': the file is not in canonical form (sorted keys, "
+            "one-space indent, final newline): the record was altered",
+            file=name,
+        )
+    signature = record.integrity.signature
+    if signature is not None and not verify_signature(signature, canonical_bytes(record)):
+        raise RecordError(
+            "rule 'signature': the Ed25519 signature does not match the content",
+            file=name,
+        )
+
+
+def verify_record(
+    path: str | Path, *, public_key: str | None = None
+) -> tuple[BenchmarkRecord, list[Check]]:
+    """Check a record file: schema, hash, canonical form, signature and plausibility.
+
+    Args:
+        path: the record file.
+        public_key: the vendor's Ed25519 public key, as 64 hex characters or a file
+            holding them; when given, the record must be signed with it.
+
+    Returns:
+        The record and the plausibility checks (``pass`` or ``warn``).
+
+    Raises:
+        RecordError: the first failed rule, named in the message.
+    """
+    name = str(path)
+    record = load_record(path)
+    if public_key is not None:
+        public_key_hex = read_public_key(public_key)
+        sig = record.integrity.signature if record.integrity else None
+        if sig is None:
+            raise RecordError("rule 'signature': the record is not signed", file=name)
+        if sig.public_key != public_key_hex:
+            raise RecordError(
+                "rule 'signature': signed with another key "
+                f"(fingerprint {sig.key_fingerprint[:16]}...)",
+                file=name,
+            )
+    checks = check_plausibility(record)
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise RecordError(f"rule '{failed[0].rule}': {failed[0].detail}", file=name)
+    return record, checks
+
+
+def check_plausibility(
+    record: BenchmarkRecord,
+    *,
+    max_accelerator_power_w: float | None = None,
+) -> list[Check]:
+    """Run the plausibility rules of ``benchmark_methodology.md`` 5.6 on a record.
+
+    Rules: ``window-length`` (>= 60 s, or smoke), ``window-count`` (>= 3, or smoke),
+    ``power-range`` (average power between the idle power and 1.1 x the maximum power
+    of the declared accelerators plus the host), ``energy-identity`` (energy per
+    output token = average power / output token throughput within 5 %),
+    ``results-recomputed`` (stored results equal the ones recomputed from the
+    windows), and warnings: ``idle-drift`` (> 10 %), ``ci-width`` (> 5 %),
+    ``modelled-components``, ``smoke``, ``exclusive-host`` (load average before the run)
+    and ``reference-curve`` (see :func:`reference_check`).
+
+    Args:
+        record: the record.
+        max_accelerator_power_w: overrides the catalog's maximum power of
+            ``hardware.accelerator`` (for tests).
+    """
+    checks: list[Check] = []
+    proto = record.protocol
+    shortest = min(w.duration_s for w in record.windows)
+    if proto.smoke:
+        checks.append(Check(rule="smoke", status="warn",
+                            detail="smoke run: not valid for procurement"))
+    if shortest < MIN_WINDOW_S and not proto.smoke:
+        checks.append(Check(rule="window-length", status="fail",
+                            detail=f"shortest window {shortest:.1f} s < {MIN_WINDOW_S:.0f} s"))
+    else:
+        checks.append(Check(rule="window-length", status="pass",
+                            detail=f"shortest window {shortest:.1f} s"))
+    n = len(record.windows)
+    if n < MIN_WINDOWS and not proto.smoke:
+        checks.append(Check(rule="window-count", status="fail",
+                            detail=f"{n} windows < {MIN_WINDOWS}"))
+    else:
+        checks.append(Check(rule="window-count", status="pass", detail=f"{n} windows"))
+
+    res = record.results
+    expected = derive_results(record.windows, record.idle)
+    same = _close(expected.model_dump(), res.model_dump())
+    checks.append(Check(
+        rule="results-recomputed", status="pass" if same else "fail",
+        detail="results match the windows" if same
+        else "stored results differ from those recomputed from the windows",
+    ))
+
+    idle_w = res.idle_power_w
+    hw_max = _max_power_w(record, max_accelerator_power_w)
+    low_ok = res.avg_power_w >= idle_w * (1 - IDENTITY_TOLERANCE)
+    high_ok = hw_max is None or res.avg_power_w <= MAX_POWER_MARGIN * hw_max
+    bound = f"{MAX_POWER_MARGIN} x {hw_max:.1f} W" if hw_max is not None else "no declared max"
+    checks.append(Check(
+        rule="power-range", status="pass" if low_ok and high_ok else "fail",
+        detail=f"average {res.avg_power_w:.2f} W, idle {idle_w:.2f} W, max {bound}",
+    ))
+
+    if res.per_output_token_wh is not None and res.throughput_output_tokens_per_s > 0:
+        identity_wh = res.avg_power_w / res.throughput_output_tokens_per_s / J_PER_WH
+        rel = abs(res.per_output_token_wh.mean - identity_wh) / identity_wh
+        checks.append(Check(
+            rule="energy-identity", status="pass" if rel <= IDENTITY_TOLERANCE else "fail",
+            detail=f"E/token {res.per_output_token_wh.mean:.3e} Wh vs P/throughput "
+            f"{identity_wh:.3e} Wh ({rel * 100:.1f} %)",
+        ))
+
+    pre = [i.power_w for i in record.idle if i.phase == "pre"]
+    post = [i.power_w for i in record.idle if i.phase == "post"]
+    if pre and post and min(pre) > 0:
+        drift = abs(sum(post) / len(post) - sum(pre) / len(pre)) / (sum(pre) / len(pre))
+        checks.append(Check(
+            rule="idle-drift", status="warn" if drift > IDLE_DRIFT_WARNING else "pass",
+            detail=f"post vs pre idle power {drift * 100:.1f} %",
+        ))
+    rel_ci = res.per_request_wh.rel_ci95
+    checks.append(Check(
+        rule="ci-width", status="warn" if rel_ci > CI_WARNING else "pass",
+        detail=f"95 % CI half-width {rel_ci * 100:.1f} % of the mean",
+    ))
+    modelled = sorted(c for c, m in record.measurement.methods.items() if m == "modelled")
+    if modelled:
+        checks.append(Check(
+            rule="modelled-components", status="warn",
+            detail=f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
+        ))
+    pairs = [(w.nvml_energy_j, w.energy.accelerators_j) for w in record.windows
+             if w.nvml_energy_j is not None and w.energy.accelerators_j]
+    if pairs:
+        worst = max(abs(n - a) / a for n, a in pairs if a)
+        checks.append(Check(
+            rule="nvml-cross-check", status="warn" if worst > NVML_TOLERANCE else "pass",
+            detail=f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
+        ))
+    load = record.preflight.load_average_1m
+    if load is not None:
+        per_cpu = load / record.hardware.cpu_count
+        busy = per_cpu > EXCLUSIVE_LOAD_PER_CPU and record.measurement.settings.get(
+            "tracking_mode", "machine") == "machine"
+        checks.append(Check(
+            rule="exclusive-host", status="warn" if busy else "pass",
+            detail=f"load average {load:.2f} on {record.hardware.cpu_count} CPUs before the run"
+            + (": other work may be in the machine-wide figures" if busy else ""),
+        ))
+    reference = reference_check(record)
+    if reference is not None:
+        checks.append(reference)
+    return checks
+
+
+NVML_TOLERANCE = 0.02
+"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 %
+(research/codecarbon.md 5.1)."""
+EXCLUSIVE_LOAD_PER_CPU = 0.25
+"""Load average per CPU above which a machine-wide measurement is flagged as shared."""
+
+ECOLOGITS_FIT = (1.17e-6, -1.12e-2, 4.05e-5)
+"""(alpha, beta, gamma) of EcoLogits' fit of GPU energy per output token on ML.ENERGY H100
+data: ``f_E(P, B) = alpha x exp(beta x B) x P_active_b + gamma`` Wh (EcoLogits
+``docs/methodology/llm_inference.md``, mlco2/ecologits@5be90da, 2025; quoted in
+research/benchmark_methodology.md 4.7). Used only for a warning: the fit itself is off
+by about x2.6 at batch 8."""
+REFERENCE_ENVELOPE = (1 / 3, 3.0)
+"""Accepted ratio measured / reference (benchmark_methodology.md 5.6 warnings)."""
+
+
+def reference_check(record: BenchmarkRecord) -> Check | None:
+    """Warn when accelerator energy per output token is outside x1/3..x3 of the reference.
+
+    Reference: EcoLogits' curve ``f_E(P_active, B)`` (:data:`ECOLOGITS_FIT`) at the
+    record's batch size (or concurrency). Applies to text generation with measured
+    accelerator energy and declared active (or total) parameters; None otherwise.
+    """
+    params = record.model.active_params_b or record.model.total_params_b
+    acc = [w.energy.accelerators_j for w in record.windows]
+    out = sum(w.output_tokens for w in record.windows)
+    if (record.task != "text-generation" or params is None or out == 0
+            or any(a is None for a in acc)):
+        return None
+    batch = record.operating_point.batch_size or record.operating_point.concurrency
+    alpha, beta, gamma = ECOLOGITS_FIT
+    reference_wh = alpha * math.exp(beta * batch) * params + gamma
+    measured_wh = sum(a or 0.0 for a in acc) / out / J_PER_WH
+    ratio = measured_wh / reference_wh
+    low, high = REFERENCE_ENVELOPE
+    inside = low <= ratio <= high
+    return Check(
+        rule="reference-curve", status="pass" if inside else "warn",
+        detail=f"accelerator energy per output token {measured_wh:.3e} Wh is x{ratio:.2f} "
+        f"the EcoLogits reference {reference_wh:.3e} Wh ({params:g} B active, batch {batch})",
+    )
+
+
+def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | None:
+    hw = record.hardware
+    if override is not None:
+        return override * max(hw.accelerator_count, 1)
+    if hw.accelerator is None:
+        return None
+    from ia_empreinte import catalog
+    from ia_empreinte.errors import CatalogError
+    from ia_empreinte.uncertainty import central
+
+    try:
+        acc = catalog.accelerator(hw.accelerator)
+    except CatalogError:
+        return None
+    total = float(central(acc.max_power_w)) * max(hw.accelerator_count, 1)
+    if record.measurement.scope == "server":
+        # the host (CPU, RAM) is inside a server-scope record: bound it by its windows'
+        # CPU + RAM average power, which the CodeCarbon models cap anyway
+        host = sum((w.energy.cpu_j or 0.0) + (w.energy.ram_j or 0.0) for w in record.windows)
+        total += host / sum(w.duration_s for w in record.windows)
+    return total
+
+
+def _close(a: Any, b: Any, rel: float = 1e-6) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k], rel) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=rel, abs_tol=1e-15)
+    return bool(a == b)
+
+
+def verify_signature(signature: Signature, message: bytes) -> bool:
+    """True when ``signature`` is a valid Ed25519 signature of ``message`` by its key."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    public = bytes.fromhex(signature.public_key)
+    if hashlib.sha256(public).hexdigest() != signature.key_fingerprint:
+        return False
+    try:
+        value = base64.b64decode(signature.value, validate=True)
+        Ed25519PublicKey.from_public_bytes(public).verify(value, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def read_public_key(path_or_hex: str) -> str:
+    """A public key given as 64 hex characters or as a file holding them, as hex.
+
+    Raises:
+        InputFileError: the file does not exist.
+        RecordError: the text is not a 32-byte key in hex.
+    """
+    candidate = path_or_hex.strip().lower()
+    if len(candidate) != 64 or any(c not in "0123456789abcdef" for c in candidate):
+        p = Path(path_or_hex)
+        if not p.is_file():
+            if not path_or_hex.strip():
+                problem = "empty"
+            else:
+                problem = "is a directory" if p.is_dir() else "file not found"
+            raise InputFileError(
+                f"{problem}; expected a public key file (from `ia-empreinte bench keygen`) "
+                "or 64 hexadecimal characters", file=path_or_hex or "--public-key")
+        candidate = p.read_text(encoding="utf-8", errors="replace").strip().lower()
+    try:
+        raw = bytes.fromhex(candidate)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise RecordError("expected an Ed25519 public key as 64 hexadecimal characters",
+                          file=path_or_hex)
+    return raw.hex()

@@ -1,0 +1,127 @@
+"""Renderers of an :class:`~ia_empreinte.results.Estimate`: JSON, CSV, Markdown, text table.
+
+Pure functions from the result to text: they format, they never compute.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ia_empreinte.render.tabular import format_number, render_csv, render_json, render_text_table
+from ia_empreinte.results import Estimate, PeriodImpacts, RequestImpacts, Summary
+
+__all__ = [
+    "FORMATS",
+    "estimate_rows",
+    "render_estimate",
+    "render_estimate_csv",
+    "render_estimate_json",
+    "render_estimate_markdown",
+    "render_estimate_table",
+]
+
+FORMATS = ("table", "json", "csv", "markdown")
+COLUMNS = ("section", "indicator", "detail", "unit", "p05", "p50", "p95", "mean")
+
+
+def _row(section: str, indicator: str, detail: str, unit: str, s: Summary) -> dict[str, Any]:
+    return {"section": section, "indicator": indicator, "detail": detail, "unit": unit,
+            "p05": s.p05, "p50": s.p50, "p95": s.p95, "mean": s.mean}
+
+
+def _impacts(section: str, imp: RequestImpacts | PeriodImpacts) -> list[dict[str, Any]]:
+    if isinstance(imp, RequestImpacts):
+        energy, by_comp, e_unit = imp.energy_wh, imp.energy_wh_by_component, "Wh"
+    else:
+        energy, by_comp, e_unit = imp.energy_kwh, imp.energy_kwh_by_component, "kWh"
+    rows = [_row(section, "energy", "total", e_unit, energy)]
+    rows += [_row(section, "energy", c, e_unit, s) for c, s in by_comp.items()]
+    rows.append(_row(section, "gwp", "total", "kgCO2e", imp.gwp_kgco2e))
+    rows += [_row(section, "gwp", p, "kgCO2e", s) for p, s in imp.gwp_kgco2e_by_phase.items()]
+    rows.append(_row(section, "water", "total", "L", imp.water_l))
+    rows.append(_row(section, "adpe", "total", "kgSbeq", imp.adpe_kgsbeq))
+    rows.append(_row(section, "pe", "total", "MJ", imp.pe_mj))
+    if isinstance(imp, PeriodImpacts):
+        rows.append(_row(section, "requests", "total", "requests", imp.requests))
+    return rows
+
+
+def estimate_rows(est: Estimate) -> list[dict[str, Any]]:
+    """Every figure of ``est`` as a flat row (section, indicator, detail, unit, p05...)."""
+    rows = _impacts("per_request", est.per_request)
+    rows += _impacts("per_year", est.per_year)
+    rows += _impacts("contract", est.contract)
+    t = est.training
+    if t is not None:
+        for name, unit, s in (
+            ("energy per request", "Wh", t.per_request_energy_wh),
+            ("gwp per request", "kgCO2e", t.per_request_gwp_kgco2e),
+            ("energy contract", "kWh", t.contract_energy_kwh),
+            ("gwp contract", "kgCO2e", t.contract_gwp_kgco2e),
+        ):
+            if s is not None:
+                rows.append(_row("training", name.split()[0], " ".join(name.split()[1:]),
+                                 unit, s))
+    return rows
+
+
+def render_estimate_json(est: Estimate) -> str:
+    """The JSON output contract: one document, indented, sorted keys."""
+    return render_json(est.model_dump(mode="json"))
+
+
+def render_estimate_csv(est: Estimate) -> str:
+    """One row per figure with its p05, p50, p95 and mean, full precision."""
+    return render_csv(estimate_rows(est), COLUMNS)
+
+
+def _provenance_lines(est: Estimate) -> list[str]:
+    p = est.provenance
+    methods = ", ".join(f"{k}: {v}" for k, v in p.methods.items())
+    return [
+        f"{p.tool} {p.tool_version}; seed {p.seed}; {p.draws} draws",
+        f"inputs sha256 {p.inputs_sha256}",
+        f"methods: {methods}",
+        *(f"benchmark record sha256 {r}" for r in p.benchmark_records),
+        *(f"data {name} sha256 {h}" for name, h in p.data_sha256.items()),
+    ]
+
+
+def render_estimate_markdown(est: Estimate) -> str:
+    """A Markdown report: one table per section, then caveats and provenance."""
+    out = [f"# Footprint of offer `{est.offer_id}` on profile `{est.profile_id}`", ""]
+    rows = estimate_rows(est)
+    for section in dict.fromkeys(r["section"] for r in rows):
+        out += [f"## {section.replace('_', ' ')}", "",
+                "| indicator | detail | unit | p05 | p50 | p95 | mean |",
+                "|---|---|---|--:|--:|--:|--:|"]
+        for r in rows:
+            if r["section"] == section:
+                nums = " | ".join(format_number(r[k]) for k in ("p05", "p50", "p95", "mean"))
+                out.append(f"| {r['indicator']} | {r['detail']} | {r['unit']} | {nums} |")
+        out.append("")
+    if est.caveats:
+        out += ["## Caveats", ""]
+        out += [f"- `{c.code}`: {c.message}" for c in est.caveats]
+        out.append("")
+    out += ["## Provenance", ""]
+    out += [f"- {line}" for line in _provenance_lines(est)]
+    return "\n".join(out) + "\n"
+
+
+def render_estimate_table(est: Estimate) -> str:
+    """A readable terminal table of the figures, then caveats and a provenance line."""
+    head = f"offer {est.offer_id} on profile {est.profile_id}\n\n"
+    table = render_text_table(estimate_rows(est), COLUMNS[:-1])
+    lines = [head + table]
+    if est.caveats:
+        lines.append("caveats:\n" + "".join(f"  {c.code}: {c.message}\n" for c in est.caveats))
+    lines.append(_provenance_lines(est)[0] + "\n")
+    return "\n".join(lines)
+
+
+def render_estimate(est: Estimate, fmt: str) -> str:
+    """Render ``est`` in ``fmt`` (one of :data:`FORMATS`)."""
+    renderers = {"table": render_estimate_table, "json": render_estimate_json,
+                 "csv": render_estimate_csv, "markdown": render_estimate_markdown}
+    return renderers[fmt](est)

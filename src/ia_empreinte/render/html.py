@@ -1,0 +1,120 @@
+"""HTML rendering: one self-contained file, charts inline as base64 PNG.
+
+Everything that comes from a user file (offer ids, vendor and service names, profile
+texts, sources) is escaped with :func:`html.escape`; the page loads nothing from
+elsewhere (no script, no external style sheet, no web font).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+from ia_empreinte.comparison import Comparison
+from ia_empreinte.render.document import (
+    Bullets,
+    Chart,
+    Code,
+    Document,
+    KeyValues,
+    Para,
+    Table,
+    comparison_document,
+    fiche_document,
+)
+from ia_empreinte.render.figures import render_png
+from ia_empreinte.render.i18n import Lang
+from ia_empreinte.sheet import Fiche
+
+__all__ = ["render_comparison_html", "render_document_html", "render_fiche_html"]
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1d2a33;line-height:1.45;font-size:15px}
+h1{font-size:1.6rem;color:#1b5e7a;margin-bottom:.2rem}
+h2{font-size:1.2rem;color:#1b5e7a;border-bottom:2px solid #cfe3ec;margin-top:2rem}
+.subtitle{color:#556;margin-top:0}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.85rem;width:100%}
+th,td{border:1px solid #cfd8dc;padding:.25rem .45rem;vertical-align:top;
+overflow-wrap:anywhere}
+th{background:#eef5f8;text-align:left}
+td.num{text-align:right;white-space:nowrap}
+code,pre{font-family:"DejaVu Sans Mono",monospace;font-size:.85rem;background:#f4f6f7}
+pre{padding:.6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}
+figure{margin:1rem 0}figure img{max-width:100%}figcaption{font-size:.8rem;color:#556}
+@media print{section.break{page-break-after:always}}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def render_document_html(doc: Document) -> str:
+    """A :class:`Document` as one self-contained HTML page."""
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{doc.lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(doc.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(doc.title)}</h1>",
+    ]
+    if doc.subtitle:
+        out.append(f'<p class="subtitle">{_e(doc.subtitle)}</p>')
+    for section in doc.sections:
+        cls = ' class="break"' if section.page_break_after else ""
+        out.append(f"<section{cls}>")
+        out.append(f"<h2>{_e(section.title)}</h2>")
+        for block in section.blocks:
+            if isinstance(block, Para):
+                text = _e(block.text)
+                out.append(f"<p><strong>{text}</strong></p>" if block.strong else f"<p>{text}</p>")
+            elif isinstance(block, Bullets):
+                out.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in block.items) + "</ul>")
+            elif isinstance(block, KeyValues):
+                out.append(
+                    "<dl>"
+                    + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in block.items)
+                    + "</dl>"
+                )
+            elif isinstance(block, Table):
+                head = "".join(f"<th>{_e(h)}</th>" for h in block.header)
+                rows = "".join(
+                    "<tr>"
+                    + "".join(
+                        f'<td class="num">{_e(c)}</td>' if n else f"<td>{_e(c)}</td>"
+                        for c, n in zip(row, block.numeric, strict=True)
+                    )
+                    + "</tr>"
+                    for row in block.rows
+                )
+                out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            elif isinstance(block, Code):
+                out.append(f"<pre><code>{_e(block.text)}</code></pre>")
+            elif isinstance(block, Chart):
+                png = base64.b64encode(render_png(block.spec)).decode("ascii")
+                out.append(
+                    f'<figure><img alt="{_e(block.spec.title)}" '
+                    f'src="data:image/png;base64,{png}">'
+                    f"<figcaption>{_e(block.caption)}</figcaption></figure>"
+                )
+        out.append("</section>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def render_comparison_html(c: Comparison, lang: Lang = "fr") -> str:
+    """The comparison as a self-contained HTML page."""
+    return render_document_html(comparison_document(c, lang))
+
+
+def render_fiche_html(f: Fiche, lang: Lang = "fr") -> str:
+    """The procurement sheet as a self-contained HTML page."""
+    return render_document_html(fiche_document(f, lang))

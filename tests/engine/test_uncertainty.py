@@ -1,0 +1,114 @@
+"""Distributions, bounds and the per-key Sampler."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from ia_empreinte.uncertainty import (
+    Lognormal,
+    Normal,
+    Quantity,
+    Sampler,
+    Triangular,
+    Uniform,
+    bounded,
+    central,
+    is_certain,
+)
+from tests.conftest import ROOT
+
+
+class Holder(BaseModel):
+    x: Annotated[Quantity, bounded(0, 100)]
+
+
+def test_plain_number_and_distributions_parse() -> None:
+    assert Holder(x=3).x == 3.0
+    assert Holder(x={"dist": "triangular", "low": 1, "mode": 2, "high": 4}).x == Triangular(
+        dist="triangular", low=1, mode=2, high=4
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        (5.0, 5.0),
+        (Uniform(dist="uniform", low=2, high=6), 4.0),
+        (Triangular(dist="triangular", low=1, mode=2, high=9), 2.0),
+        (Lognormal(dist="lognormal", p50=3, gsd=2), 3.0),
+        (Normal(dist="normal", mean=7, sd=1), 7.0),
+    ],
+)
+def test_central_values(q: float | Uniform, expected: float) -> None:
+    assert central(q) == expected
+
+
+def test_certainty() -> None:
+    assert is_certain(4.0)
+    assert is_certain(Triangular(dist="triangular", low=2, mode=2, high=2))
+    assert not is_certain(Uniform(dist="uniform", low=1, high=2))
+
+
+def test_bounds_checked_on_distribution_parameters() -> None:
+    with pytest.raises(ValidationError, match="high must be a number >= 0 and <= 100, got 200"):
+        Holder(x={"dist": "uniform", "low": 1, "high": 200})
+
+
+def test_same_key_same_draws_and_keys_are_independent() -> None:
+    q = Uniform(dist="uniform", low=0, high=1)
+    a = Sampler(seed=7, draws=1000).sample("profile.volume.requests_per_day", q)
+    b = Sampler(seed=7, draws=1000).sample("profile.volume.requests_per_day", q)
+    c = Sampler(seed=7, draws=1000).sample("zone.FR.gwp", q)
+    d = Sampler(seed=8, draws=1000).sample("profile.volume.requests_per_day", q)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert not np.array_equal(a, d)
+    assert abs(float(np.corrcoef(a, c)[0, 1])) < 0.1
+
+
+def test_sampler_caches_by_key() -> None:
+    s = Sampler(seed=1, draws=10)
+    q = Normal(dist="normal", mean=1, sd=1)
+    assert s.sample("k", q) is s.sample("k", q)
+
+
+def test_one_draw_is_the_central_value() -> None:
+    s = Sampler(seed=1, draws=1)
+    assert s.sample("k", Triangular(dist="triangular", low=1, mode=2, high=9)).tolist() == [2.0]
+
+
+def test_truncation_keeps_draws_in_range() -> None:
+    s = Sampler(seed=3, draws=20_000)
+    x = s.sample("k", Normal(dist="normal", mean=0.5, sd=1), low=0.0)
+    assert x.min() >= 0.0
+    assert len(np.unique(x)) == len(x)  # redrawn, not clipped to a point mass
+
+
+def test_draws_are_read_only() -> None:
+    x = Sampler(seed=1, draws=3).sample("k", 2.0)
+    with pytest.raises(ValueError):
+        x[0] = 1.0
+
+
+def test_lognormal_spread() -> None:
+    x = Sampler(seed=11, draws=200_000).sample("k", Lognormal(dist="lognormal", p50=10, gsd=2))
+    assert np.median(x) == pytest.approx(10, rel=0.01)
+    assert np.percentile(x, 95) == pytest.approx(10 * 2**1.6448536, rel=0.02)
+
+
+def test_absurd_draw_counts_are_refused_before_any_memory_is_taken() -> None:
+    """``compare(..., draws=1e9)`` through the Python API used to exhaust the memory."""
+    from ia_empreinte import CompareOptions, ValidationFailure, compare, load_offer, load_profile
+    from ia_empreinte.uncertainty import MAX_DRAWS
+
+    for draws in (0, MAX_DRAWS + 1):
+        with pytest.raises(ValueError, match="draws must be between 1 and 10,000,000"):
+            Sampler(seed=1, draws=draws)
+    profile = load_profile(ROOT / "profiles" / "chatbot-web-metropole.yaml")
+    offer = load_offer(ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml")
+    with pytest.raises(ValidationFailure, match="got 1,000,000,000"):
+        compare(profile, [offer], CompareOptions(draws=1_000_000_000))
