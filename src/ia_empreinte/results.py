@@ -14,7 +14,6 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import percentiles
 
 __all__ = [
     "COMPONENTS",
@@ -68,7 +67,7 @@ class Summary(BaseModel):
             return {}
         stacked = np.stack([np.broadcast_to(np.asarray(a, dtype=np.float64), (draws,))
                             for a in arrays.values()])
-        pct = percentiles(stacked, (5, 50, 95)).tolist()
+        pct = np.percentile(stacked, (5, 50, 95), axis=1).tolist()
         means = stacked.mean(axis=1).tolist()
         return {name: cls(p05=pct[0][i], p50=pct[1][i], p95=pct[2][i], mean=means[i])
                 for i, name in enumerate(arrays)}

@@ -34,7 +34,7 @@ from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import COMPONENTS, PHASES, Caveat, EstimateDraws, Summary
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod, Scores, score
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import MAX_DRAWS, Sampler, median
+from ia_empreinte.uncertainty import MAX_DRAWS, Sampler
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -276,7 +276,7 @@ def compare_draws(
     if len(n) != 1:
         raise ValueError(f"offers were estimated with different numbers of draws: {sorted(n)}")
 
-    medians = [float(median(s)) for s in scored]
+    medians = [float(np.median(s)) for s in scored]
     ranks = [1 + sum(1 for m in medians if m < mine) for mine in medians]
     stacked = np.vstack(scored)
     lowest = stacked == stacked.min(axis=0)

@@ -32,7 +32,7 @@ from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.results import Caveat, EstimateDraws, Method
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler, median
+from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
 __all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", "to_draws"]
@@ -153,7 +153,7 @@ def _llm_step(
         if cal.model_error_gsd > 1 else 1.0,
     )
     lo, hi = cal.params_range_b
-    mid = float(median(active))
+    mid = float(np.median(active))
     if not lo <= mid <= hi:
         caveats.append(Caveat(
             code="model-outside-calibration",
@@ -161,13 +161,13 @@ def _llm_step(
             f"{lo:g}-{hi:g} B",
         ))
     b_lo, b_hi = cal.batch_range
-    if not b_lo <= float(median(batch)) <= b_hi:
+    if not b_lo <= float(np.median(batch)) <= b_hi:
         caveats.append(Caveat(
             code="model-outside-calibration",
-            message=f"{key}: batch size {float(median(batch)):g} is outside the calibrated "
+            message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
             f"range {b_lo:g}-{b_hi:g}",
         ))
-    weights_gb = float(median(total)) * bpp
+    weights_gb = float(np.median(total)) * bpp
     memory_gb = site.hardware.count * site.hardware.memory_gb
     if weights_gb > memory_gb:
         caveats.append(Caveat(
@@ -219,7 +219,7 @@ def _task_step(
             _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
             ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
         )
-    if float(median(batch)) > 1:
+    if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
             message=f"{key}: batching of {step.task} is not modelled (batch-1 reference)",
@@ -313,8 +313,8 @@ def run_chain(
             idle_wh = dedicated_idle_wh(site.replica_idle_power_w, dep.replicas, busy,
                                         period_years)
             reserved_s = dep.replicas * np.asarray(period_years) * H_PER_YEAR * S_PER_H
-            reserved = float(median(reserved_s))
-            need = float(median(busy * peak_load)) / reserved if reserved > 0 else 0.0
+            reserved = float(np.median(reserved_s))
+            need = float(np.median(busy * peak_load)) / reserved if reserved > 0 else 0.0
             if need > 1.0:
                 caveats.append(Caveat(
                     code="capacity-exceeded",
