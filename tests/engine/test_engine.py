@@ -256,7 +256,7 @@ def test_estimate_draws_shares_draws_of_shared_inputs() -> None:
     sampler = Sampler(7, 200)
     ra = estimate_draws(profile, a, sampler)
     rb = estimate_draws(profile, parse_offer(raw), sampler)
-    draws_a, _, _ = ra
+    draws_a = ra.draws
     ratio = (draws_a.per_request_gwp_kgco2e["use"] / draws_a.per_request_energy_wh["total"])
     ratio_b = (rb.draws.per_request_gwp_kgco2e["use"] / rb.draws.per_request_energy_wh["total"])
     np.testing.assert_allclose(ratio, ratio_b, rtol=1e-12)  # same zone factor per draw

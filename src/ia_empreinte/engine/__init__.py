@@ -54,7 +54,7 @@ def estimate(
         RecordError: a referenced benchmark record is missing or its hash differs.
     """
     result = estimate_draws(profile, offer, Sampler(seed, draws), base_dir=base_dir)
-    sha = inputs_sha256(profile.model_dump(mode="json"), offer, result.benchmark_records)
+    sha = inputs_sha256(profile.model_dump(mode="json"), offer, list(result.trace.records))
     return summarise(result, profile_id=profile.id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)
 
@@ -75,6 +75,6 @@ def audit(
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
                                               base_dir=base_dir)
-    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, result.benchmark_records)
+    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, list(result.trace.records))
     return summarise(result, profile_id=profile_id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)
