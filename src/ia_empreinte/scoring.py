@@ -29,12 +29,14 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.errors import ValidationFailure
 
 __all__ = [
     "DEFAULT_FLOOR_FRACTION",
+    "MAX_VALUE",
     "METHODS",
     "Floor",
     "Mark",
@@ -57,6 +59,10 @@ must be checked (as an offre anormalement basse is for a price) before it can cr
 marks of all the others. Real offers differ by 10 to 30 times between a frontier API
 far away and a small model on a low-carbon grid, so a tighter floor would flatten real
 differences; the buyer may set an absolute floor instead and must publish it."""
+
+MAX_VALUE = 1e300
+"""Largest value scored: sums and midpoints of a few values stay finite below it (no
+footprint comes near; ``1e308`` would overflow the mean of the ``mean`` method)."""
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
 
@@ -123,11 +129,7 @@ def points(values: Sequence[float], method: ScoreMethod, n_max: float) -> list[f
         ValidationFailure: no value, a negative or non-finite value, or a zero value
             under the proportional method (the formula divides by it: set a floor).
     """
-    if not values:
-        raise ValidationFailure("nothing to score: give at least one value")
-    for v in values:
-        if not math.isfinite(v) or v < 0:
-            raise ValidationFailure(f"values to score must be finite and >= 0, got {v:g}")
+    _check_values(values)
     if not math.isfinite(n_max) or n_max <= 0:
         raise ValidationFailure(f"points must be a number > 0, got {n_max:g}")
     best, worst = min(values), max(values)
@@ -152,6 +154,16 @@ def points(values: Sequence[float], method: ScoreMethod, n_max: float) -> list[f
     raise ValidationFailure(
         f"unknown scoring method '{method}'; expected one of: {', '.join(METHODS)}"
     )
+
+
+def _check_values(values: Sequence[float]) -> None:
+    if not values:
+        raise ValidationFailure("nothing to score: give at least one value")
+    for v in values:
+        if not math.isfinite(v) or v < 0:
+            raise ValidationFailure(f"values to score must be finite and >= 0, got {v:g}")
+        if v > MAX_VALUE:
+            raise ValidationFailure(f"values to score must be <= {MAX_VALUE:g}, got {v:g}")
 
 
 def _ranks(marks: Sequence[float]) -> list[int]:
@@ -185,11 +197,12 @@ def score(
         raise ValidationFailure(f"floor fraction must be between 0 and 1, got {floor_fraction:g}")
     ids = list(values)
     raw = [float(values[i]) for i in ids]
+    _check_values(raw)
     if floor is not None:
         applied = Floor(value=float(floor), basis="absolute")
-    elif floor_fraction is not None and raw:
+    elif floor_fraction is not None:
         applied = Floor(
-            value=floor_fraction * statistics.median(raw),
+            value=floor_fraction * float(np.median(raw)),
             basis="median_fraction",
             fraction=floor_fraction,
         )
