@@ -120,6 +120,16 @@ def compare_draws(
         floor_fraction=opts.floor_fraction,
     )
     notes: list[Caveat] = []
+    if not any(medians):
+        notes.append(
+            Caveat(
+                code="score-all-zero",
+                message=(
+                    "every offer's scored figure is 0: the marks do not tell the offers "
+                    "apart; check the usage profile"
+                ),
+            )
+        )
     if marks.floor.floored:
         notes.append(
             Caveat(

@@ -451,5 +451,12 @@ def _profile_draws(
         offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
         peak_load=peak * 24.0 / hours,
     )
-    return to_draws(totals, requests, years), trace, _training(offer, sampler)
+    draws = to_draws(totals, requests, years)
+    if not draws.per_request_energy_wh["total"].any():
+        trace = trace.noting([Caveat(
+            code="zero-footprint",
+            message=f"offer {offer.id}: every figure is 0: the profile's requests carry no "
+            "work on this shared service (check the request sizes)",
+        )])
+    return draws, trace, _training(offer, sampler)
 

@@ -284,7 +284,9 @@ def bounded(
             return q
         for name, x in _checked_values(q).items():
             if not ok(x):
-                raise ValueError(f"{name} must be {describe()}, got {x:g}")
+                tail = " (more than 5 % of the draws would be cut off)" if "p05" in name or (
+                    "p95" in name) else ""
+                raise ValueError(f"{name} must be {describe()}, got {x:g}{tail}")
         return q
 
     check.__name__ = "bounded"
