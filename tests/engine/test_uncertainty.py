@@ -196,3 +196,31 @@ def test_sampler_records_draws_only_when_asked() -> None:
             s.sample("constant", 3.0)
         s.sample("outside", q)
         assert list(sampled) == expected
+
+
+def test_quantity_schema_is_pydantics_and_validates_the_shipped_offers() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+    from click.testing import CliRunner
+
+    from ia_empreinte_cli.app import cli
+
+    schema = Holder.model_json_schema()
+    assert schema["properties"]["x"]["anyOf"][0] == {"type": "number"}
+    assert {r["$ref"] for r in schema["properties"]["x"]["anyOf"][1]["oneOf"]} == {
+        "#/$defs/Uniform", "#/$defs/Triangular", "#/$defs/Lognormal", "#/$defs/Normal"}
+    assert schema["$defs"]["Lognormal"]["properties"]["gsd"] == {
+        "maximum": 20, "minimum": 1, "title": "Gsd", "type": "number"}
+    offer_schema = json.loads(CliRunner().invoke(cli, ["schema", "offer"],
+                                                 catch_exceptions=False).output)
+    jsonschema.Draft202012Validator.check_schema(offer_schema)
+    offers = sorted((ROOT / "examples" / "offers").glob("*.yaml"))
+    assert len(offers) >= 10
+    for path in offers:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), offer_schema)
+    bad = yaml.safe_load(offers[0].read_text(encoding="utf-8"))
+    bad["deployment"]["pue"] = {"dist": "normal", "mean": 1.2}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, offer_schema)
