@@ -3,7 +3,8 @@
 A :class:`Meter` measures one window at a time (``start`` ... ``stop``) and describes
 how it measures (:class:`MeterInfo`: per-component method, settings, versions,
 pre-flight). :class:`CodeCarbonMeter` drives CodeCarbon's offline tracker with every
-setting explicit, one fresh tracker per window (research/codecarbon.md 5.1), and
+setting explicit, one fresh tracker per window (CodeCarbon 3.3,
+https://github.com/mlco2/codecarbon, ``OfflineEmissionsTracker``), and
 cross-checks NVIDIA GPUs with a direct read of the NVML total-energy counter.
 :class:`FakeMeter` returns scripted powers, so protocol tests need no hardware.
 """

@@ -15,8 +15,7 @@ round-trip ``repr``. The file on disk is the whole record (integrity included) w
 sorted keys, one-space indentation and a final newline; a file that is not byte for
 byte in that form is refused, so that any changed byte is detected.
 
-Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
-``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+Plausibility rules: see :mod:`ia_empreinte.records.verify` and its public references.
 """
 
 from __future__ import annotations
@@ -311,7 +310,8 @@ class Measurement(BaseModel):
     def quality(self) -> Literal["measured", "partially-measured", "estimate"]:
         """``measured``: CPU and accelerators by counters; ``partially-measured``:
         accelerators measured, CPU modelled; ``estimate``: nothing but models
-        (research/codecarbon.md 5.4). RAM is modelled in every case."""
+        (CodeCarbon 3.3 methodology, https://github.com/mlco2/codecarbon,
+        ``docs/explanation/methodology.md``). RAM is modelled in every case."""
         acc = self.methods.get("accelerators")
         cpu = self.methods.get("cpu")
         if cpu == "measured" and acc in (None, "measured"):
