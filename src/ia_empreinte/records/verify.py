@@ -194,7 +194,7 @@ def check_plausibility(
     *,
     max_accelerator_power_w: float | None = None,
 ) -> list[Check]:
-    """Run the plausibility rules of ``benchmark_methodology.md`` 5.6 on a record.
+    """Run the plausibility rules on a record (their sources: the module docstring).
 
     Rules: ``window-length`` (>= 60 s, or smoke), ``window-count`` (>= 3, or smoke),
     ``power-range`` (average power between the idle power and 1.1 x the maximum power
