@@ -1,17 +1,18 @@
 """Scoring a lower-is-better criterion the way French buyers score a price.
 
 The DAJ fiche « Les méthodes de notation du critère prix dans les marchés publics »
-(Direction des affaires juridiques, Bercy, updated 2 Jan 2024) presents three methods
-judged regular by the courts; the same logic applies to a footprint, where lower is
-better (research/procurement.md section 1.3):
+(Direction des affaires juridiques, Bercy, updated 2 Jan 2024, spreadsheet 15 Mar 2024,
+https://www.economie.gouv.fr/daj/methodes-notation-critere-prix-outil-pratique) presents
+three methods judged regular by the courts; the same logic applies to a footprint, where
+lower is better:
 
 - ``proportional`` (classic, hyperbolic): ``mark = N x V_best / V_offer``;
 - ``linear``: ``mark = N x (V_worst - V_offer) / (V_worst - V_best)``;
 - ``mean`` (relative to the mean of the offers):
   ``mark = N / 2 x (2 - V_offer / V_mean)``, clipped to ``[0, N]``, so an offer at the
   mean gets half the points, one at zero gets all of them and one at twice the mean
-  gets none. The exact DAJ wording of this method was not seen (research section 6,
-  item 4): the buyer must publish the formula it uses; this is ours.
+  gets none. The exact DAJ wording of this method was not re-read: the buyer must
+  publish the formula it uses; this is ours.
 
 The proportional formula collapses when one bidder declares a near-zero value (e.g. a
 market-based GHG figure backed by certificates): everyone else's mark tends to 0. A

@@ -11,8 +11,8 @@ from ia_empreinte import CompareOptions, compare, load_offer, load_profile
 from ia_empreinte.comparison import compare_draws, drivers, spearman
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.results import EstimateDraws
-from tests.compare_fixture import fixed_comparison
 from tests.conftest import EXAMPLE_OFFERS, PROFILES
+from tests.support.compare import fixed_comparison
 
 
 def _draws(acc_wh: list[float], grid: list[float], requests_per_year: float = 1000.0,

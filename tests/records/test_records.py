@@ -20,7 +20,7 @@ from ia_empreinte.records import (
 )
 from ia_empreinte.records.stats import stat, t_quantile_975
 from ia_empreinte.schemas import validate_file
-from tests.bench_helpers import make_record
+from tests.support.bench import make_record
 
 T2 = 4.302652729749462  # t(0.975, 2), scipy.stats.t.ppf (tables: 4.302652730)
 BUSY_S = 3 * 287.65

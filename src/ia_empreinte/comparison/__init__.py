@@ -4,7 +4,8 @@ Every offer is estimated with the same :class:`~ia_empreinte.uncertainty.Sampler
 the inputs they share (the profile's volumes and request sizes, the grid factor of a
 shared zone, shared lifetimes) take the same value in draw ``i`` for every offer.
 Differences between offers are then differences of the offers, not Monte Carlo noise
-(brightway2-calc ``MultiLCA``). From the draws:
+(common random numbers, as in brightway2-calc ``MultiLCA``,
+https://github.com/brightway-lca/brightway2-calc). From the draws:
 
 - the ranking on the scored indicator (median of the draws, lower is better);
 - ``P(A < B)``: the share of draws in which offer A has the lower figure (ties count

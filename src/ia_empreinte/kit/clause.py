@@ -1,8 +1,10 @@
 """A French draft of the award-criterion clause for the tender rules (RC).
 
-Pattern from research/procurement.md section 5 ("Suggested RC wording pattern"). The
-clause fixes in advance what courts require (CE 15 Feb 2013 *Derichebourg*, TA
-Grenoble 14 Nov 2025): the indicator, the usage profile (id and SHA-256), the tool and
+The criterion answers Code de la commande publique art. L. 2152-7 (at least one
+environmental award criterion) and R. 2152-12 (weighted criteria); Légifrance,
+https://www.legifrance.gouv.fr/codes/id/LEGITEXT000037701019/. The clause fixes in
+advance what courts require (CE 15 Feb 2013 *Derichebourg*, TA Grenoble 14 Nov 2025):
+the indicator, the usage profile (id and SHA-256), the tool and
 its version, the reference data and the scoring formula. It is a draft for the buyer's
 lawyer to adapt, never legal advice.
 """

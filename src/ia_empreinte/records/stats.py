@@ -115,7 +115,8 @@ def derive_results(
 
     Per window k: gross ``E_k / N_k``; net ``(E_k - P_idle x t_k) / N_k``, with
     ``P_idle`` from :func:`idle_power_w`; same per output token and per unit. Each is
-    summarised by :func:`stat` over the windows (research/codecarbon.md 5.2 step 6).
+    summarised by :func:`stat` over the windows (the protocol of
+    :mod:`ia_empreinte.harness.protocol`, step 6).
     """
     p_idle = idle_power_w(idle)
     gross = [w.energy.total_j for w in windows]

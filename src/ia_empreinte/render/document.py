@@ -320,7 +320,7 @@ def _summary(f: Fiche, lang: Lang) -> Section:
 
 
 def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
-    """The full procurement sheet (research/procurement.md section 5)."""
+    """The full procurement sheet: every section of :mod:`ia_empreinte.sheet`."""
     c = f.comparison
     cons = f.inputs.consultation
     ng = t("not_given", lang)

@@ -1,7 +1,7 @@
 """Charts of a comparison: small spec objects, then drawing with matplotlib.
 
 The spec holds every number and label a chart shows, so golden tests check the data
-without comparing pixels (STYLE 17); :func:`render_png` and :func:`render_svg` only
+without comparing pixels; :func:`render_png` and :func:`render_svg` only
 draw. matplotlib is imported inside them, with the Agg backend, never at import time.
 """
 

@@ -1,9 +1,9 @@
 """The tables of a fiche gathered from its inputs: reference data, parameters, evidence.
 
 The parameters and assumptions table gives each input with its status (measured /
-declared / default / buyer profile) and source (research/procurement.md section 5.5);
-the evidence table reads each benchmark record's protocol (section 5.6); training is
-reported separately (section 5.3).
+declared / default / buyer profile) and source, with its year; the evidence table reads
+each benchmark record's protocol; training is reported separately, as in Mistral AI's
+lifecycle analysis (2025) and AFNOR SPEC 2314 « IA frugale » (AFNOR, 2024).
 """
 
 from __future__ import annotations
