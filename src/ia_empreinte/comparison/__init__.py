@@ -27,8 +27,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte import engine
 from ia_empreinte.comparison.sensitivity import Driver, drivers, gap_inputs, spearman
 from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import COMPONENTS, PHASES, Caveat, EstimateDraws, Summary
@@ -94,7 +96,6 @@ def parse_compare_options(data: object) -> CompareOptions:
         ValidationFailure: naming the option, e.g. ``points: expected a finite number,
             got inf`` (instead of pydantic's own error).
     """
-    from ia_empreinte.inputs.documents import parse_model
 
     return parse_model(CompareOptions, data, error=ValidationFailure)
 
@@ -377,7 +378,6 @@ def _run_engine(
 ) -> tuple[EstimateDraws, list[Caveat], dict[str, str]]:
     from dataclasses import replace
 
-    from ia_empreinte import engine
 
     sampler.recorded = {}
     draws, caveats, methods = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
