@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import subprocess
@@ -162,12 +163,17 @@ def _third_party(path: Path) -> set[str]:
     return {m for m in found if m not in sys.stdlib_module_names and m not in own}
 
 
-@pytest.mark.parametrize("path", ALL_FILES, ids=[str(p.relative_to(ROOT)) for p in ALL_FILES])
-def test_core_dependencies_cover_the_core(path: Path) -> None:
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
     from importlib.metadata import packages_distributions
 
+    return dict(packages_distributions())
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=[str(p.relative_to(ROOT)) for p in ALL_FILES])
+def test_core_dependencies_cover_the_core(path: Path) -> None:
     core = {_dist(r) for r in PYPROJECT["dependencies"]}
-    dists = packages_distributions()
+    dists = _distributions()
     for module in sorted(_third_party(path) - _extra_modules(path)):
         owners = {d.lower() for d in dists.get(module, [module])}
         assert owners & core, f"{path.name} imports {module}: not a core dependency"
