@@ -11,6 +11,7 @@ import pytest
 
 from ia_empreinte import RecordError, load_record, verify_record
 from ia_empreinte.harness.signing import generate_keypair, load_private_key, sign
+from ia_empreinte.inputs.validation import validate_file
 from ia_empreinte.records import (
     BenchmarkRecord,
     canonical_bytes,
@@ -19,7 +20,6 @@ from ia_empreinte.records import (
     record_sha256,
 )
 from ia_empreinte.records.stats import stat, t_quantile_975
-from ia_empreinte.schemas import validate_file
 from tests.support.bench import make_record
 
 T2 = 4.302652729749462  # t(0.975, 2), scipy.stats.t.ppf (tables: 4.302652730)

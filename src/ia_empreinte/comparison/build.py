@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte import engine
 from ia_empreinte.comparison.document import Comparison, OfferFigures, Pair
 from ia_empreinte.comparison.figures import figures, parts
 from ia_empreinte.comparison.options import INDICATOR_KEYS, CompareOptions, unit_of
@@ -159,10 +161,6 @@ def _run_engine(
     profile: UsageProfile, offer: Offer, sampler: Sampler, base_dir: Path | None
 ) -> tuple[EstimateDraws, Trace]:
     """One offer's draws, with the draws of its sampled inputs added to its ``extras``."""
-    from dataclasses import replace
-
-    from ia_empreinte import engine
-
     result = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
     extras = {**result.trace.sampled, **result.draws.extras}
     return replace(result.draws, extras=extras), result.trace

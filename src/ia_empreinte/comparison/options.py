@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod
 
 __all__ = [
@@ -58,8 +59,6 @@ def parse_compare_options(data: object) -> CompareOptions:
         ValidationFailure: naming the option, e.g. ``points: expected a finite number,
             got inf`` (instead of pydantic's own error).
     """
-    from ia_empreinte.inputs.documents import parse_model
-
     return parse_model(CompareOptions, data, error=ValidationFailure)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.engine.chain import DrawsResult, StepInput, estimate_draws
 from ia_empreinte.engine.summary import summarise
+from ia_empreinte.engine.usage_log import audit_draws
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import Estimate
@@ -71,7 +72,6 @@ def audit(
     Raises:
         InputFileError: the log cannot be read, or a row is invalid (file, line, column).
     """
-    from ia_empreinte.engine.usage_log import audit_draws
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
                                               base_dir=base_dir)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from ia_empreinte.engine.tasks import UNIT_FIELD
-from ia_empreinte.errors import RecordError
 from ia_empreinte.offers import Offer
+from ia_empreinte.records import load_record
 from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Sampler
@@ -76,14 +76,7 @@ def declared_for(offer: Offer, task: str, sampler: Sampler) -> Declared | None:
 
 
 def _load_model(path: Path, sha256: str) -> Any:
-    try:
-        from ia_empreinte import records as measurements
-    except ImportError:  # the harness module is not installed in this build
-        raise RecordError(
-            "benchmark records cannot be read by this build (ia_empreinte.records "
-            "is missing)", file=str(path),
-        ) from None
-    record = measurements.load_record(path, expected_sha256=sha256)
+    record = load_record(path, expected_sha256=sha256)
     return record.energy_model()
 
 

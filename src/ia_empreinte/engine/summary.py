@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ia_empreinte import catalog
+from ia_empreinte._version import __version__
 from ia_empreinte.engine.chain import DrawsResult
 from ia_empreinte.results import (
     COMPONENTS,
@@ -24,7 +25,6 @@ def summarise(
     inputs_sha256: str,
 ) -> Estimate:
     """Build the :class:`Estimate` of ``result`` with its provenance and caveats."""
-    from ia_empreinte._version import __version__
 
     d = result.draws
     phases = ("use", "embodied")

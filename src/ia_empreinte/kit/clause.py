@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import math
 
+from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, unit_of
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.scoring import formula_text
+from ia_empreinte.sheet import canonical_json, tables
 
 __all__ = ["rc_clause"]
 
@@ -60,12 +62,10 @@ def rc_clause(
     Raises:
         ValidationFailure: a weight that is not a number from 0 to 100.
     """
-    from ia_empreinte._version import __version__
 
     if weight_pct is not None and not (math.isfinite(weight_pct) and 0 <= weight_pct <= 100):
         raise ValidationFailure(f"expected a number from 0 to 100, got {weight_pct:g}",
                                 location=("weight",))
-    from ia_empreinte.sheet import canonical_json, tables
 
     opts = options or CompareOptions()
     sha = hashlib.sha256(canonical_json(profile.model_dump(mode="json")).encode()).hexdigest()

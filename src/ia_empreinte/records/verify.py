@@ -17,8 +17,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, parse_model
+from ia_empreinte import catalog
+from ia_empreinte.errors import CatalogError, InputFileError, RecordError
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, parse_model
+from ia_empreinte.kinds import kind_mismatch
 from ia_empreinte.records.record import (
     CI_WARNING,
     IDENTITY_TOLERANCE,
@@ -35,6 +37,7 @@ from ia_empreinte.records.record import (
     record_sha256,
 )
 from ia_empreinte.records.stats import derive_results
+from ia_empreinte.uncertainty import central
 from ia_empreinte.units import J_PER_WH
 
 __all__ = [
@@ -349,9 +352,6 @@ def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | Non
         return override * max(hw.accelerator_count, 1)
     if hw.accelerator is None:
         return None
-    from ia_empreinte import catalog
-    from ia_empreinte.errors import CatalogError
-    from ia_empreinte.uncertainty import central
 
     try:
         acc = catalog.accelerator(hw.accelerator)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ia_empreinte.comparison import Comparison
-from ia_empreinte.render.i18n import Lang, t
+from ia_empreinte.render.i18n import LABELS, Lang, t
 
 __all__ = [
     "DistributionSpec",
@@ -87,8 +87,6 @@ def phase_bars_spec(c: Comparison, lang: Lang = "fr") -> PhaseBarsSpec:
 
 
 def _known() -> set[str]:
-    from ia_empreinte.render.i18n import LABELS
-
     return set(LABELS)
 
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ia_empreinte import _canonical
+from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, Comparison, compare
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.errors import ValidationFailure
@@ -206,7 +207,6 @@ def fiche_from_inputs(
     command: str = "",
 ) -> Fiche:
     """Compute a fiche from its canonical inputs (the engine runs here)."""
-    from ia_empreinte._version import __version__
 
     comparison = compare(inputs.profile, inputs.offers, inputs.options, base_dirs=base_dirs)
     profile = inputs.profile
