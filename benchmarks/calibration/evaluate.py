@@ -188,8 +188,6 @@ def sizes(r: dict[str, str], notes: list[str]) -> tuple[float, float]:
         total = CARD_SIZES[r["model"]]
         active = CARD_ACTIVE.get(r["model"], total)
         notes.append("size from model card")
-    if "aggregate" in r["model"]:
-        raise Undescribable("aggregate over many models, no single model size")
     if total is None and active is None:
         raise Undescribable("model size not published")
     if total is None or active is None:
@@ -203,7 +201,7 @@ def sizes(r: dict[str, str], notes: list[str]) -> tuple[float, float]:
 def precision_of(r: dict[str, str], notes: list[str]) -> str:
     s = r["serving_setup"].lower()
     if "fp4" in s:
-        raise Undescribable("4-bit floating point (mxfp4) is not a contract precision")
+        raise Undescribable("mxfp4, a 4-bit float, is not a contract precision")
     for word, p in (("fp8", "fp8"), ("bfloat16", "bf16"), ("bf16", "bf16"),
                     ("fp32", "fp32"), ("fp16", "fp16")):
         if word in s or word in r["model"].lower():
@@ -223,8 +221,6 @@ def hardware(r: dict[str, str], total: float, prec: str,
     m = re.match(r"\s*(\d+)x", hw)
     if m:
         return acc, int(m.group(1))
-    if hw.startswith("1x") or "single" in r["scope"]:
-        return acc, 1
     if "DGX" in r["serving_setup"]:
         notes.append("8 GPUs assumed (one DGX H100)")
         return acc, 8
@@ -257,6 +253,8 @@ def describe(r: dict[str, str]) -> Case:
     wh = leading_number(r["energy_wh_per_request"])
     if wh is None:
         raise Undescribable("no energy per request (training or aggregate figure)")
+    if "aggregate" in r["model"]:
+        raise Undescribable("aggregate over many models, no single model size")
     notes: list[str] = []
     request: dict[str, Any] = {}
     task = task_of(r, request, notes)
@@ -352,6 +350,15 @@ def print_report(cases: list[Case], skipped: list[tuple[str, str, str, str]],
             print(f"{name[:48]:<48} {s['n']:>3.0f} {s['median_abs_log10']:>10.3f} "
                   f"{s['within_2x']:>8.0%} {s['coverage_p05_p95']:>6.0%} "
                   f"{s['median_p95_p05']:>8.2f}")
+        if title.startswith("GPU-only"):
+            judged = {k: v for k, v in groups.items()
+                      if k == "overall" or (k.startswith("task:") and v["n"] >= 5)}
+            fails = [k for k, v in judged.items() if v["median_abs_log10"] > 0.15]
+            cover = groups["overall"]["coverage_p05_p95"]
+            print(f"acceptance (median |log10| <= 0.15 for tasks with n >= 5 and overall; "
+                  f"coverage >= 80 %; aim p95/p05 <= 4): "
+                  f"{'fails on ' + ', '.join(fails) if fails else 'median met'}; coverage "
+                  f"{cover:.0%} {'met' if cover >= 0.8 else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> int:
