@@ -122,7 +122,8 @@ class Case:
 
     @property
     def inside(self) -> bool:
-        return self.p05 <= self.published_wh <= self.p95
+        """Inside p05-p95, up to float rounding (a zero-width band at a reference row)."""
+        return self.p05 * (1 - 1e-9) <= self.published_wh <= self.p95 * (1 + 1e-9)
 
 
 def leading_number(text: str) -> float | None:
