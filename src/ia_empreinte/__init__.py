@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     )
     from ia_empreinte.harness.protocol import Progress as BenchProgress
     from ia_empreinte.harness.runner import bench_export, bench_keygen, bench_run
+    from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile
+    from ia_empreinte.inputs.records import load_record, load_records, verify_record
     from ia_empreinte.kit import (
         basis_coverage,
         build_profile,
@@ -45,16 +47,16 @@ if TYPE_CHECKING:
         shipped_profiles_table,
     )
     from ia_empreinte.kit.clause import rc_clause
-    from ia_empreinte.offers import Offer, load_offer, parse_offer
-    from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
-    from ia_empreinte.records import BenchmarkRecord, load_record, verify_record
+    from ia_empreinte.offers import Offer, parse_offer
+    from ia_empreinte.profiles import TASKS, UsageProfile, parse_profile
+    from ia_empreinte.records import BenchmarkRecord, RecordStore
     from ia_empreinte.render.sheet import render_comparison, render_fiche
     from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
     from ia_empreinte.schemas import json_schema, schema_names, validate_file
     from ia_empreinte.scoring import score
     from ia_empreinte.scoring import simulate as simulate_scores
     from ia_empreinte.server import ServerSettings, serve
-    from ia_empreinte.sheet import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
+    from ia_empreinte.sheet import Consultation, Fiche, build_fiche, verify_fiche
 
 _EXPORTS: dict[str, tuple[str, str]] = {
     "BenchProgress": ("ia_empreinte.harness.protocol", "Progress"),
@@ -73,6 +75,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ProfileError": ("ia_empreinte.errors", "ProfileError"),
     "Provenance": ("ia_empreinte.results", "Provenance"),
     "RecordError": ("ia_empreinte.errors", "RecordError"),
+    "RecordStore": ("ia_empreinte.records", "RecordStore"),
     "ServerSettings": ("ia_empreinte.server", "ServerSettings"),
     "Summary": ("ia_empreinte.results", "Summary"),
     "TASKS": ("ia_empreinte.profiles", "TASKS"),
@@ -90,10 +93,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "compare": ("ia_empreinte.comparison", "compare"),
     "estimate": ("ia_empreinte.engine", "estimate"),
     "json_schema": ("ia_empreinte.schemas", "json_schema"),
-    "load_fiche": ("ia_empreinte.sheet", "load_fiche"),
-    "load_offer": ("ia_empreinte.offers", "load_offer"),
-    "load_profile": ("ia_empreinte.profiles", "load_profile"),
-    "load_record": ("ia_empreinte.records", "load_record"),
+    "load_fiche": ("ia_empreinte.inputs.load", "load_fiche"),
+    "load_offer": ("ia_empreinte.inputs.load", "load_offer"),
+    "load_profile": ("ia_empreinte.inputs.load", "load_profile"),
+    "load_record": ("ia_empreinte.inputs.records", "load_record"),
+    "load_records": ("ia_empreinte.inputs.records", "load_records"),
     "offer_template": ("ia_empreinte.kit", "offer_template"),
     "parse_compare_options": ("ia_empreinte.comparison", "parse_compare_options"),
     "parse_offer": ("ia_empreinte.offers", "parse_offer"),
@@ -114,7 +118,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "simulate_scores": ("ia_empreinte.scoring", "simulate"),
     "validate_file": ("ia_empreinte.schemas", "validate_file"),
     "verify_fiche": ("ia_empreinte.sheet", "verify_fiche"),
-    "verify_record": ("ia_empreinte.records", "verify_record"),
+    "verify_record": ("ia_empreinte.inputs.records", "verify_record"),
 }
 """Public name -> (module, attribute). Imported on first use (PEP 562), so that
 ``import ia_empreinte`` and ``ia-empreinte estimate`` load only what they use."""
@@ -152,6 +156,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "ProfileError",
     "Provenance",
     "RecordError",
+    "RecordStore",
     "ServerSettings",
     "Summary",
     "TASKS",
@@ -174,6 +179,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "load_offer",
     "load_profile",
     "load_record",
+    "load_records",
     "offer_template",
     "parse_compare_options",
     "parse_offer",

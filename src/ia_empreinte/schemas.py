@@ -41,7 +41,7 @@ KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
     "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
     "comparison": ("ia_empreinte.comparison", "Comparison", ValidationFailure),
     "fiche": ("ia_empreinte.sheet", "Fiche", ValidationFailure),
-    "record": ("ia_empreinte.records.record", "BenchmarkRecord", RecordError),
+    "record": ("ia_empreinte.records.schema", "BenchmarkRecord", RecordError),
 }
 """Kind name -> (module, model class, error raised on invalid input).
 

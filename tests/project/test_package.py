@@ -77,7 +77,7 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "units": 0,
     "uncertainty": 1,
-    "inputs": 2,
+    "inputs.documents": 2,
     "catalog": 3,
     "profiles": 4,
     "offers": 5,
@@ -85,7 +85,6 @@ LAYERS: dict[str, int] = {
     "results": 5,
     "engine": 6,
     "audit": 6,
-    "harness": 6,
     "scoring": 7,
     "equivalents": 7,
     "comparison": 8,
@@ -93,12 +92,16 @@ LAYERS: dict[str, int] = {
     "sheet": 9,
     "render": 10,
     "schemas": 11,
+    "inputs": 11,  # the edge: reads files and request bodies into the values below
+    "harness": 11,  # the measuring side, also at the edge: reads workloads, writes records
     "server": 12,
 }
 
 
 def _layer_of(module: str) -> str:
     parts = module.split(".")
+    if parts[:3] == ["ia_empreinte", "inputs", "documents"]:
+        return "inputs.documents"  # the parsing floor the models use; inputs/ is the edge
     return parts[1] if len(parts) > 1 and parts[0] == "ia_empreinte" else ""
 
 
@@ -122,6 +125,8 @@ LIB_FILES = sorted(p for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.
 def test_data_flows_one_way(path: Path) -> None:
     rel = path.relative_to(SRC)
     own = rel.parts[0].removesuffix(".py")
+    if rel.as_posix() == "inputs/documents.py":
+        own = "inputs.documents"
     assert own in LAYERS, f"declare {own} in the LAYERS table"
     for imported in _imports(path):
         assert not imported.startswith(("click", "ia_empreinte_cli")), (

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -31,6 +30,7 @@ from ia_empreinte.comparison.sensitivity import Driver, drivers, gap_inputs, spe
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import COMPONENTS, PHASES, Caveat, EstimateDraws, Summary
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod, Scores, score
 from ia_empreinte.types import Array
@@ -373,14 +373,14 @@ class _RecordingSampler(Sampler):
 
 
 def _run_engine(
-    profile: UsageProfile, offer: Offer, sampler: _RecordingSampler, base_dir: Path | None
+    profile: UsageProfile, offer: Offer, sampler: _RecordingSampler, records: RecordStore
 ) -> tuple[EstimateDraws, list[Caveat], dict[str, str]]:
     from dataclasses import replace
 
     from ia_empreinte import engine
 
     sampler.recorded = {}
-    draws, caveats, methods = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
+    draws, caveats, methods = engine.estimate_draws(profile, offer, sampler, records=records)
     assert isinstance(draws, EstimateDraws)
     extras = {**sampler.recorded, **draws.extras}
     return (
@@ -395,7 +395,7 @@ def compare(
     offers: Sequence[Offer],
     options: CompareOptions | None = None,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
 ) -> Comparison:
     """Estimate every offer on ``profile`` with one shared sampler and compare them.
 
@@ -403,7 +403,8 @@ def compare(
         profile: the buyer's usage profile.
         offers: two or more offers (one is accepted: a comparison of one).
         options: indicator, scope, scoring, seed and number of draws.
-        base_dirs: per offer, the folder its benchmark record paths are relative to.
+        records: the benchmark records the offers pin, by SHA-256 (read by the input
+            layer).
 
     Returns:
         The comparison: figures, ranking, P(A < B), drivers and marks.
@@ -412,11 +413,7 @@ def compare(
     if not 1 <= opts.draws <= MAX_DRAWS:
         raise ValidationFailure(f"draws must be between 1 and {MAX_DRAWS:,}, got {opts.draws:,}")
     sampler = _RecordingSampler(opts.seed, opts.draws)
-    dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
-    runs = [
-        _run_engine(profile, o, sampler, Path(b) if b is not None else None)
-        for o, b in zip(offers, dirs, strict=True)
-    ]
+    runs = [_run_engine(profile, o, sampler, records) for o in offers]
     return compare_draws(
         profile.id,
         offers,

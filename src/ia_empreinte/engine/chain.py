@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from ia_empreinte.engine.tasks import (
 )
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Method
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler, median
@@ -238,11 +238,11 @@ def run_chain(
     sampler: Sampler,
     reduce: Reducer,
     *,
-    base_dir: Path | None,
+    records: RecordStore,
     period_years: float | Array,
     caveats: list[Caveat],
     methods: dict[str, Method],
-    records: list[str],
+    used: list[str],
     peak_load: Array | float = 1.0,
 ) -> dict[str, Array]:
     """Period totals of every figure (Wh, kg, L, MJ), one array over the draws.
@@ -268,11 +268,11 @@ def run_chain(
         )
         method: Method = "modelled"
         host_method: Method = "modelled"
-        measured = measured_energy(offer, step, base_dir, sampler, caveats)
+        measured = measured_energy(offer, step.task, step.sizes, records, sampler, caveats)
         if measured is not None:
             acc_wh, host_replaced, sha = measured
             method = "measured"
-            records.append(sha)
+            used.append(sha)
             if host_replaced:
                 host_wh = np.zeros_like(host_wh)
                 host_method = "measured"
@@ -416,7 +416,7 @@ def to_draws(totals: dict[str, Array], requests: Array, years: Array, *,
 
 
 def estimate_draws(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, *, base_dir: Path | None = None
+    profile: UsageProfile, offer: Offer, sampler: Sampler, *, records: RecordStore = EMPTY
 ) -> DrawsResult:
     """Raw Monte Carlo draws of the footprint of ``offer`` under ``profile``.
 
@@ -427,7 +427,7 @@ def estimate_draws(
     """
     caveats: list[Caveat] = [Caveat(code="profile-warning", message=w) for w in profile.warnings]
     methods: dict[str, Method] = {}
-    records: list[str] = []
+    used: list[str] = []
     vol = profile.volume
     rpd = sampler.sample("profile.volume.requests_per_day", vol.requests_per_day, low=1e-9)
     days = sampler.sample("profile.volume.days_per_year", vol.days_per_year, low=1e-9, high=366)
@@ -437,11 +437,11 @@ def estimate_draws(
     hours = sampler.sample("profile.volume.hours_per_day", vol.hours_per_day, low=1e-3, high=24)
     steps = _profile_steps(profile, sampler)
     totals = run_chain(
-        offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
-        caveats=caveats, methods=methods, records=records, peak_load=peak * 24.0 / hours,
+        offer, steps, sampler, lambda x: x * requests, records=records, period_years=1.0,
+        caveats=caveats, methods=methods, used=used, peak_load=peak * 24.0 / hours,
     )
     draws = to_draws(totals, requests, years)
-    return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), records)
+    return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), used)
 
 
 def dedupe(caveats: list[Caveat]) -> list[Caveat]:

@@ -22,7 +22,8 @@ from ia_empreinte.harness.targets import (
     TargetRunner,
 )
 from ia_empreinte.harness.workloads import Api, Workload, WorkloadRequest, load_workload
-from ia_empreinte.records import BenchmarkRecord, Signature, load_record
+from ia_empreinte.inputs.records import load_record
+from ia_empreinte.records import BenchmarkRecord, Signature
 
 __all__ = ["bench_export", "bench_keygen", "bench_run", "settings_for"]
 
@@ -156,7 +157,7 @@ def _check_declared(declared: Declared) -> None:
     """
     from ia_empreinte.errors import ValidationFailure
     from ia_empreinte.inputs.documents import parse_model
-    from ia_empreinte.records.record import ModelInfo
+    from ia_empreinte.records.schema import ModelInfo
 
     try:
         parse_model(ModelInfo, {
