@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     )
     from ia_empreinte.harness.protocol import Progress as BenchProgress
     from ia_empreinte.harness.runner import bench_export, bench_keygen, bench_run
-    from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile
+    from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile, validate_file
     from ia_empreinte.inputs.records import load_record, load_records, verify_record
     from ia_empreinte.kit import (
         basis_coverage,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from ia_empreinte.records import BenchmarkRecord, RecordStore
     from ia_empreinte.render.sheet import render_comparison, render_fiche
     from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
-    from ia_empreinte.schemas import json_schema, schema_names, validate_file
+    from ia_empreinte.schemas import json_schema, schema_names
     from ia_empreinte.scoring import score
     from ia_empreinte.scoring import simulate as simulate_scores
     from ia_empreinte.server import ServerSettings, serve
@@ -116,7 +116,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "shipped_profile_text": ("ia_empreinte.kit", "shipped_profile_text"),
     "shipped_profiles_table": ("ia_empreinte.kit", "shipped_profiles_table"),
     "simulate_scores": ("ia_empreinte.scoring", "simulate"),
-    "validate_file": ("ia_empreinte.schemas", "validate_file"),
+    "validate_file": ("ia_empreinte.inputs.load", "validate_file"),
     "verify_fiche": ("ia_empreinte.sheet", "verify_fiche"),
     "verify_record": ("ia_empreinte.inputs.records", "verify_record"),
 }

@@ -8,7 +8,6 @@ any input kind, detected from its fields when not given.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,13 +15,12 @@ from pydantic import BaseModel
 from ia_empreinte import _canonical
 from ia_empreinte.errors import (
     IaEmpreinteError,
-    InputFileError,
     OfferError,
     ProfileError,
     RecordError,
     ValidationFailure,
 )
-from ia_empreinte.inputs.documents import KIND_MARKERS, parse_model, read_document
+from ia_empreinte.inputs.documents import KIND_MARKERS
 
 __all__ = [
     "INPUT_KINDS",
@@ -32,7 +30,6 @@ __all__ = [
     "json_schema",
     "model_for",
     "schema_names",
-    "validate_file",
 ]
 
 KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
@@ -89,30 +86,6 @@ def detect_kind(data: dict[str, Any]) -> str | None:
         if any(k in data for k in keys):
             return kind
     return None
-
-
-def validate_file(path: str | Path, kind: str | None = None) -> tuple[str, BaseModel]:
-    """Read ``path`` and validate it as ``kind`` (detected when None).
-
-    Returns:
-        The kind and the validated model.
-
-    Raises:
-        InputFileError: unreadable file or undetectable kind.
-        ValidationFailure: a field is invalid (the kind's own subclass).
-    """
-    data = read_document(path)
-    if kind is None:
-        kind = detect_kind(data)
-        if kind is None:
-            raise InputFileError(
-                "cannot tell what kind of document this is; give --kind "
-                f"({', '.join(INPUT_KINDS)})",
-                file=str(path),
-            )
-    model = model_for(kind)
-    _, _, error = KINDS[kind]
-    return kind, parse_model(model, data, file=str(path), error=error, kind=kind)
 
 
 def canonical_json(data: Any) -> str:

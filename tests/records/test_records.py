@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ia_empreinte import RecordError, load_record, verify_record
+from ia_empreinte import RecordError, load_record, validate_file, verify_record
 from ia_empreinte.harness.signing import generate_keypair, load_private_key, sign
 from ia_empreinte.records import (
     BenchmarkRecord,
@@ -19,7 +19,6 @@ from ia_empreinte.records import (
     record_sha256,
 )
 from ia_empreinte.records.stats import stat, t_quantile_975
-from ia_empreinte.schemas import validate_file
 from tests.bench_helpers import make_record
 
 T2 = 4.302652730  # t(0.975, 2)

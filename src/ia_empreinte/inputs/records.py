@@ -9,7 +9,7 @@ offers pin, which the engine receives as a value.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "load_records",
     "read_public_key",
     "record_from_bytes",
+    "records_for_offer",
     "verify_record",
     "verify_record_bytes",
 ]
@@ -206,7 +207,3 @@ def records_for_offer(offer: Offer, folder: str | Path | None) -> RecordStore:
     """:func:`load_records` for one offer."""
     return load_records([(offer, folder)])
 
-
-def offer_folders(offer_files: Sequence[str | Path]) -> list[Path]:
-    """The folder each offer file's record paths are relative to (its own folder)."""
-    return [Path(f).parent for f in offer_files]

@@ -33,6 +33,8 @@ from ia_empreinte._version import __version__
 from ia_empreinte.catalog import TABLES
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.records import BenchmarkRecord
+from ia_empreinte.records.store import checked
 from ia_empreinte.render.i18n import Lang
 from ia_empreinte.schemas import INPUT_KINDS, KINDS, model_for
 from ia_empreinte.server.bodies import (
@@ -238,7 +240,10 @@ def build_router(
                 )
             data = decode_body(body, content_type)
             _, _, error = KINDS[kind]
-            parse_model(model_for(kind), data, error=error)
+            model = parse_model(model_for(kind), data, error=error)
+            if isinstance(model, BenchmarkRecord):
+                # sealed and plausible, as the records an estimate accepts
+                checked(model, "record")
             return json_response({"kind": kind, "valid": True})
 
         return await run(work)
