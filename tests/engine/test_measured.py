@@ -93,3 +93,14 @@ def test_shipped_example_offer_is_changed_by_its_shipped_record() -> None:
     modelled = without.per_request.energy_wh_by_component["accelerators"].p50
     assert measured != modelled
     assert with_record.per_request.energy_wh.p50 != without.per_request.energy_wh.p50
+
+
+def test_measured_does_not_import_the_chain() -> None:
+    """No import circle between engine/chain.py and engine/measured.py, even for types."""
+    import ast
+
+    import ia_empreinte.engine.measured as measured
+
+    tree = ast.parse(Path(measured.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "ia_empreinte.engine.chain" not in imported
