@@ -25,8 +25,8 @@ from ia_empreinte.engine.llm import (
     weights_read_bytes,
 )
 from ia_empreinte.engine.tasks import hardware_factor, image_generation_units
-from ia_empreinte.offers import load_offer, parse_offer
-from ia_empreinte.profiles import load_profile
+from ia_empreinte.inputs.load import load_offer, load_profile
+from ia_empreinte.offers import parse_offer
 from ia_empreinte.uncertainty import Sampler, central
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"
