@@ -19,7 +19,8 @@ if TYPE_CHECKING:
         compare,
         parse_compare_options,
     )
-    from ia_empreinte.engine import audit, estimate
+    from ia_empreinte.engine import estimate
+    from ia_empreinte.engine.audit import USAGE_LOG_SCHEMA, audit
     from ia_empreinte.errors import (
         CatalogError,
         IaEmpreinteError,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     )
     from ia_empreinte.harness.protocol import Progress as BenchProgress
     from ia_empreinte.harness.runner import bench_export, bench_keygen, bench_run
+    from ia_empreinte.inputs.usage_logs import UsageLog, read_usage_log
     from ia_empreinte.kit import (
         basis_coverage,
         build_profile,
@@ -76,10 +78,12 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ServerSettings": ("ia_empreinte.server", "ServerSettings"),
     "Summary": ("ia_empreinte.results", "Summary"),
     "TASKS": ("ia_empreinte.profiles", "TASKS"),
+    "USAGE_LOG_SCHEMA": ("ia_empreinte.engine.audit", "USAGE_LOG_SCHEMA"),
+    "UsageLog": ("ia_empreinte.inputs.usage_logs", "UsageLog"),
     "UsageProfile": ("ia_empreinte.profiles", "UsageProfile"),
     "ValidationFailure": ("ia_empreinte.errors", "ValidationFailure"),
     "VerificationError": ("ia_empreinte.errors", "VerificationError"),
-    "audit": ("ia_empreinte.engine", "audit"),
+    "audit": ("ia_empreinte.engine.audit", "audit"),
     "basis_coverage": ("ia_empreinte.kit", "basis_coverage"),
     "bench_export": ("ia_empreinte.harness.runner", "bench_export"),
     "bench_keygen": ("ia_empreinte.harness.runner", "bench_keygen"),
@@ -102,6 +106,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "profile_questions": ("ia_empreinte.kit", "profile_questions"),
     "profile_to_yaml": ("ia_empreinte.kit", "profile_to_yaml"),
     "rc_clause": ("ia_empreinte.kit.clause", "rc_clause"),
+    "read_usage_log": ("ia_empreinte.inputs.usage_logs", "read_usage_log"),
     "render_comparison": ("ia_empreinte.render.sheet", "render_comparison"),
     "render_fiche": ("ia_empreinte.render.sheet", "render_fiche"),
     "schema_names": ("ia_empreinte.schemas", "schema_names"),
@@ -155,6 +160,8 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "ServerSettings",
     "Summary",
     "TASKS",
+    "USAGE_LOG_SCHEMA",
+    "UsageLog",
     "UsageProfile",
     "ValidationFailure",
     "VerificationError",
@@ -182,6 +189,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "profile_questions",
     "profile_to_yaml",
     "rc_clause",
+    "read_usage_log",
     "render_comparison",
     "render_fiche",
     "schema_names",

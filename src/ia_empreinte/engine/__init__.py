@@ -1,4 +1,4 @@
-"""The estimation engine: from a usage profile (or a usage log) and an offer to an Estimate.
+"""The estimation engine: from a usage profile (or a read usage log) and an offer to an Estimate.
 
 The chain (docs/methodology.md) is a sequence of small pure vectorised functions in
 ``llm`` (text-generation accelerator energy), ``tasks`` (other tasks), ``host``,
@@ -59,22 +59,5 @@ def estimate(
                      draws=draws, inputs_sha256=sha)
 
 
-def audit(
-    offer: Offer, log_path: str | Path, *, draws: int = 1000, seed: int = 42,
-    base_dir: Path | None = None,
-) -> Estimate:
-    """The actual footprint of the requests of a usage log (CSV or JSONL) under ``offer``.
 
-    Every row is evaluated at once (vectorised). ``contract`` is the logged period,
-    ``per_year`` the same annualised over the span of the timestamps.
-
-    Raises:
-        InputFileError: the log cannot be read, or a row is invalid (file, line, column).
-    """
-    from ia_empreinte.engine.usage_log import audit_draws
-
-    result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
-                                              base_dir=base_dir)
-    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, result.benchmark_records)
-    return summarise(result, profile_id=profile_id, offer_id=offer.id, seed=seed,
-                     draws=draws, inputs_sha256=sha)
+from ia_empreinte.engine.audit import audit  # noqa: E402 - after inputs_sha256, which it uses

@@ -1,0 +1,96 @@
+"""Usage logs read at the edge with pyarrow: CSV, JSONL or Parquet into a :class:`UsageLog`.
+
+A usage log has one request per row: a ``timestamp`` (ISO 8601; naive times are read as
+UTC) and the request sizes (``input_tokens``, ``output_tokens``...), plus ``task`` for a
+multi-task offer. pyarrow parses the file in record batches of about 256 KiB, with
+declared column types (no type inference), so the resident memory is the columns kept
+(8 bytes per number, 8 per timestamp, 1 per task) plus one batch, whatever the file.
+
+The file is checked before it is read: a regular file (not a FIFO or a device), at most
+2 GB. Every batch is checked as a whole (numpy); when pyarrow refuses the file or a
+value is wrong, the file is re-read row by row only to name the line and the column of
+the first bad value, in one line.
+
+The caller says what a log may hold (:class:`LogSchema`: the request fields, the tasks
+and their required fields, the bounds), so this layer knows no profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ia_empreinte.types import Array
+
+__all__ = ["MAX_BYTES", "MAX_CELL_BYTES", "LogSchema", "UsageLog", "read_usage_log"]
+
+MAX_BYTES = 2_000_000_000
+"""Largest usage log read, checked before reading."""
+MAX_CELL_BYTES = 128 * 1024
+"""Longest CSV cell (Python's csv module's limit)."""
+
+
+@dataclass(frozen=True)
+class LogSchema:
+    """What a usage log may hold; the engine states it (``USAGE_LOG_SCHEMA``)."""
+
+    sizes: tuple[str, ...]
+    """The request-size columns, read as numbers >= 0."""
+    tasks: tuple[str, ...]
+    required: Mapping[str, tuple[str, ...]]
+    """The size columns each task needs on its rows."""
+    bound_error: Callable[[str, float], str | None]
+    """Why a value of a size column is out of bounds (the whole message), or None."""
+    infer_task: Callable[[frozenset[str]], str | None]
+    """The task of a log without a ``task`` column, from its size columns."""
+
+
+@dataclass(frozen=True)
+class UsageLog:
+    """A validated usage log: one float64 array per size column, the task of each row.
+
+    ``columns`` hold NaN where a multi-task log leaves a cell blank; ``task_codes``
+    index ``task_names``.
+    """
+
+    columns: dict[str, Array]
+    task_names: tuple[str, ...]
+    task_codes: NDArray[np.uint8]
+    span_s: float
+    """Seconds between the first and the last timestamp."""
+    rows: int
+    sha256: str
+    """SHA-256 of the file's bytes."""
+    duplicate_rows: int = 0
+    """Rows that repeat an earlier row exactly (timestamp, task and sizes)."""
+
+    @property
+    def tasks(self) -> NDArray[np.str_]:
+        """The task of each row."""
+        return np.array(self.task_names)[self.task_codes]
+
+    @property
+    def groups(self) -> dict[str, NDArray[np.intp] | None]:
+        """The rows of each task: None when every row is of that task (no gather)."""
+        present = np.flatnonzero(np.bincount(self.task_codes, minlength=len(self.task_names)))
+        if len(present) == 1:
+            return {self.task_names[int(present[0])]: None}
+        return {self.task_names[int(k)]: np.flatnonzero(self.task_codes == k) for k in present}
+
+
+def read_usage_log(path: str | Path, schema: LogSchema) -> UsageLog:
+    """Read and validate a usage log: CSV (header row), JSONL or Parquet.
+
+    pyarrow is imported here, on first use, so that importing the engine does not.
+
+    Raises:
+        InputFileError: one line naming the file, and for a bad value its line (its row
+            in a Parquet file) and column.
+    """
+    from ia_empreinte.inputs._arrow_logs import read
+
+    return read(Path(path), schema)
