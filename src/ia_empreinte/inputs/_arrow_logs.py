@@ -329,7 +329,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             too_long = "field larger than field limit" in str(exc)
             what = ("a cell is longer than 128 KiB; expected a short value" if too_long
                     else f"invalid CSV ({exc})")
-            raise InputFileError(f"line {reader.line_num + too_long}: {what}",
+            raise InputFileError(f"line {reader.line_num}: {what}",
                                  file=str(path)) from None
 
 
