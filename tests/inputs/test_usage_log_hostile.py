@@ -122,7 +122,7 @@ def test_jsonl_with_many_distinct_keys_is_refused_at_the_first(tmp_path: Path) -
         for i in range(2_000):
             f.write(json.dumps({"timestamp": STAMP, "input_tokens": 1, "output_tokens": 1,
                                 **{f"k{i}_{j}": j for j in range(10)}}) + "\n")
-    code, out, err, _ = _process(str(log))
+    code, _, err, _ = _process(str(log))
     assert code == 2
     assert err == (f"Error: {log}: line 1: unknown column 'k0_0'; expected timestamp, task "
                    "and request fields (input_tokens, output_tokens, audio_seconds, images, "

@@ -285,3 +285,17 @@ def test_estimate_does_not_import_pyarrow() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_parquet_example_audits_as_its_csv() -> None:
+    """examples/usage-logs: the Parquet file holds the CSV's rows (zoned timestamps, int32
+    sizes); every figure is the same, only the log's hash (and the profile id) differ."""
+    folder = Path(__file__).parents[2] / "examples" / "usage-logs"
+    offer = load_offer(folder.parent / "offers" / "open-mid-cloud-fr.yaml")
+    a, b = (audit(offer, read_log(folder / f"chatbot-extrait-janvier.{ext}"), draws=50)
+            for ext in ("csv", "parquet"))
+    assert a.profile_id == "usage-log-bea571a641d6"
+    assert a.per_request == b.per_request
+    assert a.per_year == b.per_year
+    assert a.contract == b.contract
+    assert a.contract.requests.p50 == 42

@@ -29,7 +29,7 @@ from ia_empreinte.types import Array
 
 __all__ = ["read"]
 
-_BLOCK_BYTES = 256 * 1024
+_BLOCK_BYTES = 1 << 20
 _PARQUET_BATCH_ROWS = 65_536
 _MAX_LINE_BYTES = 1 << 20
 _SHOWN_CHARS = 60
@@ -210,14 +210,27 @@ class _Acc:
         return _numbers(idx, np.int32, fill=0).astype(np.uint8)
 
     def finish(self, sha256: str) -> UsageLog:
-        columns = {k: np.concatenate(v) for k, v in self.parts.items()}
-        stamps = np.concatenate(self.stamps)
-        codes = np.concatenate(self.codes)
+        columns = {k: _joined(v) for k, v in self.parts.items()}
+        stamps = _joined(self.stamps)
+        codes = _joined(self.codes)
         # int / int is correctly rounded, as datetime.timestamp() is (past 2**53 us too)
         span_s = int(stamps.max()) / 10**6 - int(stamps.min()) / 10**6
         return UsageLog(columns=columns, task_names=self.schema.tasks, task_codes=codes,
                         span_s=span_s, rows=self.rows, sha256=sha256,
                         duplicate_rows=_duplicates(stamps, codes, list(columns.values())))
+
+
+
+def _joined(parts: list[NDArray[Any]]) -> NDArray[Any]:
+    """The batches' arrays end to end, each freed once copied (not twice the memory)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at:at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def _numbers(col: Any, dtype: type[np.generic], *, fill: float) -> NDArray[Any]:
@@ -280,20 +293,33 @@ def _duplicates(stamps: NDArray[np.int64], codes: NDArray[np.uint8],
                 columns: list[Array]) -> int:
     """How many rows repeat an earlier one exactly (timestamp, task and every size).
 
-    A 64-bit hash per row finds the candidates; rows are compared only when two hashes
-    are equal, so the count is exact.
+    Repeats share their timestamp: in a log in time order only the runs of equal stamps
+    are looked at. A 64-bit hash per row finds the candidates, and rows are compared
+    only when two hashes are equal, so the count is exact.
     """
-    h = stamps.view(np.uint64) * _MIX
-    h ^= codes.astype(np.uint64)
-    for col in columns:
-        bits = np.where(np.isnan(col), np.nan, col + 0.0).view(np.uint64)  # one NaN, +0.0
-        h = (h ^ (h >> np.uint64(29))) * _MIX ^ bits
+    if len(stamps) < 2:
+        return 0
+    step = np.diff(stamps)
+    rows: NDArray[np.intp] | None = None
+    if (step >= 0).all():
+        same = step == 0
+        if not same.any():
+            return 0
+        rows = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+
+    def sub(a: NDArray[Any]) -> NDArray[Any]:
+        return a if rows is None else a[rows]
+
+    bits = [np.where(np.isnan(c), np.nan, c + 0.0).view(np.uint64)  # one NaN, and +0.0
+            for c in map(sub, columns)]
+    h = sub(stamps).view(np.uint64) * _MIX ^ sub(codes).astype(np.uint64)
+    for b in bits:
+        h = (h ^ (h >> np.uint64(29))) * _MIX ^ b
     hashes = np.sort(h)
     if not (hashes[1:] == hashes[:-1]).any():
         return 0
-    keys = np.column_stack([stamps, codes.astype(np.int64)]
-                           + [np.where(np.isnan(c), np.nan, c + 0.0).view(np.int64)
-                              for c in columns])
+    keys = np.column_stack([sub(stamps), sub(codes).astype(np.int64)]
+                           + [b.view(np.int64) for b in bits])
     ordered = keys[np.lexsort(keys.T[::-1])]  # not np.unique, which imports numpy.ma
     return int((ordered[1:] == ordered[:-1]).all(axis=1).sum())
 
@@ -343,10 +369,14 @@ def _csv_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
-def _csv_batches(path: Path, header: list[str], sizes: tuple[str, ...]
+def _csv_batches(path: Path, header: list[str], sizes: tuple[str, ...], stamps: pa.DataType
                  ) -> Iterator[pa.RecordBatch]:
+    """pyarrow's CSV batches, every column's type declared: ``stamps`` is the zoned
+    timestamp type (parsed as the file is read), or text when the log has times
+    without a zone (parsed batch by batch)."""
     types: dict[str, pa.DataType] = dict.fromkeys(header, pa.string())
     types |= {name: pa.float64() for name in header if name in sizes}
+    types["timestamp"] = stamps
     reader = pa_csv.open_csv(
         path,
         read_options=pa_csv.ReadOptions(block_size=_BLOCK_BYTES, skip_rows=1,
@@ -500,9 +530,18 @@ def read(p: Path, schema: LogSchema) -> UsageLog:
         if kind == "csv":
             header = _csv_header(p)
             task = _check_header(p, header, schema)
-            acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
-                       "task" in header, task)
-            batches = _csv_batches(p, header, schema.sizes)
+            try:  # most logs have zoned times, parsed as they are read
+                acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
+                           "task" in header, task)
+                for batch in _csv_batches(p, header, schema.sizes, _TS_UTC):
+                    acc.add(batch)
+            except pa.ArrowInvalid as exc:
+                if f"In CSV column #{header.index('timestamp')}: " not in str(exc):
+                    raise
+                # a time without a zone (read as UTC) or no time at all: read them as text
+                acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
+                           "task" in header, task)
+                batches = _csv_batches(p, header, schema.sizes, pa.string())
         elif kind != "jsonl":
             pf = _parquet_file(p)
             header = list(pf.schema_arrow.names)

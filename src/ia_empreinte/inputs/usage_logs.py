@@ -2,7 +2,7 @@
 
 A usage log has one request per row: a ``timestamp`` (ISO 8601; naive times are read as
 UTC) and the request sizes (``input_tokens``, ``output_tokens``...), plus ``task`` for a
-multi-task offer. pyarrow parses the file in record batches of about 256 KiB, with
+multi-task offer. pyarrow parses the file in record batches of about 1 MiB, with
 declared column types (no type inference), so the resident memory is the columns kept
 (8 bytes per number, 8 per timestamp, 1 per task) plus one batch, whatever the file.
 
