@@ -183,3 +183,20 @@ def test_million_row_multi_task_log_in_bounded_memory(tmp_path: Path) -> None:
     assert json.loads(out)["contract"]["requests"]["p50"] == n
     print(f"peak resident {peak / 1024:.0f} MiB")
     assert peak < 500_000, f"peak resident {peak / 1024:.0f} MiB"
+
+
+def test_parquet_row_count_is_checked_before_reading(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Parquet file compresses: its row count, from its footer, bounds the memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ia_empreinte.inputs import _arrow_logs
+
+    log = tmp_path / "log.parquet"
+    pq.write_table(pa.table({"timestamp": [STAMP] * 11, "input_tokens": [1] * 11,
+                             "output_tokens": [1] * 11}), log)
+    monkeypatch.setattr(_arrow_logs, "_MAX_PARQUET_ROWS", 10)
+    code, out = _audit(log)
+    assert code == 2
+    assert out == f"Error: {log}: the usage log has 11 rows; expected at most 10\n"

@@ -31,6 +31,7 @@ __all__ = ["read"]
 
 _BLOCK_BYTES = 1 << 20
 _PARQUET_BATCH_ROWS = 65_536
+_MAX_PARQUET_ROWS = 70_000_000  # about what a 2 GB CSV of the shortest rows holds
 _MAX_LINE_BYTES = 1 << 20
 _SHOWN_CHARS = 60
 _JSONL = (".jsonl", ".ndjson")
@@ -544,6 +545,10 @@ def read(p: Path, schema: LogSchema) -> UsageLog:
                 batches = _csv_batches(p, header, schema.sizes, pa.string())
         elif kind != "jsonl":
             pf = _parquet_file(p)
+            if pf.metadata.num_rows > _MAX_PARQUET_ROWS:  # compressed: the size says little
+                raise InputFileError(
+                    f"the usage log has {pf.metadata.num_rows:,} rows; expected at most "
+                    f"{_MAX_PARQUET_ROWS:,}", file=str(p))
             header = list(pf.schema_arrow.names)
             task = _check_header(p, header, schema)
             acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
