@@ -196,7 +196,37 @@ def test_parquet_row_count_is_checked_before_reading(tmp_path: Path,
     log = tmp_path / "log.parquet"
     pq.write_table(pa.table({"timestamp": [STAMP] * 11, "input_tokens": [1] * 11,
                              "output_tokens": [1] * 11}), log)
-    monkeypatch.setattr(_arrow_logs, "_MAX_PARQUET_ROWS", 10)
+    monkeypatch.setattr(_arrow_logs, "MAX_ROWS", 10)
     code, out = _audit(log)
     assert code == 2
-    assert out == f"Error: {log}: the usage log has 11 rows; expected at most 10\n"
+    assert out == (f"Error: {log}: the usage log has more than 10 rows; expected at most "
+                   "that many (split it by period)\n")
+
+
+def test_too_many_csv_rows_are_refused_once_read(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from ia_empreinte.inputs import _arrow_logs
+
+    log = tmp_path / "log.csv"
+    log.write_text(HEAD + "".join(f"2026-01-01T00:00:{i:02d}Z,1,1\n" for i in range(11)),
+                   encoding="utf-8")
+    monkeypatch.setattr(_arrow_logs, "MAX_ROWS", 10)
+    code, out = _audit(log)
+    assert code == 2
+    assert out == (f"Error: {log}: the usage log has more than 10 rows; expected at most "
+                   "that many (split it by period)\n")
+
+
+@pytest.mark.parametrize(("rows", "repeats"), [
+    (["00,1,1", "01,1,1", "01,1,1", "01,2,1", "02,1,1", "01,1,1"], 2),  # out of order
+    (["00,1,1", "01,1,1", "01,2,1", "01,1,1", "02,1,1"], 1),  # in order, tie not adjacent
+    (["00,1,1", "01,1,1", "02,1,1"], 0),
+])
+def test_duplicate_count(tmp_path: Path, rows: list[str], repeats: int) -> None:
+    from ia_empreinte import USAGE_LOG_SCHEMA, read_usage_log
+
+    log = tmp_path / "log.csv"
+    log.write_text(HEAD + "".join(f"2026-01-01T00:00:{r}\n" for r in rows), encoding="utf-8")
+    log.write_text(log.read_text(encoding="utf-8").replace(",1,1\n", "Z,1,1\n")
+                   .replace(",2,1\n", "Z,2,1\n"), encoding="utf-8")
+    assert read_usage_log(log, USAGE_LOG_SCHEMA).duplicate_rows == repeats

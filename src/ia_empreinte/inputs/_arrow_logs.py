@@ -25,14 +25,13 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.usage_logs import MAX_BYTES, LogSchema, UsageLog
+from ia_empreinte.inputs.usage_logs import MAX_BYTES, MAX_ROWS, LogSchema, UsageLog
 from ia_empreinte.types import Array
 
 __all__ = ["read"]
 
 _BLOCK_BYTES = 1 << 20
 _PARQUET_BATCH_ROWS = 65_536
-_MAX_PARQUET_ROWS = 70_000_000  # about what a 2 GB CSV of the shortest rows holds
 _MAX_LINE_BYTES = 1 << 20
 _SHOWN_CHARS = 60
 _JSONL = (".jsonl", ".ndjson")
@@ -139,15 +138,28 @@ class _Acc:
     task: str | None
     """The task of every row, for a log without a task column."""
     rows: int = 0
-    parts: dict[str, list[Array]] = field(default_factory=dict)
-    codes: list[NDArray[np.uint8]] = field(default_factory=list)
-    stamps: list[NDArray[np.int64]] = field(default_factory=list)
+    parts: dict[str, _Slabs] = field(default_factory=dict)
+    codes: _Slabs = field(default_factory=lambda: _Slabs(np.uint8))
+    hashes: _Slabs = field(default_factory=lambda: _Slabs(np.uint64))
+    """A 64-bit hash of each row, to count repeated rows."""
+    first: int | None = None
+    last: int | None = None
+    earliest: int | None = None
+    latest: int | None = None
+    in_order: bool = True
+    """Every timestamp >= the one before."""
+    ties: bool = False
+    """Two consecutive rows have the same timestamp."""
+    tied: _Slabs = field(default_factory=lambda: _Slabs(np.bool_))
+    """Rows whose timestamp is the one before or after theirs."""
     seen: set[str] = field(default_factory=set)
 
     def add(self, batch: pa.RecordBatch) -> None:
         n = batch.num_rows
         if n == 0:
             return
+        if self.rows + n > MAX_ROWS:
+            raise _TooManyRows
         blanks: dict[str, NDArray[np.bool_]] = {}
         values: dict[str, Array] = {}
         for name in self.names:
@@ -164,7 +176,7 @@ class _Acc:
             if not blank.all():
                 self.seen.add(name)
             blanks[name], values[name] = blank, arr
-        self.stamps.append(self._stamps(batch.column("timestamp")))
+        stamps = self._stamps(batch.column("timestamp"))
         codes = self._codes(batch, n)
         for k in np.flatnonzero(np.bincount(codes, minlength=len(self.schema.tasks))):
             task = self.schema.tasks[int(k)]
@@ -175,9 +187,30 @@ class _Acc:
                     raise _BadRow(self.rows + int(np.argmax(missing)), f,
                                   f"task {task} needs a number here", show=False)
         for name, arr in values.items():
-            self.parts.setdefault(name, []).append(arr)
-        self.codes.append(codes)
+            self.parts.setdefault(name, _Slabs(np.float64)).extend(arr)
+        self.codes.extend(codes)
+        self.hashes.extend(_row_hashes(stamps, codes, list(values.values())))
+        self._follow(stamps)
         self.rows += n
+
+    def _follow(self, stamps: NDArray[np.int64]) -> None:
+        """Track the span and whether the rows are in time order, with ties."""
+        low, high = int(stamps.min()), int(stamps.max())
+        self.earliest = low if self.earliest is None else min(self.earliest, low)
+        self.latest = high if self.latest is None else max(self.latest, high)
+        step = np.diff(stamps)
+        joint = None if self.last is None else int(stamps[0]) - self.last
+        self.in_order &= bool((step >= 0).all()) and (joint is None or joint >= 0)
+        same = step == 0
+        tied = np.zeros(len(stamps), dtype=bool)
+        tied[:-1] |= same
+        tied[1:] |= same
+        if joint == 0:
+            tied[0] = True
+            self.tied.slabs[-1][self.tied.fill - 1] = True
+        self.ties |= bool(tied.any())
+        self.tied.extend(tied)
+        self.last = int(stamps[-1])
 
     def _check_bounds(self, name: str, arr: Array, blank: NDArray[np.bool_]) -> None:
         known = arr[~blank] if blank.any() else arr
@@ -225,27 +258,65 @@ class _Acc:
         return _numbers(idx, np.int32, fill=0).astype(np.uint8)
 
     def finish(self, sha256: str) -> UsageLog:
-        columns = {k: _joined(v) for k, v in self.parts.items()}
-        stamps = _joined(self.stamps)
-        codes = _joined(self.codes)
+        assert self.earliest is not None and self.latest is not None
         # int / int is correctly rounded, as datetime.timestamp() is (past 2**53 us too)
-        span_s = int(stamps.max()) / 10**6 - int(stamps.min()) / 10**6
-        return UsageLog(columns=columns, task_names=self.schema.tasks, task_codes=codes,
-                        span_s=span_s, rows=self.rows, sha256=sha256,
-                        duplicate_rows=_duplicates(stamps, codes, list(columns.values())))
+        span_s = self.latest / 10**6 - self.earliest / 10**6
+        # repeats share their timestamp: in a log in time order, only ties are compared
+        hashes = self.hashes.joined()
+        tied = self.tied.joined()
+        if self.in_order:
+            hashes = hashes[tied] if self.ties else hashes[:0]
+        del tied
+        hashes.sort()
+        repeats = int((hashes[1:] == hashes[:-1]).sum())
+        del hashes
+        columns = {k: v.joined() for k, v in self.parts.items()}
+        return UsageLog(columns=columns, task_names=self.schema.tasks,
+                        task_codes=self.codes.joined(), span_s=span_s, rows=self.rows,
+                        sha256=sha256, duplicate_rows=repeats)
 
 
+class _TooManyRows(Exception):
+    """More rows than MAX_ROWS."""
 
-def _joined(parts: list[NDArray[Any]]) -> NDArray[Any]:
-    """The batches' arrays end to end, each freed once copied (not twice the memory)."""
-    out = np.empty(sum(len(p) for p in parts), dtype=parts[0].dtype)
-    at = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        out[at:at + len(part)] = part
-        at += len(part)
-    return out
+
+_SLAB_ROWS = 1 << 23  # 64 MiB of float64: numpy maps it from the system, and gives it back
+
+
+class _Slabs:
+    """A growing column kept in slabs of 8 Mi rows (no copy of everything to grow, and
+    memory returned to the system once joined, slab by slab)."""
+
+    def __init__(self, dtype: type[np.generic]) -> None:
+        self.dtype = dtype
+        self.slabs: list[NDArray[Any]] = []
+        self.fill = _SLAB_ROWS
+
+    def extend(self, values: NDArray[Any]) -> None:
+        at = 0
+        while at < len(values):
+            if self.fill == _SLAB_ROWS:
+                self.slabs.append(np.empty(_SLAB_ROWS, dtype=self.dtype))  # pages on write
+                self.fill = 0
+            k = min(_SLAB_ROWS - self.fill, len(values) - at)
+            self.slabs[-1][self.fill:self.fill + k] = values[at:at + k]
+            self.fill += k
+            at += k
+
+    def joined(self) -> NDArray[Any]:
+        if not self.slabs:
+            return np.empty(0, dtype=self.dtype)
+        if len(self.slabs) == 1:
+            return self.slabs.pop()[:self.fill].copy()
+        out = np.empty((len(self.slabs) - 1) * _SLAB_ROWS + self.fill, dtype=self.dtype)
+        self.slabs.reverse()
+        at = 0
+        while self.slabs:
+            slab = self.slabs.pop()
+            k = _SLAB_ROWS if self.slabs else self.fill
+            out[at:at + k] = slab[:k]
+            at += k
+        return out
 
 
 def _numbers(col: Any, dtype: type[np.generic], *, fill: float) -> NDArray[Any]:
@@ -304,35 +375,18 @@ def _first_bad_stamp(text: pa.Array | pa.ChunkedArray) -> int:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _duplicates(stamps: NDArray[np.int64], codes: NDArray[np.uint8],
-                columns: list[Array]) -> int:
-    """How many rows repeat an earlier one exactly (timestamp, task and every size).
+def _row_hashes(stamps: NDArray[np.int64], codes: NDArray[np.uint8],
+                columns: list[Array]) -> NDArray[np.uint64]:
+    """A 64-bit hash of each row's values (timestamp, task, sizes), to count repeats.
 
-    Repeats share their timestamp: in a log in time order only the runs of equal stamps
-    are looked at. Rows are compared by a 64-bit hash of all their values (16 bytes a
-    row at most, whatever the columns): two different rows share one with odds of about
-    n^2 / 2^65, below one in 30 million for a million rows.
+    Two different rows share one with odds of about n^2 / 2^65: below one in 30 million
+    for a million rows.
     """
-    if len(stamps) < 2:
-        return 0
-    step = np.diff(stamps)
-    rows: NDArray[np.intp] | None = None
-    if (step >= 0).all():
-        same = step == 0
-        if not same.any():
-            return 0
-        rows = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
-
-    def sub(a: NDArray[Any]) -> NDArray[Any]:
-        return a if rows is None else a[rows]
-
-    h = sub(stamps).view(np.uint64) * _MIX ^ sub(codes).astype(np.uint64)
-    for column in columns:  # one column's temporaries at a time
-        values = sub(column)
+    h = stamps.view(np.uint64) * _MIX ^ codes.astype(np.uint64)
+    for values in columns:
         bits = np.where(np.isnan(values), np.nan, values + 0.0).view(np.uint64)  # +0.0, 1 NaN
         h = (h ^ (h >> np.uint64(29))) * _MIX ^ bits
-    hashes = np.sort(h)
-    return int((hashes[1:] == hashes[:-1]).sum())
+    return h
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -555,10 +609,10 @@ def read(p: Path, schema: LogSchema) -> UsageLog:
                 batches = _csv_batches(p, header, schema.sizes, pa.string())
         elif kind != "jsonl":
             pf = _parquet_file(p)
-            if pf.metadata.num_rows > _MAX_PARQUET_ROWS:  # compressed: the size says little
+            if pf.metadata.num_rows > MAX_ROWS:  # compressed: its size says little
                 raise InputFileError(
-                    f"the usage log has {pf.metadata.num_rows:,} rows; expected at most "
-                    f"{_MAX_PARQUET_ROWS:,}", file=str(p))
+                    f"the usage log has more than {MAX_ROWS:,} rows; expected at most that "
+                    "many (split it by period)", file=str(p))
             header = list(pf.schema_arrow.names)
             task = _check_header(p, header, schema)
             acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
@@ -580,6 +634,9 @@ def read(p: Path, schema: LogSchema) -> UsageLog:
                              file=str(p)) from None
     except _BadRow as bad:
         raise _named(p, kind, bad) from None
+    except _TooManyRows:
+        raise InputFileError(f"the usage log has more than {MAX_ROWS:,} rows; expected at "
+                             "most that many (split it by period)", file=str(p)) from None
 
 
 def _read_jsonl(p: Path, schema: LogSchema, digest: _Digest) -> UsageLog:

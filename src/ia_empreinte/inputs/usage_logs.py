@@ -26,10 +26,13 @@ from numpy.typing import NDArray
 
 from ia_empreinte.types import Array
 
-__all__ = ["MAX_BYTES", "MAX_CELL_BYTES", "LogSchema", "UsageLog", "read_usage_log"]
+__all__ = ["MAX_BYTES", "MAX_CELL_BYTES", "MAX_ROWS", "LogSchema", "UsageLog", "read_usage_log"]
 
 MAX_BYTES = 2_000_000_000
 """Largest usage log read, checked before reading."""
+MAX_ROWS = 20_000_000
+"""Most rows read (about 500 MB of columns kept): a larger log is refused once that many
+rows are read, or before reading for Parquet (its footer says how many)."""
 MAX_CELL_BYTES = 128 * 1024
 """Longest CSV cell (Python's csv module's limit)."""
 
