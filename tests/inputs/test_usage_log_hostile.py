@@ -160,7 +160,7 @@ def test_size_is_checked_before_reading(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_million_row_multi_task_log_in_bounded_memory(tmp_path: Path) -> None:
     """1,000,000 rows with a task column (45 MB): audited under 500 MB peak resident (the
-    row-by-row reader took 1.4 GB)."""
+    row-by-row reader took 1,341 MiB)."""
     n = 1_000_000
     rng = np.random.default_rng(0)
     seconds = np.sort(rng.integers(0, 30 * 86_400, n))
