@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from ia_empreinte import USAGE_LOG_SCHEMA, load_offer, load_profile, load_records, read_usage_log
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
-from ia_empreinte import load_offer, load_profile, load_records
 from ia_empreinte.render.estimate import FORMATS, render_estimate
 from ia_empreinte.render.files import write_output
 
@@ -56,7 +56,7 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
 @click.argument("log", type=click.Path(dir_okay=False))
 @_options
 def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None) -> None:
-    """Audit the actual footprint of the requests in LOG (CSV or JSONL) under OFFER.
+    """Audit the actual footprint of the requests in LOG (CSV, JSONL or Parquet) under OFFER.
 
     LOG has a timestamp column and the request sizes (input_tokens, output_tokens,
     audio_seconds, images, rows), plus task for a multi-task offer. ``contract`` is the
@@ -64,5 +64,6 @@ def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | N
     """
     off = load_offer(offer)
     records = load_records([(off, Path(offer).parent)])
-    result = audit_log(off, log, draws=draws, seed=seed, records=records)
+    usage = read_usage_log(log, USAGE_LOG_SCHEMA)
+    result = audit_log(off, usage, draws=draws, seed=seed, records=records)
     _emit(render_estimate(result, fmt), output, (offer, log))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ia_empreinte._version import __version__
 from ia_empreinte.catalog import table_rows as catalog_table
 from ia_empreinte.comparison import CompareOptions, Comparison, compare, parse_compare_options
-from ia_empreinte.engine import audit, estimate
+from ia_empreinte.engine import USAGE_LOG_SCHEMA, audit, estimate
 from ia_empreinte.errors import (
     CatalogError,
     IaEmpreinteError,
@@ -24,6 +24,7 @@ from ia_empreinte.errors import (
 )
 from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile
 from ia_empreinte.inputs.records import load_record, load_records, verify_record
+from ia_empreinte.inputs.usage_logs import read_usage_log
 from ia_empreinte.inputs.validation import validate_file
 from ia_empreinte.kit import (
     basis_coverage,
@@ -47,6 +48,7 @@ from ia_empreinte.schemas import json_schema, schema_names
 from ia_empreinte.scoring import score
 from ia_empreinte.scoring import simulate as simulate_scores
 from ia_empreinte.sheet import Consultation, Fiche, build_fiche, verify_fiche
+from ia_empreinte.usage_log import UsageLog
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py checks
     "BenchmarkRecord",
@@ -67,6 +69,8 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "RecordStore",
     "Summary",
     "TASKS",
+    "USAGE_LOG_SCHEMA",
+    "UsageLog",
     "UsageProfile",
     "ValidationFailure",
     "VerificationError",
@@ -92,6 +96,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "profile_questions",
     "profile_to_yaml",
     "rc_clause",
+    "read_usage_log",
     "render_comparison",
     "render_fiche",
     "schema_names",

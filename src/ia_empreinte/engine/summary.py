@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ia_empreinte import catalog
+from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte._version import __version__
 from ia_empreinte.engine.chain import DrawsResult
+from ia_empreinte.offers import Offer
 from ia_empreinte.results import (
     COMPONENTS,
     Estimate,
@@ -17,7 +19,7 @@ from ia_empreinte.results import (
 from ia_empreinte.types import Array
 from ia_empreinte.units import WH_PER_KWH
 
-__all__ = ["summarise"]
+__all__ = ["inputs_sha256", "summarise"]
 
 
 def summarise(
@@ -100,3 +102,11 @@ def summarise(
         per_year=period("per_year"), contract=period("contract"), training=training,
         provenance=provenance, caveats=list(result.trace.caveats),
     )
+
+
+def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:
+    """SHA-256 of the canonical JSON of the validated inputs plus the records' hashes."""
+    doc: dict[str, object] = {"profile": profile, "offer": offer.model_dump(mode="json")}
+    if records:
+        doc["benchmark_records"] = sorted(set(records))
+    return sha256_hex(canonical_json(doc))
