@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
+from ia_empreinte.inputs.documents import read_input_bytes
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
 from ia_empreinte.results import Caveat, Method
@@ -219,10 +220,10 @@ def read_log(path: str | Path) -> UsageLog:
         InputFileError: naming the file, the line and the column of the first bad value.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read the usage log ({exc.strerror})", file=str(p)) from None
+    if not p.exists() and not p.is_symlink():
+        raise InputFileError("cannot read the usage log (No such file or directory)",
+                             file=str(p))
+    data = read_input_bytes(p, limit=_MAX_BYTES)  # a FIFO or /dev/zero: refused, not read
     if len(data) > _MAX_BYTES:
         raise InputFileError("the usage log is larger than 2 GB", file=str(p))
     sha256 = _sha256_meanwhile(data)

@@ -8,11 +8,18 @@ also refuses duplicate keys and anchors/aliases (alias bombs); files larger than
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import errno
 import json
 import math
+import os
 import re
+import stat
+import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,10 +32,16 @@ __all__ = [
     "KIND_MARKERS",
     "MAX_FILE_BYTES",
     "SUFFIXES",
+    "InputsRead",
     "kind_mismatch",
+    "loads_json",
+    "note_read",
     "parse_model",
     "read_document",
+    "read_input_bytes",
     "tagged_kind",
+    "tracking_reads",
+    "was_read",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -37,6 +50,159 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class InputsRead:
+    """The files one command has read, by device and inode (what a rename cannot fool).
+
+    Made by :func:`tracking_reads`; the output writer refuses any of them as a target,
+    so an output never destroys an input, even one reached through a document (the
+    benchmark record an offer pins).
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[int, int], str] = {}
+
+    def add(self, status: os.stat_result, name: str) -> None:
+        """Remember the file of ``status`` (read as ``name``)."""
+        self.files.setdefault((status.st_dev, status.st_ino), name)
+
+    def holds(self, status: os.stat_result) -> bool:
+        """Whether the file of ``status`` was read."""
+        return (status.st_dev, status.st_ino) in self.files
+
+
+_ACTIVE: list[InputsRead] = []
+_ACTIVE_LOCK = threading.Lock()
+
+
+@contextmanager
+def tracking_reads() -> Iterator[InputsRead]:
+    """Record every file read (by :func:`read_input_bytes`) until the block ends.
+
+    The CLI opens one per command. Reads from any thread count, so that a file read by
+    a worker thread is protected too.
+    """
+    log = InputsRead()
+    with _ACTIVE_LOCK:
+        _ACTIVE.append(log)
+    try:
+        yield log
+    finally:
+        with _ACTIVE_LOCK:
+            _ACTIVE.remove(log)
+
+
+def note_read(path: str | Path | os.stat_result) -> None:
+    """Record ``path`` (or an already taken status) as read by the running command.
+
+    A reader that does not go through :func:`read_input_bytes` calls this with one line.
+    """
+    if isinstance(path, os.stat_result):
+        status, name = path, "?"
+    else:
+        try:
+            status, name = os.stat(path), str(path)
+        except OSError:
+            return
+    with _ACTIVE_LOCK:
+        for log in _ACTIVE:
+            log.add(status, name)
+
+
+def was_read(status: os.stat_result) -> bool:
+    """Whether the file of ``status`` was read by the running command."""
+    with _ACTIVE_LOCK:
+        return any(log.holds(status) for log in _ACTIVE)
+
+
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    for test, label in _FILE_TYPES:
+        if test(mode):
+            return label
+    return "not a regular file"
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}"
+
+
+def read_input_bytes(path: str | Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them, recorded as read.
+
+    Never blocks nor reads without end: a FIFO, a device or a socket is refused before
+    anything is read, and so is a file larger than ``limit``.
+
+    Raises:
+        InputFileError: missing, a symbolic link loop, a directory, not a regular file,
+            too large, or unreadable.
+    """
+    name = str(path)
+    try:
+        status = os.stat(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputFileError("is a directory; expected a file", file=name)
+    if not stat.S_ISREG(status.st_mode):
+        raise InputFileError(f"is {_not_regular(status.st_mode)}; expected a regular file",
+                             file=name)
+    too_large = (f"the limit is {_mib(limit).removesuffix('.0')} MiB" if limit >= 1 << 20
+                 else f"the limit is {limit} bytes")
+    if status.st_size > limit:
+        raise InputFileError(f"file is {_mib(status.st_size)} MiB; {too_large}", file=name)
+    try:  # O_NONBLOCK: a file swapped for a FIFO since stat() does not block the open
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise InputFileError(
+                f"is {_not_regular(opened.st_mode)}; expected a regular file", file=name)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    finally:
+        os.close(fd)
+    if size > limit:  # grew since stat()
+        raise InputFileError(f"file is larger than the limit; {too_large}", file=name)
+    with _ACTIVE_LOCK:
+        for log in _ACTIVE:
+            log.files[(opened.st_dev, opened.st_ino)] = name
+    return b"".join(chunks)
+
+
+def _unreadable(path: str | Path, exc: OSError) -> InputFileError:
+    name = str(path)
+    if exc.errno == errno.ELOOP:
+        return InputFileError("symbolic link loop; expected a file", file=name)
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return InputFileError(
+                f"symbolic link to a missing file ({os.readlink(path)})", file=name)
+        return InputFileError("file not found", file=name)
+    if exc.errno == errno.ENOTDIR:
+        return InputFileError("file not found (a part of the path is not a folder)",
+                              file=name)
+    if exc.errno == errno.EISDIR:
+        return InputFileError("is a directory; expected a file", file=name)
+    return InputFileError(f"cannot read file ({exc.strerror or exc})", file=name)
 
 
 class _StrictSafeLoader(yaml.SafeLoader):
@@ -60,6 +226,17 @@ class _StrictSafeLoader(yaml.SafeLoader):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.MarkedYAMLError(
+                    problem="YAML merge keys (<<) are not accepted; write the fields out",
+                    problem_mark=key_node.start_mark,
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    problem="complex keys (? [a, b] or ? {a: b}) are not accepted; "
+                    "expected a field name",
+                    problem_mark=key_node.start_mark,
+                )
             key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.MarkedYAMLError(
@@ -75,6 +252,52 @@ _StrictSafeLoader.add_implicit_resolver(
     re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
 )
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+def _construct_int(loader: _StrictSafeLoader, node: Any) -> Any:
+    """YAML 1.1 integers, without its surprises: ``0365`` (octal 245), ``1:00`` (60),
+    ``0b101`` are refused, since YAML 1.2 and people read them differently."""
+    value = str(node.value).replace("_", "")
+    digits = value.lstrip("+-")
+    if ":" in value:
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' is a base-60 number in YAML 1.1 "
+            f"({loader.construct_yaml_int(node)}); quote it if it is text, or write "
+            "the number in base 10",
+            problem_mark=node.start_mark,
+        )
+    if _LEADING_ZERO.fullmatch(value):
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' has a leading zero, which YAML 1.1 reads as octal "
+            f"({loader.construct_yaml_int(node)}); write {int(digits)} without it, or "
+            "quote it if it is text",
+            problem_mark=node.start_mark,
+        )
+    if digits.startswith("0b"):
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' is a binary number in YAML 1.1 only; write the "
+            "number in base 10",
+            problem_mark=node.start_mark,
+        )
+    return loader.construct_yaml_int(node)
+
+
+def _construct_float(loader: _StrictSafeLoader, node: Any) -> Any:
+    if ":" in str(node.value):
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' is a base-60 number in YAML 1.1 "
+            f"({loader.construct_yaml_float(node)}); quote it if it is text, or write "
+            "the number in base 10",
+            problem_mark=node.start_mark,
+        )
+    return loader.construct_yaml_float(node)
+
+
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _reject_constant(name: str) -> Any:
@@ -96,37 +319,22 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
     p = Path(path)
     name = str(path)
     if text is None:
-        if p.is_dir():
-            raise InputFileError("is a directory; expected a file", file=name)
-        if not p.exists():
-            raise InputFileError("file not found", file=name)
+        text = read_input_bytes(p)
     fmt = SUFFIXES.get(p.suffix.lower())
     if fmt is None:
         raise InputFileError(
             f"unsupported file extension '{p.suffix}'; expected .yaml, .yml, .toml or .json",
             file=name,
         )
-    if text is None:
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(
-                f"file is {size / 1024 / 1024:.1f} MiB; the limit is "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-                file=name,
-            )
-        try:
-            text = p.read_bytes()
-        except OSError as exc:
-            raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
     if len(text) > MAX_FILE_BYTES:
         raise InputFileError(
             f"document is {len(text) / 1024 / 1024:.1f} MiB; the limit is "
             f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
             file=name,
         )
+    wide = _utf16_or_32(text)
+    if wide is not None:
+        raise InputFileError(f"{wide} text; expected a UTF-8 text document", file=name)
     if b"\x00" in text:
         raise InputFileError("binary content; expected a UTF-8 text document", file=name)
     try:
@@ -136,6 +344,7 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
     if not decoded.strip():
         raise InputFileError("file is empty; expected a document", file=name)
     data = _parse(decoded, fmt, name)
+    _check_numbers(data, name, ())
     try:  # "\ud800" escapes decode to lone surrogates, which no output can encode
         json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
@@ -149,6 +358,61 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
     return data
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(f"duplicate key '{key}'")
+        out[key] = value
+    return out
+
+
+def loads_json(text: str, name: str) -> Any:
+    """Decode JSON text as every reader here does: no NaN or Infinity, no duplicate key.
+
+    Raises:
+        InputFileError: ``NAME: invalid JSON: ...`` on one line.
+    """
+    return _parse(text, "json", name)
+
+
+def _utf16_or_32(text: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``text`` plainly is (a byte order mark, or every
+    other byte zero), else None."""
+    if text.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = text[:64]
+    if len(head) >= 2 and b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if (odd.count(0) == len(odd) and 0 not in even) or (
+                even.count(0) == len(even) and 0 not in odd):
+            return "UTF-16"
+    return None
+
+
+def _check_numbers(data: Any, name: str, loc: tuple[str | int, ...]) -> None:
+    """Refuse integers no float can hold (``10**400``): every figure is computed in floats."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_numbers(value, name, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _check_numbers(value, name, (*loc, i))
+    elif isinstance(data, int) and not isinstance(data, bool):
+        try:
+            float(data)
+        except OverflowError:
+            raise InputFileError(
+                "number too large; expected a finite number (at most about 1.8e308)",
+                file=name, location=loc) from None
+
+
 def _parse(text: str, fmt: str, name: str) -> Any:
     try:
         if fmt == "yaml":
@@ -159,7 +423,7 @@ def _parse(text: str, fmt: str, name: str) -> Any:
                 loader.dispose()
         if fmt == "toml":
             return tomllib.loads(text)
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -173,6 +437,8 @@ def _parse(text: str, fmt: str, name: str) -> Any:
             f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}", file=name
         ) from None
     except (ValueError, RecursionError) as exc:
+        raise InputFileError(f"invalid {fmt.upper()}: {exc}", file=name) from None
+    except TypeError as exc:  # e.g. an unhashable key a loader let through
         raise InputFileError(f"invalid {fmt.upper()}: {exc}", file=name) from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, parse_model
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, note_read, parse_model
 from ia_empreinte.records.record import (
     CI_WARNING,
     IDENTITY_TOLERANCE,
@@ -60,6 +60,7 @@ def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
             f"{MAX_FILE_BYTES // 1024 // 1024} MiB", file=name)
     try:
         raw = p.read_bytes()
+        note_read(p)  # an output may not overwrite it (``report -o`` on the record)
     except OSError as exc:
         raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
                              file=name) from None
