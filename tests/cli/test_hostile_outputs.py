@@ -270,3 +270,21 @@ def test_serve_on_a_busy_port_is_one_line() -> None:
     assert result.exit_code == 2
     assert result.output == (f"Error: --host 127.0.0.1 --port {port}: cannot listen there "
                              "(Address already in use)\n")
+
+
+# --- item 26: the same offer twice names the file ---------------------------------------
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_the_same_offer_twice_names_the_file(folder: Path, command: str) -> None:
+    shutil.copy(ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml", folder / "o.yaml")
+    shutil.copy(folder / "o.yaml", folder / "copy.yaml")
+    out = ["-o", "f.json"] if command == "report" else []
+    result = CliRunner().invoke(cli, [command, "p.yaml", "o.yaml", "./o.yaml", *EST, *out])
+    assert result.exit_code == 2
+    assert result.output == "Error: ./o.yaml: given twice; expected each offer once\n"
+    result = CliRunner().invoke(cli, [command, "p.yaml", "o.yaml", "copy.yaml", *EST, *out])
+    assert result.exit_code == 2
+    assert result.output == ("Error: copy.yaml: id: 'open-mid-cloud-fr' is also the id of "
+                             "o.yaml; expected distinct offer ids\n")
+    assert not (folder / "f.json").exists()

@@ -281,3 +281,18 @@ def test_plain_numbers_still_read(tmp_path: Path, text: str, value: object) -> N
     path = tmp_path / "p.yaml"
     path.write_text(text)
     assert read_document(path) == {"n": value}
+
+
+# --- item 26: a token no HTTP header can carry is refused at start ------------------------
+
+
+@pytest.mark.parametrize("token", ["jeton-secret-été-2027", "token-with-emoji-\U0001f642-0123",
+                                   "токен-0123456789abcdef"])
+def test_a_non_ascii_token_is_refused_at_start(tmp_path: Path, token: str) -> None:
+    path = tmp_path / "tokens.txt"
+    path.write_text(f"# tokens\nvalid-token-0123456789\n{token}\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_tokens(path)
+    assert str(caught.value) == (
+        f"{path}: line 3: a token must be printable ASCII characters (letters, digits, "
+        "punctuation); an HTTP header cannot carry others")
