@@ -13,7 +13,7 @@ import click
 
 import ia_empreinte
 from ia_empreinte.errors import IaEmpreinteError
-from ia_empreinte.inputs.documents import tracking_reads
+from ia_empreinte.render.files import tracking_reads
 
 __all__ = ["CliError", "cli", "main"]
 

@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.documents import was_read
+from ia_empreinte.inputs.documents import tracking_reads, was_read
 
-__all__ = ["check_writable", "write_atomic", "write_output"]
+__all__ = ["check_writable", "tracking_reads", "write_atomic", "write_output"]
 
 _TEMP_PREFIX = ".iae-"
 """Short temporary names: a legal 250-character output name still fits (255 at most)."""
