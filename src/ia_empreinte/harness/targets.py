@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.harness.workloads import Api, WorkloadRequest
+from ia_empreinte.inputs.documents import note_read
 from ia_empreinte.records import Target
 
 __all__ = [
@@ -198,7 +199,9 @@ class EndpointTarget(_ConcurrentRunner):
     def _multipart(self, request: WorkloadRequest) -> tuple[bytes, str]:
         if request.audio_file is None:
             raise TargetError(f"request {request.id}: transcriptions need an audio_file")
-        audio = (self.pack_dir / request.audio_file).read_bytes()
+        audio_path = self.pack_dir / request.audio_file
+        audio = audio_path.read_bytes()
+        note_read(audio_path)  # no output of this run may overwrite it
         boundary = uuid.uuid4().hex
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\n'
@@ -265,6 +268,7 @@ def resolve_callable(spec: str) -> Callable[[dict[str, Any]], Any]:
             name = f"ia_empreinte_target_{path.stem}"
             loaded = sys.modules.get(name)
             if loaded is None:
+                note_read(path)  # ``-o`` onto the callable's own file is refused
                 spec_obj = importlib.util.spec_from_file_location(name, path)
                 if spec_obj is None or spec_obj.loader is None:
                     raise TargetError(f"cannot import {module_name}")
