@@ -296,3 +296,13 @@ def test_a_non_ascii_token_is_refused_at_start(tmp_path: Path, token: str) -> No
     assert str(caught.value) == (
         f"{path}: line 3: a token must be printable ASCII characters (letters, digits, "
         "punctuation); an HTTP header cannot carry others")
+
+
+def test_an_unknown_validate_kind_lists_each_kind_once(client: httpx.Client) -> None:
+    r = client.post("/v1/validate/fiche", json={})
+    assert r.status_code == 404
+    assert r.json()["detail"] == ("unknown document kind 'fiche'; expected one of: profile, "
+                                  "offer, record")
+    enum = client.get("/openapi.json").json()["paths"]["/v1/validate/{kind}"]["post"][
+        "parameters"][0]["schema"]["enum"]
+    assert enum == ["profile", "offer", "record"]

@@ -105,7 +105,7 @@ class Validation(BaseModel):
 
 def validate_kinds() -> list[str]:
     """Kinds ``POST /v1/validate/{kind}`` accepts (those ``ia-empreinte validate`` does)."""
-    return [k for k in (*INPUT_KINDS, "record") if k in KINDS]
+    return [k for k in dict.fromkeys((*INPUT_KINDS, "record")) if k in KINDS]  # each once
 
 
 def json_response(data: Any) -> Response:
