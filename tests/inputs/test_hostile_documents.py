@@ -306,3 +306,14 @@ def test_an_unknown_validate_kind_lists_each_kind_once(client: httpx.Client) -> 
     enum = client.get("/openapi.json").json()["paths"]["/v1/validate/{kind}"]["post"][
         "parameters"][0]["schema"]["enum"]
     assert enum == ["profile", "offer", "record"]
+
+
+def test_an_integer_beyond_the_float_range_in_a_jsonl_log_is_one_line(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"timestamp": "2027-01-05T10:00:00+01:00", "input_tokens": '
+                   f'{BIG}, "output_tokens": 5}}\n')
+    result = CliRunner().invoke(cli, ["audit", str(ROOT / "examples" / "offers"
+                                                   / "open-mid-cloud-fr.yaml"), str(log)])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {log}: line 1: column 'input_tokens': expected a "
+                             f"number >= 0, got {BIG}\n")

@@ -261,7 +261,7 @@ def read_log(path: str | Path) -> UsageLog:
                 raise TypeError("a JSON true or false is not a number")
             arr = np.array([float(v) if v not in (None, "") else np.nan for v in raw])
             bad = ~np.isfinite(arr) | (arr < 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 10**400 in JSONL
             bad = np.ones(len(raw), dtype=bool)
             for i, v in enumerate(raw):
                 if isinstance(v, bool):
@@ -269,7 +269,7 @@ def read_log(path: str | Path) -> UsageLog:
                 try:
                     x = float(v)
                     bad[i] = not (np.isfinite(x) and x >= 0)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     pass
             arr = np.zeros(len(raw))
         if bad.any():
