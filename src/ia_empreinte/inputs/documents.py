@@ -397,20 +397,24 @@ def _utf16_or_32(text: bytes) -> str | None:
 
 
 def _check_numbers(data: Any, name: str, loc: tuple[str | int, ...]) -> None:
-    """Refuse integers no float can hold (``10**400``): every figure is computed in floats."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            _check_numbers(value, name, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            _check_numbers(value, name, (*loc, i))
-    elif isinstance(data, int) and not isinstance(data, bool):
-        try:
-            float(data)
-        except OverflowError:
-            raise InputFileError(
-                "number too large; expected a finite number (at most about 1.8e308)",
-                file=name, location=loc) from None
+    """Refuse integers no float can hold (``10**400``): every figure is computed in floats.
+
+    Iterative, so that a deeply nested document cannot exhaust the stack here.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, loc)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, (*where, k)) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((v, (*where, i)) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            try:
+                float(value)
+            except OverflowError:
+                raise InputFileError(
+                    "number too large; expected a finite number (at most about 1.8e308)",
+                    file=name, location=where) from None
 
 
 def _parse(text: str, fmt: str, name: str) -> Any:
