@@ -9,14 +9,11 @@ from typing import Any
 
 import click
 
-from ia_empreinte import (
-    BenchProgress,
-    bench_export,
-    bench_keygen,
-    bench_run,
-    verify_record,
-)
+from ia_empreinte import verify_record
+from ia_empreinte.harness import Progress as BenchProgress
+from ia_empreinte.harness import bench_export, bench_keygen, bench_run
 from ia_empreinte.render.files import check_writable, write_output
+from ia_empreinte_cli.errors import needs_extra
 
 __all__ = ["bench"]
 
@@ -117,6 +114,7 @@ def run(
     after `--` measured for its whole run. Energy is measured on this machine, which
     must be the serving host.
     """
+    needs_extra("bench run", "harness", "codecarbon")
     inputs = [p for p in (workload, sign_key) if p is not None]
     # before minutes of measurement; an existing (signed) record needs --force
     check_writable(output, inputs=inputs, overwrite=force)

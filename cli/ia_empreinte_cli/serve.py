@@ -6,10 +6,12 @@ import socket
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
-from ia_empreinte import ServerSettings
-from ia_empreinte import serve as run_server
-from ia_empreinte_cli.app import CliError
+from ia_empreinte.server import ServerSettings
+from ia_empreinte.server import serve as run_server
+from ia_empreinte.server.settings import read_tokens
+from ia_empreinte_cli.errors import CliError, needs_extra
 
 __all__ = ["serve"]
 
@@ -66,6 +68,7 @@ def serve(
     Every route gives the same figures and messages as the CLI; errors are
     application/problem+json documents (RFC 9457).
     """
+    needs_extra("serve", "server", "fastapi", "uvicorn")
     settings = {
         "max_body_bytes": max_body_bytes,
         "max_draws": max_draws,
@@ -74,7 +77,14 @@ def serve(
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
     }
-    _check_listen(host, port)
+    try:
+        ServerSettings.model_validate(settings)
+    except ValidationError:
+        pass  # run_server names the setting in one line, before listening
+    else:  # a bad tokens file is named before a busy port, as before
+        if tokens_file is not None:
+            read_tokens(tokens_file)
+        _check_listen(host, port)
     run_server(settings, host=host, port=port, workers=workers)
 
 

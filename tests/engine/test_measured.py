@@ -10,7 +10,7 @@ from ia_empreinte import RecordError, estimate
 from ia_empreinte.offers import load_offer, parse_offer
 from ia_empreinte.profiles import parse_profile
 from ia_empreinte.records import record_file_text, record_sha256
-from tests.bench_helpers import make_record
+from tests.support.bench import make_record
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"
 
@@ -28,7 +28,7 @@ def _setup(tmp_path: Path, sha: str | None = None) -> tuple[object, object, str]
 
 
 def test_record_replaces_accelerators_and_host(tmp_path: Path) -> None:
-    """The record's model at 1000 in / 100 out tokens (bench_helpers: 2.1 x its per-unit
+    """The record's model at 1000 in / 100 out tokens (tests.support.bench: 2.1 x its per-unit
     scale) is the server energy; the host component is then part of it."""
     profile, offer, sha = _setup(tmp_path)
     est = estimate(profile, offer, draws=1, base_dir=tmp_path)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import pytest
 from ia_empreinte import verify_record
 from ia_empreinte_cli.app import cli
 from tests.conftest import ROOT
-from tests.doc_console import section_text
+from tests.support.doc_console import section_text
 
 DOC_SECTION = "For vendors: measure your model"
 RECORDS = sorted((ROOT / "benchmarks" / "records").glob("*.json"))

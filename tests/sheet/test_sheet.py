@@ -21,8 +21,8 @@ from ia_empreinte import (
 from ia_empreinte.render.sheet import fiche_json
 from ia_empreinte.sheet import inputs_sha256, parse_fiche
 from ia_empreinte_cli.app import cli
-from tests.compare_fixture import example_inputs
 from tests.conftest import EXAMPLE_OFFERS, PROFILES
+from tests.support.compare import example_inputs
 
 OPTS = CompareOptions(draws=200, seed=9)
 CONS = Consultation(reference="2026-IA-014", lot="Lot 2", buyer="Métropole")
@@ -207,7 +207,7 @@ def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -
     from ia_empreinte import parse_offer
     from ia_empreinte.inputs.documents import read_document
     from ia_empreinte.records import record_file_text, record_sha256
-    from tests.bench_helpers import make_record
+    from tests.support.bench import make_record
 
     record = make_record()
     (tmp_path / "record.json").write_text(record_file_text(record), encoding="utf-8")

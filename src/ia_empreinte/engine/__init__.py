@@ -13,6 +13,7 @@ from pathlib import Path
 from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.engine.chain import DrawsResult, StepInput, estimate_draws
 from ia_empreinte.engine.summary import summarise
+from ia_empreinte.engine.usage_log import audit_draws
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.results import Estimate
@@ -54,7 +55,7 @@ def estimate(
         RecordError: a referenced benchmark record is missing or its hash differs.
     """
     result = estimate_draws(profile, offer, Sampler(seed, draws), base_dir=base_dir)
-    sha = inputs_sha256(profile.model_dump(mode="json"), offer, result.benchmark_records)
+    sha = inputs_sha256(profile.model_dump(mode="json"), offer, list(result.trace.records))
     return summarise(result, profile_id=profile.id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)
 
@@ -71,10 +72,9 @@ def audit(
     Raises:
         InputFileError: the log cannot be read, or a row is invalid (file, line, column).
     """
-    from ia_empreinte.engine.usage_log import audit_draws
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
                                               base_dir=base_dir)
-    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, result.benchmark_records)
+    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, list(result.trace.records))
     return summarise(result, profile_id=profile_id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)

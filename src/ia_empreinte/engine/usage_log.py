@@ -24,12 +24,12 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
+from ia_empreinte._files import read_input_bytes
+from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.documents import read_input_bytes
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
-from ia_empreinte.results import Caveat, Method
+from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
@@ -598,8 +598,6 @@ def audit_log_draws(
 ) -> DrawsResult:
     """Draws of the footprint of the requests of an already read usage ``log``."""
     caveats: list[Caveat] = []
-    methods: dict[str, Method] = {}
-    records: list[str] = []
     chunk = max(1, _CELLS_PER_CHUNK // sampler.draws)
     steps: list[StepInput] = []
     for t, idx in log.groups.items():
@@ -623,10 +621,9 @@ def audit_log_draws(
     def reduce(x: Array) -> Array:
         return np.asarray(x.sum(axis=-1) if x.ndim == 2 else x, dtype=np.float64)
 
-    totals = run_chain(offer, steps, sampler, reduce, base_dir=base_dir,
-                       period_years=idle_years, caveats=caveats, methods=methods,
-                       records=records)
+    totals, trace = run_chain(offer, steps, sampler, reduce, base_dir=base_dir,
+                              period_years=idle_years)
     requests = sampler.constant(float(log.rows))
     draws = to_draws(totals, requests, sampler.constant(period_years),
                      period_scale=period_years)
-    return DrawsResult(draws, dedupe(caveats), methods, None, records)
+    return DrawsResult(draws, trace.noting(caveats))

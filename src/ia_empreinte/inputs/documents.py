@@ -10,199 +10,44 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import errno
 import json
 import math
-import os
 import re
-import stat
-import threading
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ia_empreinte._files import (
+    MAX_FILE_BYTES,
+    InputsRead,
+    note_read,
+    read_input_bytes,
+    tracking_reads,
+    was_read,
+)
 from ia_empreinte.errors import IaEmpreinteError, InputFileError, ValidationFailure
+from ia_empreinte.kinds import kind_mismatch
 
 __all__ = [
-    "KIND_MARKERS",
     "MAX_FILE_BYTES",
     "SUFFIXES",
     "InputsRead",
-    "kind_mismatch",
     "loads_json",
     "note_read",
     "parse_model",
     "read_document",
     "read_input_bytes",
-    "tagged_kind",
     "tracking_reads",
     "was_read",
 ]
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-"""Largest input document accepted: 10 MiB (a profile or an offer is a few KiB)."""
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class InputsRead:
-    """The files one command has read, by device and inode (what a rename cannot fool).
-
-    Made by :func:`tracking_reads`; the output writer refuses any of them as a target,
-    so an output never destroys an input, even one reached through a document (the
-    benchmark record an offer pins).
-    """
-
-    def __init__(self) -> None:
-        self.files: dict[tuple[int, int], str] = {}
-
-    def add(self, status: os.stat_result, name: str) -> None:
-        """Remember the file of ``status`` (read as ``name``)."""
-        self.files.setdefault((status.st_dev, status.st_ino), name)
-
-    def holds(self, status: os.stat_result) -> bool:
-        """Whether the file of ``status`` was read."""
-        return (status.st_dev, status.st_ino) in self.files
-
-
-_ACTIVE: list[InputsRead] = []
-_ACTIVE_LOCK = threading.Lock()
-
-
-@contextmanager
-def tracking_reads() -> Iterator[InputsRead]:
-    """Record every file read (by :func:`read_input_bytes`) until the block ends.
-
-    The CLI opens one per command. Reads from any thread count, so that a file read by
-    a worker thread is protected too.
-    """
-    log = InputsRead()
-    with _ACTIVE_LOCK:
-        _ACTIVE.append(log)
-    try:
-        yield log
-    finally:
-        with _ACTIVE_LOCK:
-            _ACTIVE.remove(log)
-
-
-def note_read(path: str | Path | os.stat_result) -> None:
-    """Record ``path`` (or an already taken status) as read by the running command.
-
-    A reader that does not go through :func:`read_input_bytes` calls this with one line.
-    """
-    if isinstance(path, os.stat_result):
-        status, name = path, "?"
-    else:
-        try:
-            status, name = os.stat(path), str(path)
-        except OSError:
-            return
-    with _ACTIVE_LOCK:
-        for log in _ACTIVE:
-            log.add(status, name)
-
-
-def was_read(status: os.stat_result) -> bool:
-    """Whether the file of ``status`` was read by the running command."""
-    with _ACTIVE_LOCK:
-        return any(log.holds(status) for log in _ACTIVE)
-
-
-_FILE_TYPES = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _not_regular(mode: int) -> str:
-    for test, label in _FILE_TYPES:
-        if test(mode):
-            return label
-    return "not a regular file"
-
-
-def _mib(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}"
-
-
-def read_input_bytes(path: str | Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them, recorded as read.
-
-    Never blocks nor reads without end: a FIFO, a device or a socket is refused before
-    anything is read, and so is a file larger than ``limit``.
-
-    Raises:
-        InputFileError: missing, a symbolic link loop, a directory, not a regular file,
-            too large, or unreadable.
-    """
-    name = str(path)
-    try:
-        status = os.stat(path)
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-    if stat.S_ISDIR(status.st_mode):
-        raise InputFileError("is a directory; expected a file", file=name)
-    if not stat.S_ISREG(status.st_mode):
-        raise InputFileError(f"is {_not_regular(status.st_mode)}; expected a regular file",
-                             file=name)
-    too_large = (f"the limit is {_mib(limit).removesuffix('.0')} MiB" if limit >= 1 << 20
-                 else f"the limit is {limit} bytes")
-    if status.st_size > limit:
-        raise InputFileError(f"file is {_mib(status.st_size)} MiB; {too_large}", file=name)
-    try:  # O_NONBLOCK: a file swapped for a FIFO since stat() does not block the open
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            raise InputFileError(
-                f"is {_not_regular(opened.st_mode)}; expected a regular file", file=name)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise _unreadable(path, exc) from None
-    finally:
-        os.close(fd)
-    if size > limit:  # grew since stat()
-        raise InputFileError(f"file is larger than the limit; {too_large}", file=name)
-    with _ACTIVE_LOCK:
-        for log in _ACTIVE:
-            log.files[(opened.st_dev, opened.st_ino)] = name
-    return b"".join(chunks)
-
-
-def _unreadable(path: str | Path, exc: OSError) -> InputFileError:
-    name = str(path)
-    if exc.errno == errno.ELOOP:
-        return InputFileError("symbolic link loop; expected a file", file=name)
-    if exc.errno == errno.ENOENT:
-        if os.path.islink(path):
-            return InputFileError(
-                f"symbolic link to a missing file ({os.readlink(path)})", file=name)
-        return InputFileError("file not found", file=name)
-    if exc.errno == errno.ENOTDIR:
-        return InputFileError("file not found (a part of the path is not a folder)",
-                              file=name)
-    if exc.errno == errno.EISDIR:
-        return InputFileError("is a directory; expected a file", file=name)
-    return InputFileError(f"cannot read file ({exc.strerror or exc})", file=name)
 
 
 class _StrictSafeLoader(yaml.SafeLoader):
@@ -566,53 +411,3 @@ def _inner_model(annotation: Any) -> Any:
             return found
     return None
 
-
-KIND_MARKERS: dict[str, tuple[str, ...]] = {"profile": ("volume", "steps"),
-                                            "offer": ("deployment",)}
-"""Top-level fields only a document of that kind has."""
-
-_KIND_LABELS = {
-    "profile": "a usage profile",
-    "offer": "an offer",
-    "record": "a benchmark record",
-    "fiche": "a fiche",
-    "estimate": "an estimate",
-    "comparison": "a comparison",
-    "workload": "a workload pack",
-}
-
-
-_TAGGED = ("record", "fiche", "estimate", "comparison")
-"""Kinds recognised by their ``schema`` tag (a workload pack's own tag is left to the
-pack's reader)."""
-
-
-def tagged_kind(data: dict[str, Any]) -> str | None:
-    """The kind a ``schema`` tag names (``ia-empreinte/fiche@1`` -> ``fiche``,
-    ``ia-empreinte/benchmark-record/1`` -> ``record``), if any."""
-    tag = data.get("schema")
-    if isinstance(tag, str) and tag.startswith("ia-empreinte/"):
-        kind = tag.split("/")[1].split("@")[0]
-        kind = {"benchmark-record": "record"}.get(kind, kind)
-        if kind in _TAGGED:
-            return kind
-    return None
-
-
-def kind_mismatch(data: Any, expected: str) -> str | None:
-    """What to say when ``data`` is plainly a document of another kind than ``expected``.
-
-    Returns None unless exactly one other kind is recognised (by its ``schema`` tag or
-    its own top-level fields) and nothing marks ``expected``: a document of the
-    expected kind with a stray field still gets the usual field-level message.
-    """
-    if not isinstance(data, dict):
-        return None
-    found = {k for k, keys in KIND_MARKERS.items() if any(key in data for key in keys)}
-    tagged = tagged_kind(data)
-    if tagged is not None:
-        found.add(tagged)
-    if expected in found or len(found) != 1:
-        return None
-    (kind,) = found
-    return f"this is {_KIND_LABELS[kind]}; expected {_KIND_LABELS.get(expected, expected)}"

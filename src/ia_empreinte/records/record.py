@@ -15,8 +15,7 @@ round-trip ``repr``. The file on disk is the whole record (integrity included) w
 sorted keys, one-space indentation and a final newline; a file that is not byte for
 byte in that form is refused, so that any changed byte is detected.
 
-Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
-``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+Plausibility rules: see :mod:`ia_empreinte.records.verify` and its public references.
 """
 
 from __future__ import annotations
@@ -78,16 +77,16 @@ Positive = Annotated[float, Field(gt=0)]
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 MIN_WINDOW_S = 60.0
-"""Shortest valid measurement window outside smoke mode (ML.ENERGY errors below 30 s,
-the research proposes a 60 s floor: benchmark_methodology.md 5.4 step 6)."""
+"""Shortest valid measurement window outside smoke mode (the ML.ENERGY validator errors
+below 30 s, https://github.com/ml-energy/benchmark; 60 s is this project's floor)."""
 MIN_WINDOWS = 3
-"""Fewer valid windows than this is a hard failure (benchmark_methodology.md 5.6 rule 5)."""
+"""Fewer valid windows than this is a hard failure (this project's rule)."""
 MAX_POWER_MARGIN = 1.1
 """Average accelerator power may not exceed 1.1 x the declared maximum (ML.ENERGY validator)."""
 IDENTITY_TOLERANCE = 0.05
-"""|E/token - P_avg / token throughput| relative tolerance (benchmark_methodology.md 5.6 rule 7)."""
+"""|E/token - P_avg / token throughput| relative tolerance (this project's rule)."""
 IDLE_DRIFT_WARNING = 0.10
-"""Pre/post idle power drift above 10 % is a warning (benchmark_methodology.md 5.6)."""
+"""Pre/post idle power drift above 10 % is a warning (this project's rule)."""
 CI_WARNING = 0.05
 """A 95 % CI half-width above 5 % of the mean is a warning."""
 
@@ -311,7 +310,8 @@ class Measurement(BaseModel):
     def quality(self) -> Literal["measured", "partially-measured", "estimate"]:
         """``measured``: CPU and accelerators by counters; ``partially-measured``:
         accelerators measured, CPU modelled; ``estimate``: nothing but models
-        (research/codecarbon.md 5.4). RAM is modelled in every case."""
+        (CodeCarbon 3.3 methodology, https://github.com/mlco2/codecarbon,
+        ``docs/explanation/methodology.md``). RAM is modelled in every case."""
         acc = self.methods.get("accelerators")
         cpu = self.methods.get("cpu")
         if cpu == "measured" and acc in (None, "measured"):

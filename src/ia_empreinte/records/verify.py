@@ -1,7 +1,11 @@
 """Loading and verifying benchmark records: integrity, signature, plausibility.
 
-Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
-``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+Plausibility rules (see :func:`check_plausibility`) adapt the result checks of the
+ML.ENERGY Benchmark (J.-W. Chung et al., 2025, https://arxiv.org/abs/2505.06371;
+``scripts/validate_results.py`` in https://github.com/ml-energy/benchmark), the MLPerf
+Inference power rules (MLCommons, https://github.com/mlcommons/inference_policies,
+``power_measurement.adoc``) and what CodeCarbon 3.3 measures and models (mlco2/codecarbon,
+https://github.com/mlco2/codecarbon, ``docs/explanation/methodology.md``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, note_read, parse_model
+from ia_empreinte import catalog
+from ia_empreinte._files import note_read
+from ia_empreinte.errors import CatalogError, InputFileError, RecordError
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, parse_model
+from ia_empreinte.kinds import kind_mismatch
 from ia_empreinte.records.record import (
     CI_WARNING,
     IDENTITY_TOLERANCE,
@@ -31,6 +38,7 @@ from ia_empreinte.records.record import (
     record_sha256,
 )
 from ia_empreinte.records.stats import derive_results
+from ia_empreinte.uncertainty import central
 from ia_empreinte.units import J_PER_WH
 
 __all__ = [
@@ -191,7 +199,7 @@ def check_plausibility(
     *,
     max_accelerator_power_w: float | None = None,
 ) -> list[Check]:
-    """Run the plausibility rules of ``benchmark_methodology.md`` 5.6 on a record.
+    """Run the plausibility rules on a record (their sources: the module docstring).
 
     Rules: ``window-length`` (>= 60 s, or smoke), ``window-count`` (>= 3, or smoke),
     ``power-range`` (average power between the idle power and 1.1 x the maximum power
@@ -298,19 +306,19 @@ def check_plausibility(
 
 
 NVML_TOLERANCE = 0.02
-"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 %
-(research/codecarbon.md 5.1)."""
+"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 % (our
+threshold; CodeCarbon 3.3 reads the same NVML counter, https://github.com/mlco2/codecarbon)."""
 EXCLUSIVE_LOAD_PER_CPU = 0.25
 """Load average per CPU above which a machine-wide measurement is flagged as shared."""
 
 ECOLOGITS_FIT = (1.17e-6, -1.12e-2, 4.05e-5)
 """(alpha, beta, gamma) of EcoLogits' fit of GPU energy per output token on ML.ENERGY H100
 data: ``f_E(P, B) = alpha x exp(beta x B) x P_active_b + gamma`` Wh (EcoLogits
-``docs/methodology/llm_inference.md``, mlco2/ecologits@5be90da, 2025; quoted in
-research/benchmark_methodology.md 4.7). Used only for a warning: the fit itself is off
+``docs/methodology/llm_inference.md``, https://github.com/mlco2/ecologits, commit 5be90da,
+2025). Used only for a warning: the fit itself is off
 by about x2.6 at batch 8."""
 REFERENCE_ENVELOPE = (1 / 3, 3.0)
-"""Accepted ratio measured / reference (benchmark_methodology.md 5.6 warnings)."""
+"""Accepted ratio measured / reference: a warning outside x1/3 to x3 (our choice)."""
 
 
 def reference_check(record: BenchmarkRecord) -> Check | None:
@@ -346,9 +354,6 @@ def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | Non
         return override * max(hw.accelerator_count, 1)
     if hw.accelerator is None:
         return None
-    from ia_empreinte import catalog
-    from ia_empreinte.errors import CatalogError
-    from ia_empreinte.uncertainty import central
 
     try:
         acc = catalog.accelerator(hw.accelerator)

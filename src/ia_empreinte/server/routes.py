@@ -33,8 +33,9 @@ from ia_empreinte._version import __version__
 from ia_empreinte.catalog import TABLES
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.kinds import ERRORS, INPUT_KINDS
 from ia_empreinte.render.i18n import Lang
-from ia_empreinte.schemas import INPUT_KINDS, KINDS, model_for
+from ia_empreinte.schemas import model_for
 from ia_empreinte.server.bodies import (
     EXAMPLE_OFFER,
     EXAMPLE_PROFILE,
@@ -105,7 +106,7 @@ class Validation(BaseModel):
 
 def validate_kinds() -> list[str]:
     """Kinds ``POST /v1/validate/{kind}`` accepts (those ``ia-empreinte validate`` does)."""
-    return [k for k in dict.fromkeys((*INPUT_KINDS, "record")) if k in KINDS]  # each once
+    return list(INPUT_KINDS)
 
 
 def json_response(data: Any) -> Response:
@@ -237,8 +238,7 @@ def build_router(
                     f"{', '.join(validate_kinds())}",
                 )
             data = decode_body(body, content_type)
-            _, _, error = KINDS[kind]
-            parse_model(model_for(kind), data, error=error)
+            parse_model(model_for(kind), data, error=ERRORS[kind])
             return json_response({"kind": kind, "valid": True})
 
         return await run(work)

@@ -24,10 +24,10 @@ from ia_empreinte import (
     verify_fiche,
     verify_record,
 )
+from ia_empreinte.kinds import detect_kind
 from ia_empreinte.records import Check
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
-from ia_empreinte.schemas import detect_kind
 from ia_empreinte.server.bodies import (
     JSON,
     decode_body,
@@ -38,7 +38,7 @@ from ia_empreinte.server.bodies import (
 )
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
-from ia_empreinte.sheet import FICHE_SCHEMA, Difference, parse_fiche
+from ia_empreinte.sheet import Difference, parse_fiche
 
 __all__ = [
     "COMPARISON_MEDIA",
@@ -216,7 +216,7 @@ def verify_reply(
     """``POST /v1/verify``: check a fiche (recomputed) or a benchmark record (sealed)."""
     data = decode_body(body, content_type)
     if kind is None:
-        found = "fiche" if data.get("schema") == FICHE_SCHEMA else detect_kind(data)
+        found = detect_kind(data, among=("fiche", "record"))
         if found not in ("fiche", "record"):
             raise ProblemError(
                 422,

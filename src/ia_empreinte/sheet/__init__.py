@@ -1,11 +1,13 @@
 """The procurement sheet (fiche): canonical inputs, every figure, and an integrity hash.
 
-A fiche is what a buyer attaches to the procurement file (research/procurement.md
-section 5). It embeds its canonical inputs (the usage profile, the offers, the
-comparison options with seed and draws, the consultation), the SHA-256 of their
-canonical JSON, and all the figures computed from them. :func:`verify_fiche`
-recomputes everything from the embedded inputs and lists every figure that differs, so
-a jury or a judge can check that a sheet was not edited by hand.
+A fiche is what a buyer attaches to the procurement file: a functional unit and
+reference flow as in ISO 14040:2006 / ISO 14044:2006, and a method fixed in advance as
+Directive 2014/24/EU art. 67(4) and CE 15 Feb 2013 n° 363921 *Derichebourg* require. It
+embeds its canonical inputs (the usage profile, the offers, the comparison options
+with seed and draws, the consultation), the SHA-256 of their canonical JSON, and all
+the figures computed from them. :func:`verify_fiche` recomputes everything from the
+embedded inputs and lists every figure that differs, so a jury or a judge can check
+that a sheet was not edited by hand.
 
 Texts (boundary items, limitations, comparability statement) are stored as stable
 codes; renderers translate them (:mod:`ia_empreinte.render.i18n`).
@@ -22,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ia_empreinte import _canonical
+from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, Comparison, compare
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.errors import ValidationFailure
@@ -204,7 +207,6 @@ def fiche_from_inputs(
     command: str = "",
 ) -> Fiche:
     """Compute a fiche from its canonical inputs (the engine runs here)."""
-    from ia_empreinte._version import __version__
 
     comparison = compare(inputs.profile, inputs.offers, inputs.options, base_dirs=base_dirs)
     profile = inputs.profile

@@ -1,9 +1,9 @@
 """The tables of a fiche gathered from its inputs: reference data, parameters, evidence.
 
 The parameters and assumptions table gives each input with its status (measured /
-declared / default / buyer profile) and source (research/procurement.md section 5.5);
-the evidence table reads each benchmark record's protocol (section 5.6); training is
-reported separately (section 5.3).
+declared / default / buyer profile) and source, with its year; the evidence table reads
+each benchmark record's protocol; training is reported separately, as in Mistral AI's
+lifecycle analysis (2025) and AFNOR SPEC 2314 « IA frugale » (AFNOR, 2024).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte import catalog
 from ia_empreinte.comparison import Comparison
-from ia_empreinte.errors import CatalogError
+from ia_empreinte.errors import CatalogError, IaEmpreinteError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records import load_record
 from ia_empreinte.uncertainty import central
 
 __all__ = [
@@ -111,8 +113,6 @@ def _show(q: Any) -> str:
 
 
 def parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter]:
-    from ia_empreinte import catalog
-
     rows: list[Parameter] = []
 
     def basis(field: str) -> str:
@@ -227,9 +227,6 @@ def _protocol(record: Any) -> str:
 def evidence(
     offers: Sequence[Offer], base_dirs: Sequence[str | Path | None] | None
 ) -> list[Evidence]:
-    from ia_empreinte.errors import IaEmpreinteError
-    from ia_empreinte.records import load_record
-
     dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
     out = []
     for offer, folder in zip(offers, dirs, strict=True):
