@@ -160,7 +160,14 @@ def verify(record: str, public_key: str | None) -> None:
     rec, checks = verify_record(record, public_key=public_key)
     for check in checks:
         click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
-    signed = "signed" if rec.integrity and rec.integrity.signature else "unsigned"
+    sig = rec.integrity.signature if rec.integrity else None
+    if sig is None:
+        signed = "unsigned"
+    elif public_key is not None:
+        signed = "signed"
+    else:  # the signature matches the content, but nothing says whose key made it
+        signed = (f"signed with the key of fingerprint {sig.key_fingerprint}, not verified "
+                  "against a known key: give --public-key")
     click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
 
 

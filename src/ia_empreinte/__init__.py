@@ -22,6 +22,8 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
+from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile
+from ia_empreinte.inputs.records import load_record, load_records, verify_record
 from ia_empreinte.inputs.validation import validate_file
 from ia_empreinte.kit import (
     basis_coverage,
@@ -36,15 +38,15 @@ from ia_empreinte.kit import (
     shipped_profiles_table,
 )
 from ia_empreinte.kit.clause import rc_clause
-from ia_empreinte.offers import Offer, load_offer, parse_offer
-from ia_empreinte.profiles import TASKS, UsageProfile, load_profile, parse_profile
-from ia_empreinte.records import BenchmarkRecord, load_record, verify_record
+from ia_empreinte.offers import Offer, parse_offer
+from ia_empreinte.profiles import TASKS, UsageProfile, parse_profile
+from ia_empreinte.records import BenchmarkRecord, RecordStore
 from ia_empreinte.render.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names
 from ia_empreinte.scoring import score
 from ia_empreinte.scoring import simulate as simulate_scores
-from ia_empreinte.sheet import Consultation, Fiche, build_fiche, load_fiche, verify_fiche
+from ia_empreinte.sheet import Consultation, Fiche, build_fiche, verify_fiche
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py checks
     "BenchmarkRecord",
@@ -62,6 +64,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "ProfileError",
     "Provenance",
     "RecordError",
+    "RecordStore",
     "Summary",
     "TASKS",
     "UsageProfile",
@@ -80,6 +83,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "load_offer",
     "load_profile",
     "load_record",
+    "load_records",
     "offer_template",
     "parse_compare_options",
     "parse_offer",

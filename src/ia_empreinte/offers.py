@@ -9,15 +9,15 @@ the main model does not serve.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, OfferError
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.profiles import Task
+from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "Offer",
     "Precision",
     "Training",
-    "load_offer",
     "parse_offer",
 ]
 
@@ -39,7 +38,6 @@ so a document and its JSON round trip hash the same."""
 
 Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class ModelSpec(BaseModel):
@@ -127,7 +125,7 @@ class BenchmarkRef(BaseModel):
     model_config = _STRICT
     path: str
     """Relative to the offer file."""
-    sha256: Sha256
+    sha256: Sha256Hex
     task: Task | None = None
     """The task the record measures; the offer's main task when omitted."""
 
@@ -212,8 +210,3 @@ def parse_offer(data: object, *, file: str | None = None) -> Offer:
         OfferError: naming the field and what is expected.
     """
     return parse_model(Offer, data, file=file, error=OfferError, kind="offer")
-
-
-def load_offer(path: str | Path) -> Offer:
-    """Read and validate an offer from a YAML, TOML or JSON file."""
-    return parse_offer(read_document(path), file=str(path))

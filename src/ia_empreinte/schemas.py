@@ -16,7 +16,7 @@ from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
-from ia_empreinte.records.record import BenchmarkRecord
+from ia_empreinte.records import BenchmarkRecord
 from ia_empreinte.results import Estimate
 from ia_empreinte.sheet import Fiche
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ia_empreinte import InputFileError, audit, estimate
 from ia_empreinte.engine.usage_log import read_log
-from ia_empreinte.offers import load_offer
+from ia_empreinte.inputs.load import load_offer
 from ia_empreinte.profiles import parse_profile
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"

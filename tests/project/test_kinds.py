@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ia_empreinte import kinds
-from ia_empreinte.records.record import RECORD_SCHEMA
+from ia_empreinte.records.schema import RECORD_SCHEMA
 from ia_empreinte.schemas import MODELS, schema_names
 from ia_empreinte.sheet import FICHE_SCHEMA
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ia_empreinte import RecordError, load_record, verify_record
+from ia_empreinte import RecordError, load_record, validate_file, verify_record
 from ia_empreinte.harness.signing import generate_keypair, load_private_key, sign
-from ia_empreinte.inputs.validation import validate_file
 from ia_empreinte.records import (
     BenchmarkRecord,
     canonical_bytes,

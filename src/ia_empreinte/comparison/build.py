@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,7 @@ from ia_empreinte.comparison.sensitivity import drivers, gap_inputs
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Summary, Trace
 from ia_empreinte.scoring import score
 from ia_empreinte.uncertainty import MAX_DRAWS, Sampler
@@ -158,10 +158,10 @@ def compare_draws(
 
 
 def _run_engine(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, base_dir: Path | None
+    profile: UsageProfile, offer: Offer, sampler: Sampler, records: RecordStore
 ) -> tuple[EstimateDraws, Trace]:
     """One offer's draws, with the draws of its sampled inputs added to its ``extras``."""
-    result = engine.estimate_draws(profile, offer, sampler, base_dir=base_dir)
+    result = engine.estimate_draws(profile, offer, sampler, records=records)
     extras = {**result.trace.sampled, **result.draws.extras}
     return replace(result.draws, extras=extras), result.trace
 
@@ -171,7 +171,7 @@ def compare(
     offers: Sequence[Offer],
     options: CompareOptions | None = None,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
 ) -> Comparison:
     """Estimate every offer on ``profile`` with one shared sampler and compare them.
 
@@ -179,7 +179,8 @@ def compare(
         profile: the buyer's usage profile.
         offers: two or more offers (one is accepted: a comparison of one).
         options: indicator, scope, scoring, seed and number of draws.
-        base_dirs: per offer, the folder its benchmark record paths are relative to.
+        records: the benchmark records the offers pin, by SHA-256 (read by the input
+            layer).
 
     Returns:
         The comparison: figures, ranking, P(A < B), drivers and marks.
@@ -188,11 +189,7 @@ def compare(
     if not 1 <= opts.draws <= MAX_DRAWS:
         raise ValidationFailure(f"draws must be between 1 and {MAX_DRAWS:,}, got {opts.draws:,}")
     sampler = Sampler(opts.seed, opts.draws, record=True)
-    dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
-    runs = [
-        _run_engine(profile, o, sampler, Path(b) if b is not None else None)
-        for o, b in zip(offers, dirs, strict=True)
-    ]
+    runs = [_run_engine(profile, o, sampler, records) for o in offers]
     return compare_draws(
         profile.id,
         offers,

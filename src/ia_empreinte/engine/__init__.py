@@ -16,6 +16,7 @@ from ia_empreinte.engine.summary import summarise
 from ia_empreinte.engine.usage_log import audit_draws
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Estimate
 from ia_empreinte.uncertainty import Sampler
 
@@ -40,7 +41,7 @@ def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:
 
 def estimate(
     profile: UsageProfile, offer: Offer, *, draws: int = 1000, seed: int = 42,
-    base_dir: Path | None = None,
+    records: RecordStore = EMPTY,
 ) -> Estimate:
     """The footprint of ``offer`` under ``profile``: per request, per year, per contract.
 
@@ -49,12 +50,13 @@ def estimate(
         offer: the candidate service.
         draws: Monte Carlo draws (1 gives the deterministic central case).
         seed: the recorded seed; the same seed gives bit-identical figures.
-        base_dir: folder benchmark-record paths of the offer are relative to.
+        records: the benchmark records the offer pins, by SHA-256 (read by the input
+            layer: :func:`ia_empreinte.inputs.records.load_records`).
 
     Raises:
-        RecordError: a referenced benchmark record is missing or its hash differs.
+        RecordError: ``records`` does not hold a record the offer pins.
     """
-    result = estimate_draws(profile, offer, Sampler(seed, draws), base_dir=base_dir)
+    result = estimate_draws(profile, offer, Sampler(seed, draws), records=records)
     sha = inputs_sha256(profile.model_dump(mode="json"), offer, list(result.trace.records))
     return summarise(result, profile_id=profile.id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)
@@ -62,7 +64,7 @@ def estimate(
 
 def audit(
     offer: Offer, log_path: str | Path, *, draws: int = 1000, seed: int = 42,
-    base_dir: Path | None = None,
+    records: RecordStore = EMPTY,
 ) -> Estimate:
     """The actual footprint of the requests of a usage log (CSV or JSONL) under ``offer``.
 
@@ -74,7 +76,7 @@ def audit(
     """
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
-                                              base_dir=base_dir)
+                                              records=records)
     sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, list(result.trace.records))
     return summarise(result, profile_id=profile_id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)

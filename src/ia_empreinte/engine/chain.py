@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from ia_empreinte.engine.tasks import (
 )
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Method, Trace
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
@@ -237,7 +237,7 @@ def run_chain(
     sampler: Sampler,
     reduce: Reducer,
     *,
-    base_dir: Path | None,
+    records: RecordStore,
     period_years: float | Array,
     peak_load: Array | float = 1.0,
 ) -> tuple[dict[str, Array], Trace]:
@@ -251,7 +251,7 @@ def run_chain(
     """
     caveats: list[Caveat] = []
     methods: dict[str, Method] = {}
-    records: list[str] = []
+    used: list[str] = []
     sites: dict[str, Site] = {}
     for step in steps:
         comp = offer.component_for(step.task)
@@ -270,11 +270,11 @@ def run_chain(
         )
         method: Method = "modelled"
         host_method: Method = "modelled"
-        measured = measured_energy(offer, step, base_dir, sampler)
+        measured = measured_energy(offer, step.task, step.sizes, records, sampler)
         if measured is not None:
             acc_wh = measured.energy_wh
             method = "measured"
-            records.append(measured.record_sha256)
+            used.append(measured.record_sha256)
             caveats.append(measured.caveat)
             if measured.covers_host:
                 host_wh = np.zeros_like(host_wh)
@@ -351,7 +351,7 @@ def run_chain(
     methods.setdefault("idle", "modelled")
     methods.setdefault("facility_overhead", "modelled")
     methods.setdefault("embodied", "modelled")
-    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(records))
+    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used))
 
 
 def _profile_steps(profile: UsageProfile, sampler: Sampler) -> list[StepInput]:
@@ -420,7 +420,7 @@ def to_draws(totals: dict[str, Array], requests: Array, years: Array, *,
 
 
 def estimate_draws(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, *, base_dir: Path | None = None
+    profile: UsageProfile, offer: Offer, sampler: Sampler, *, records: RecordStore = EMPTY
 ) -> DrawsResult:
     """Raw Monte Carlo draws of the footprint of ``offer`` under ``profile``.
 
@@ -431,13 +431,13 @@ def estimate_draws(
     """
     warnings = [Caveat(code="profile-warning", message=w) for w in profile.warnings]
     with sampler.recording() as sampled:
-        draws, trace, training = _profile_draws(profile, offer, sampler, base_dir)
+        draws, trace, training = _profile_draws(profile, offer, sampler, records)
     trace = dataclasses.replace(trace.noting(warnings), sampled=dict(sampled))
     return DrawsResult(draws, trace, training)
 
 
 def _profile_draws(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, base_dir: Path | None
+    profile: UsageProfile, offer: Offer, sampler: Sampler, records: RecordStore
 ) -> tuple[EstimateDraws, Trace, TrainingDraws | None]:
     vol = profile.volume
     rpd = sampler.sample("profile.volume.requests_per_day", vol.requests_per_day, low=1e-9)
@@ -448,7 +448,7 @@ def _profile_draws(
     hours = sampler.sample("profile.volume.hours_per_day", vol.hours_per_day, low=1e-3, high=24)
     steps = _profile_steps(profile, sampler)
     totals, trace = run_chain(
-        offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
+        offer, steps, sampler, lambda x: x * requests, records=records, period_years=1.0,
         peak_load=peak * 24.0 / hours,
     )
     draws = to_draws(totals, requests, years)

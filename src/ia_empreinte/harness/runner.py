@@ -37,8 +37,9 @@ from ia_empreinte.harness.targets import (
 )
 from ia_empreinte.harness.workloads import Api, Workload, WorkloadRequest, load_workload
 from ia_empreinte.inputs.documents import parse_model
-from ia_empreinte.records import BenchmarkRecord, Signature, load_record
-from ia_empreinte.records.record import ModelInfo
+from ia_empreinte.inputs.records import load_record
+from ia_empreinte.records import BenchmarkRecord, Signature
+from ia_empreinte.records.schema import ModelInfo
 
 __all__ = ["bench_export", "bench_keygen", "bench_run", "settings_for"]
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ia_empreinte.records.record import (
+from ia_empreinte.records.schema import (
     IdleWindow,
     MeasurementWindow,
     PerTokenFit,

@@ -34,6 +34,8 @@ from ia_empreinte.catalog import TABLES
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.kinds import ERRORS, INPUT_KINDS
+from ia_empreinte.records import BenchmarkRecord
+from ia_empreinte.records.store import checked
 from ia_empreinte.render.i18n import Lang
 from ia_empreinte.schemas import model_for
 from ia_empreinte.server.bodies import (
@@ -238,7 +240,10 @@ def build_router(
                     f"{', '.join(validate_kinds())}",
                 )
             data = decode_body(body, content_type)
-            parse_model(model_for(kind), data, error=ERRORS[kind])
+            model = parse_model(model_for(kind), data, error=ERRORS[kind])
+            if isinstance(model, BenchmarkRecord):
+                # sealed and plausible, as the records an estimate accepts
+                checked(model, "record")
             return json_response({"kind": kind, "valid": True})
 
         return await run(work)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,9 +27,10 @@ from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, Comparison, compare
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.sheet import tables
 from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
 
@@ -49,7 +49,6 @@ __all__ = [
     "canonical_json",
     "fiche_from_inputs",
     "inputs_sha256",
-    "load_fiche",
     "parse_fiche",
     "verify_fiche",
 ]
@@ -202,13 +201,13 @@ def _headlines(comparison: Comparison) -> Headlines:
 def fiche_from_inputs(
     inputs: FicheInputs,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
     computed_on: str = "",
     command: str = "",
 ) -> Fiche:
     """Compute a fiche from its canonical inputs (the engine runs here)."""
 
-    comparison = compare(inputs.profile, inputs.offers, inputs.options, base_dirs=base_dirs)
+    comparison = compare(inputs.profile, inputs.offers, inputs.options, records=records)
     profile = inputs.profile
     equivalents: dict[str, list[Equivalent]] = {}
     for o in comparison.offers:
@@ -241,7 +240,7 @@ def fiche_from_inputs(
         boundary_excluded=list(BOUNDARY_EXCLUDED),
         comparison=comparison,
         parameters=tables.parameters(profile, inputs.offers),
-        evidence=tables.evidence(inputs.offers, base_dirs),
+        evidence=tables.evidence(inputs.offers, records),
         training=tables.training(comparison, inputs.offers),
         equivalents=equivalents,
         headlines=_headlines(comparison),
@@ -256,7 +255,7 @@ def build_fiche(
     options: CompareOptions | None = None,
     consultation: Consultation | None = None,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
     computed_on: str = "",
     command: str = "",
 ) -> Fiche:
@@ -267,7 +266,8 @@ def build_fiche(
         offers: the offers, in the order they are shown.
         options: indicator, scope, scoring method and points, floor, seed and draws.
         consultation: tender reference, lot and buyer.
-        base_dirs: per offer, the folder its benchmark record paths are relative to.
+        records: the benchmark records the offers pin, by SHA-256 (read by the input
+            layer).
         computed_on: the date shown on the sheet (ISO 8601), not hashed.
         command: the command line that produced it, shown on the sheet, not hashed.
     """
@@ -278,7 +278,7 @@ def build_fiche(
         consultation=consultation or Consultation(),
     )
     return fiche_from_inputs(
-        inputs, base_dirs=base_dirs, computed_on=computed_on, command=command
+        inputs, records=records, computed_on=computed_on, command=command
     )
 
 
@@ -290,15 +290,6 @@ def parse_fiche(data: object, *, file: str | None = None) -> Fiche:
     """
     return parse_model(Fiche, data, file=file, error=ValidationFailure, kind="fiche")
 
-
-def load_fiche(path: str | Path) -> Fiche:
-    """Read and validate a fiche from its JSON file.
-
-    Raises:
-        InputFileError: the file cannot be read or parsed.
-        ValidationFailure: a field is invalid.
-    """
-    return parse_fiche(read_document(path), file=str(path))
 
 
 def canonical_json(data: Any) -> str:
@@ -327,7 +318,7 @@ def _dump(fiche: Fiche) -> dict[str, Any]:
 
 
 def verify_fiche(
-    fiche: Fiche, *, base_dirs: Sequence[str | Path | None] | None = None
+    fiche: Fiche, *, records: RecordStore = EMPTY
 ) -> list[Difference]:
     """Recompute a fiche from its embedded inputs and list every figure that differs.
 
@@ -336,7 +327,7 @@ def verify_fiche(
     figures). An empty list means the fiche is intact.
     """
     diffs: list[Difference] = []
-    recomputed = fiche_from_inputs(fiche.inputs, base_dirs=base_dirs)
+    recomputed = fiche_from_inputs(fiche.inputs, records=records)
     stored_flat: dict[str, Any] = {}
     new_flat: dict[str, Any] = {}
     _flatten(_dump(fiche), "", stored_flat)

@@ -1,36 +1,36 @@
-"""The benchmark record model, its canonical form and hash, and its energy model.
+"""The benchmark record model (schema ``ia-empreinte/benchmark-record/1``) and its energy model.
 
 A :class:`BenchmarkRecord` is the JSON document ``ia-empreinte bench run`` writes
-(schema ``ia-empreinte/benchmark-record/1``, see the README's section for vendors). It keeps
-every protocol parameter, the hardware and software inventory, the idle baseline, the
-raw per-window values with the method of each energy component (``measured`` by a
-hardware counter, ``modelled`` by CodeCarbon's TDP x load or RAM model), the derived
-per-request and per-token energies with Student-t 95 % intervals, and an integrity
-block: the SHA-256 of the canonical form and an optional Ed25519 signature.
+(see the README's section for vendors). It keeps every protocol parameter, the hardware
+and software inventory, the idle baseline, the raw per-window values with the method of
+each energy component (``measured`` by a hardware counter, ``modelled`` by CodeCarbon's
+TDP x load or RAM model), the derived per-request and per-token energies with Student-t
+95 % intervals, and an integrity block (see :mod:`~ia_empreinte.records.sealing` for the
+canonical form, hash and signature).
 
-Canonical form (``ia-empreinte-canonical-json/1``): the record without its
-``integrity`` block, serialised with sorted keys, no spaces, UTF-8, floats rounded to
-12 significant digits when the record is built and written as Python's shortest
-round-trip ``repr``. The file on disk is the whole record (integrity included) with
-sorted keys, one-space indentation and a final newline; a file that is not byte for
-byte in that form is refused, so that any changed byte is detected.
-
-Plausibility rules: see :mod:`ia_empreinte.records.verify` and its public references.
+Pure values: nothing here reads a file (the input layer, :mod:`ia_empreinte.inputs`, does).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    field_validator,
+    model_validator,
+)
 
 from ia_empreinte import _canonical
 from ia_empreinte.errors import RecordError
 from ia_empreinte.profiles import Task
+from ia_empreinte.types import Sha256Hex
 
 __all__ = [
     "CANONICALIZATION",
@@ -43,8 +43,9 @@ __all__ = [
     "Integrity",
     "MeasuredEnergyModel",
     "Measurement",
+    "MeasurementMethod",
     "MeasurementWindow",
-    "Method",
+    "MeteredPart",
     "ModelInfo",
     "OperatingPoint",
     "PerTokenFit",
@@ -56,23 +57,13 @@ __all__ = [
     "Stat",
     "Target",
     "WorkloadInfo",
-    "canonical_bytes",
-    "record_file_text",
-    "record_sha256",
-    "round_floats",
-    "seal_record",
 ]
 
 RECORD_SCHEMA: Final = "ia-empreinte/benchmark-record/1"
 CANONICALIZATION: Final = "ia-empreinte-canonical-json/1"
-SIGNIFICANT_DIGITS = 12
-"""Floats are rounded to this many significant digits before hashing."""
 
-Method = Literal["measured", "modelled"]
-Component = Literal["accelerators", "cpu", "ram"]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+MeasurementMethod = Literal["measured", "modelled"]
+MeteredPart = Literal["accelerators", "cpu", "ram"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -91,26 +82,13 @@ CI_WARNING = 0.05
 """A 95 % CI half-width above 5 % of the mean is a warning."""
 
 
-def round_floats(value: Any) -> Any:
-    """Round every float inside ``value`` to :data:`SIGNIFICANT_DIGITS` significant digits."""
-    if isinstance(value, float):
-        if value == 0.0 or not math.isfinite(value):
-            return value if value != 0.0 else 0.0
-        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
-    if isinstance(value, dict):
-        return {k: round_floats(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [round_floats(v) for v in value]
-    return value
-
-
 class ComponentEnergy(BaseModel):
     """Energy of one window split by component, joules. ``None``: component not tracked."""
 
     model_config = _STRICT
-    accelerators_j: NonNegative | None = None
-    cpu_j: NonNegative | None = None
-    ram_j: NonNegative | None = None
+    accelerators_j: NonNegativeFloat | None = None
+    cpu_j: NonNegativeFloat | None = None
+    ram_j: NonNegativeFloat | None = None
 
     @property
     def total_j(self) -> float:
@@ -124,7 +102,7 @@ class IdleWindow(BaseModel):
     model_config = _STRICT
     phase: Literal["pre", "post"]
     start_utc: str
-    duration_s: Positive
+    duration_s: PositiveFloat
     energy: ComponentEnergy
 
     @property
@@ -139,17 +117,17 @@ class MeasurementWindow(BaseModel):
     model_config = _STRICT
     index: Annotated[int, Field(ge=0)]
     start_utc: str
-    duration_s: Positive
+    duration_s: PositiveFloat
     requests: Annotated[int, Field(ge=0)]
     failed_requests: Annotated[int, Field(ge=0)] = 0
     input_tokens: Annotated[int, Field(ge=0)] = 0
     output_tokens: Annotated[int, Field(ge=0)] = 0
-    units: NonNegative = 0.0
+    units: NonNegativeFloat = 0.0
     """Non-token work done (audio seconds, images, rows), for non-token tasks."""
     energy: ComponentEnergy
-    nvml_energy_j: NonNegative | None = None
+    nvml_energy_j: NonNegativeFloat | None = None
     """Direct NVML total-energy-counter delta over the window (cross-check)."""
-    busy_s: NonNegative = 0.0
+    busy_s: NonNegativeFloat = 0.0
     """Sum of the completed requests' latencies (service time), seconds."""
     latency_xtx: list[list[float]] = []
     """Sum over completed requests of x x^T with x = (1, input tokens, output tokens):
@@ -165,7 +143,7 @@ class Stat(BaseModel):
     mean: float
     ci95_low: float
     ci95_high: float
-    sd: NonNegative
+    sd: NonNegativeFloat
     n: Annotated[int, Field(ge=1)]
 
     @property
@@ -191,18 +169,18 @@ class Results(BaseModel):
     """Derived figures (recomputed and checked by ``bench verify``)."""
 
     model_config = _STRICT
-    idle_power_w: NonNegative
-    avg_power_w: NonNegative
+    idle_power_w: NonNegativeFloat
+    avg_power_w: NonNegativeFloat
     per_request_wh: Stat
     net_per_request_wh: Stat
     per_output_token_wh: Stat | None = None
     net_per_output_token_wh: Stat | None = None
     per_unit_wh: Stat | None = None
     net_per_unit_wh: Stat | None = None
-    throughput_requests_per_s: NonNegative
-    throughput_output_tokens_per_s: NonNegative
-    mean_input_tokens: NonNegative
-    mean_output_tokens: NonNegative
+    throughput_requests_per_s: NonNegativeFloat
+    throughput_output_tokens_per_s: NonNegativeFloat
+    mean_input_tokens: NonNegativeFloat
+    mean_output_tokens: NonNegativeFloat
     fit: PerTokenFit | None = None
 
 
@@ -234,8 +212,8 @@ class ModelInfo(BaseModel):
     model_config = _STRICT
     name: str
     revision: str = ""
-    total_params_b: Positive | None = None
-    active_params_b: Positive | None = None
+    total_params_b: PositiveFloat | None = None
+    active_params_b: PositiveFloat | None = None
     precision: str | None = None
 
 
@@ -245,11 +223,11 @@ class WorkloadInfo(BaseModel):
     model_config = _STRICT
     pack_id: str
     pack_version: str
-    sha256: Sha256
+    sha256: Sha256Hex
     """SHA-256 of the pack file as shipped."""
-    requests_sha256: Sha256
+    requests_sha256: Sha256Hex
     """SHA-256 of the canonical JSON of the measured requests."""
-    warmup_sha256: Sha256
+    warmup_sha256: Sha256Hex
     n_requests: Annotated[int, Field(ge=1)]
     n_warmup: Annotated[int, Field(ge=0)]
     seed: int
@@ -272,7 +250,7 @@ class Hardware(BaseModel):
     model_config = _STRICT
     cpu_model: str
     cpu_count: Annotated[int, Field(ge=1)]
-    ram_total_gb: NonNegative
+    ram_total_gb: NonNegativeFloat
     accelerator: str | None = None
     """Catalog id declared by the vendor (``ia-empreinte catalog accelerators``)."""
     accelerator_count: Annotated[int, Field(ge=0)] = 0
@@ -298,7 +276,7 @@ class Measurement(BaseModel):
     model_config = _STRICT
     meter: str
     """``codecarbon`` for real runs, ``fake`` in unit tests."""
-    methods: dict[Component, Method]
+    methods: dict[MeteredPart, MeasurementMethod]
     method_details: dict[str, str] = {}
     settings: dict[str, str | float | int | bool | None] = {}
     scope: Literal["accelerators", "server"]
@@ -327,9 +305,9 @@ class Protocol(BaseModel):
     model_config = _STRICT
     smoke: bool
     windows: Annotated[int, Field(ge=1)]
-    window_s: Positive
-    warmup_s: NonNegative
-    idle_s: NonNegative
+    window_s: PositiveFloat
+    warmup_s: NonNegativeFloat
+    idle_s: NonNegativeFloat
     concurrency: Annotated[int, Field(ge=1)]
     idle_subtraction: Literal["mean of pre and post idle power x window duration"] = (
         "mean of pre and post idle power x window duration"
@@ -344,7 +322,7 @@ class Preflight(BaseModel):
     rapl_readable: bool
     nvml_energy_counter: bool
     gpu_count: Annotated[int, Field(ge=0)]
-    load_average_1m: NonNegative | None = None
+    load_average_1m: NonNegativeFloat | None = None
     notes: list[str] = []
 
 
@@ -355,7 +333,7 @@ class Signature(BaseModel):
     alg: Literal["ed25519"] = "ed25519"
     public_key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     """Raw public key, hex."""
-    key_fingerprint: Sha256
+    key_fingerprint: Sha256Hex
     """SHA-256 of the raw public key."""
     value: str
     """Base64 signature of the canonical bytes."""
@@ -366,7 +344,7 @@ class Integrity(BaseModel):
 
     model_config = _STRICT
     canonicalization: Literal["ia-empreinte-canonical-json/1"] = CANONICALIZATION
-    record_sha256: Sha256
+    record_sha256: Sha256Hex
     signature: Signature | None = None
 
 
@@ -420,12 +398,14 @@ class BenchmarkRecord(BaseModel):
         return data
 
     def sha256(self) -> str:
-        """SHA-256 of the canonical form (what offers pin)."""
-        return record_sha256(self)
+        """SHA-256 of the canonical form (what offers pin), see :mod:`.sealing`."""
+        return hashlib.sha256(_canonical.canonical_bytes(self.payload())).hexdigest()
 
     def file_text(self) -> str:
-        """The exact text of the record file (see :func:`record_file_text`)."""
-        return record_file_text(self)
+        """The exact text of the record file: sorted keys, one-space indent, final newline."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False,
+                          allow_nan=False) + "\n"
 
     def energy_model(
         self, scope: Literal["accelerators", "server"] | None = None
@@ -465,7 +445,7 @@ class BenchmarkRecord(BaseModel):
         else:
             e0 = res.net_per_request_wh.mean
         e_unit = res.net_per_unit_wh.mean * share if res.net_per_unit_wh is not None else None
-        methods: dict[str, Method] = {
+        methods: dict[str, MeasurementMethod] = {
             c: m for c, m in self.measurement.methods.items()
             if scope == "server" or c == "accelerators"
         }
@@ -478,7 +458,7 @@ class BenchmarkRecord(BaseModel):
             task=self.task,
             rel_ci95=res.net_per_request_wh.rel_ci95,
             methods=methods,
-            record_sha256=record_sha256(self),
+            record_sha256=self.sha256(),
         )
 
 
@@ -504,9 +484,9 @@ class MeasuredEnergyModel(BaseModel):
     e_unit_wh: float | None = None
     scope: Literal["accelerators", "server"]
     task: str
-    rel_ci95: NonNegative
-    methods: dict[str, Method]
-    record_sha256: Sha256
+    rel_ci95: NonNegativeFloat
+    methods: dict[str, MeasurementMethod]
+    record_sha256: Sha256Hex
 
     def energy_wh(self, input_tokens: float, output_tokens: float, units: float = 0.0) -> float:
         """Energy of one request, Wh: ``e0 + e_in x in + e_out x out (+ e_unit x units)``."""
@@ -515,44 +495,3 @@ class MeasuredEnergyModel(BaseModel):
         if self.e_unit_wh is not None:
             out += self.e_unit_wh * units
         return out
-
-
-# ---------------------------------------------------------------- canonical form, hashing
-
-
-def canonical_bytes(record: BenchmarkRecord | dict[str, Any]) -> bytes:
-    """The canonical bytes hashed and signed: the record without ``integrity``.
-
-    Sorted keys, no spaces, UTF-8, floats as Python's shortest round-trip repr.
-    """
-    data = record.payload() if isinstance(record, BenchmarkRecord) else dict(record)
-    data.pop("integrity", None)
-    return _canonical.canonical_bytes(data)
-
-
-def record_sha256(record: BenchmarkRecord | dict[str, Any]) -> str:
-    """SHA-256 (hex) of :func:`canonical_bytes`."""
-    return hashlib.sha256(canonical_bytes(record)).hexdigest()
-
-
-def record_file_text(record: BenchmarkRecord) -> str:
-    """The exact text of a record file: sorted keys, one-space indent, final newline."""
-    data = record.model_dump(mode="json", by_alias=True, exclude_none=False)
-    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def seal_record(
-    record: BenchmarkRecord, signer: Callable[[bytes], Signature] | None = None
-) -> BenchmarkRecord:
-    """The record with its integrity block: hash of the canonical form, optional signature.
-
-    Args:
-        record: the record (any integrity block is replaced).
-        signer: signs the canonical bytes (see ``ia_empreinte.harness.signing.sign``).
-    """
-    message = canonical_bytes(record)
-    integrity = Integrity(
-        record_sha256=hashlib.sha256(message).hexdigest(),
-        signature=signer(message) if signer is not None else None,
-    )
-    return record.model_copy(update={"integrity": integrity})
