@@ -96,6 +96,7 @@ def bench() -> None:
               help="Private key file (from `bench keygen`) to sign the record.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="Record file to write (JSON).")
+@click.option("--force", is_flag=True, help="Overwrite the record file if it exists.")
 @click.option("-q", "--quiet", is_flag=True, help="No live display.")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run(
@@ -105,7 +106,7 @@ def run(
     model_name: str, model_revision: str, params_b: float | None,
     active_params_b: float | None, precision: str | None, accelerator: str | None,
     batch_size: int | None, tracking_mode: Any, measure_power_secs: float | None,
-    sign_key: str | None, output: str, quiet: bool, command: tuple[str, ...],
+    sign_key: str | None, output: str, force: bool, quiet: bool, command: tuple[str, ...],
 ) -> None:
     """Measure energy per request on one target and write a sealed record.
 
@@ -115,7 +116,8 @@ def run(
     """
     needs_extra("bench run", "harness", "codecarbon")
     inputs = [p for p in (workload, sign_key) if p is not None]
-    check_writable(output, inputs=inputs)  # before minutes of measurement
+    # before minutes of measurement; an existing (signed) record needs --force
+    check_writable(output, inputs=inputs, overwrite=force)
     progress = _renderer(quiet)
     try:
         record = bench_run(
@@ -131,7 +133,7 @@ def run(
     finally:
         if progress is not None and sys.stderr.isatty():
             click.echo("", err=True)  # end the live status line before any message
-    write_output(output, record.file_text(), inputs=inputs)
+    write_output(output, record.file_text(), inputs=inputs, overwrite=force)
     if not quiet:
         res = record.results
         click.echo(f"wrote {output}", err=True)

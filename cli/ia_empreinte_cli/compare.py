@@ -84,6 +84,22 @@ def _options(kw: dict[str, Any]) -> CompareOptions:
         raise ValidationFailure(exc.message, location=(option,) if option else ()) from None
 
 
+def _load_offers(paths: tuple[str, ...]) -> list[Any]:
+    """The offers, refusing one given twice or two with the same id, naming the file."""
+    loaded: list[Any] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        offer = load_offer(path)
+        first = seen.setdefault(offer.id, path)
+        if len(seen) == len(loaded):  # the id was there already
+            if Path(first).resolve() == Path(path).resolve():
+                raise ValidationFailure("given twice; expected each offer once", file=path)
+            raise ValidationFailure(f"'{offer.id}' is also the id of {first}; expected "
+                                    "distinct offer ids", file=path, location=("id",))
+        loaded.append(offer)
+    return loaded
+
+
 @click.command()
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.argument("offers", nargs=-1, required=True, type=click.Path(dir_okay=False))
@@ -98,7 +114,7 @@ def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: An
     Ranks the offers on the scored indicator (median), gives the probability that each
     offer beats each other one, the drivers of each figure and gap, and the marks.
     """
-    prof, docs = load_profile(profile), [load_offer(o) for o in offers]
+    prof, docs = load_profile(profile), _load_offers(offers)
     result = compare_offers(prof, docs, _options(kw), records=_records(docs, offers))
     click.echo(render_comparison(result, fmt, lang), nl=False)  # type: ignore[arg-type]
 
@@ -185,7 +201,7 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
     prof = load_profile(profile)
     opts = _options(kw)
-    docs = [load_offer(o) for o in offers]
+    docs = _load_offers(offers)
     fiche = build_fiche(
         prof, docs, opts, cons, records=_records(docs, offers),
         computed_on=datetime.date.today().isoformat(),

@@ -177,7 +177,8 @@ def offer() -> None:
               help="Task of the tender's usage profile (fills the task entries).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="File to write (default: standard output).")
-def offer_template_command(task: str | None, output: str | None) -> None:
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def offer_template_command(task: str | None, output: str | None, force: bool) -> None:
     """Print the offer declaration template: English keys, French comments on every field.
 
     The buyer annexes it to the tender file; each vendor fills it in and checks it
@@ -187,5 +188,6 @@ def offer_template_command(task: str | None, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_output(output, text)
+        # a vendor's filled-in offer is never overwritten by a blank template by mistake
+        write_output(output, text, overwrite=force)
         click.echo(f"Modèle écrit : {output}", err=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from ia_empreinte.server import ServerSettings
 from ia_empreinte.server import serve as run_server
-from ia_empreinte_cli.errors import needs_extra
+from ia_empreinte.server.settings import read_tokens
+from ia_empreinte_cli.errors import CliError, needs_extra
 
 __all__ = ["serve"]
 
@@ -74,4 +77,37 @@ def serve(
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
     }
+    try:
+        ServerSettings.model_validate(settings)
+    except ValidationError:
+        pass  # run_server names the setting in one line, before listening
+    else:  # a bad tokens file is named before a busy port, as before
+        if tokens_file is not None:
+            read_tokens(tokens_file)
+        _check_listen(host, port)
     run_server(settings, host=host, port=port, workers=workers)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` once before starting uvicorn, so that a bad address or a busy
+    port is one line and exit code 2, not uvicorn's log and exit code 3.
+
+    Raises:
+        CliError: the address does not resolve, is not one of this machine's, or the
+            port is taken or not allowed.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise CliError(f"--host {host}: not a usable address ({reason})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CliError(
+                f"--host {host} --port {port}: cannot listen there ({exc.strerror})"
+            ) from None

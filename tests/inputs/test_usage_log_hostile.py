@@ -134,15 +134,13 @@ def test_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     code, _, err, _ = _process(str(fifo), timeout=30)
     assert code == 2
-    assert err == (f"Error: {fifo}: not a regular file (a FIFO, a device or a socket); "
-                   "expected a usage log file")
+    assert err == f"Error: {fifo}: is a FIFO (named pipe); expected a regular file"
 
 
 def test_dev_zero_is_refused() -> None:
     code, _, err, peak = _process("/dev/zero", timeout=30)
     assert code == 2
-    assert err == ("Error: /dev/zero: not a regular file (a FIFO, a device or a socket); "
-                   "expected a usage log file")
+    assert err == "Error: /dev/zero: is a character device; expected a regular file"
     assert peak < 300_000
 
 

@@ -6,9 +6,12 @@ meter and the signer, run the protocol and return the record or text to write.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -150,11 +153,34 @@ def bench_run(
         tracking_mode=tracking_mode, measure_power_secs=interval_s
     )
     try:
-        return run_benchmark(target, pack, active, declared, settings, progress=progress,
-                             signer=signer, harness_version=f"ia-empreinte {__version__}")
+        with _terminated_as_exit():
+            return run_benchmark(target, pack, active, declared, settings,
+                                 progress=progress, signer=signer,
+                                 harness_version=f"ia-empreinte {__version__}")
     finally:
         if own_meter:
             active.close()
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` while measuring, so that the meter's
+    temporary folder is removed (the default action kills the process on the spot).
+
+    Only the main thread can install a handler; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_declared(declared: Declared) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import json
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from typing import Any, Protocol
 
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.harness.workloads import Api, WorkloadRequest
+from ia_empreinte.inputs.documents import note_read
 from ia_empreinte.records import Target
 
 __all__ = [
@@ -197,7 +199,9 @@ class EndpointTarget(_ConcurrentRunner):
     def _multipart(self, request: WorkloadRequest) -> tuple[bytes, str]:
         if request.audio_file is None:
             raise TargetError(f"request {request.id}: transcriptions need an audio_file")
-        audio = (self.pack_dir / request.audio_file).read_bytes()
+        audio_path = self.pack_dir / request.audio_file
+        audio = audio_path.read_bytes()
+        note_read(audio_path)  # no output of this run may overwrite it
         boundary = uuid.uuid4().hex
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\n'
@@ -220,6 +224,10 @@ class EndpointTarget(_ConcurrentRunner):
         return _from_usage(body.get("usage"), request, latency, self.api)
 
 
+_MAX_TOKENS = 100_000_000
+"""Most tokens one request may report (no model has a context a hundredth as long)."""
+
+
 def _from_usage(
     usage: Any, request: WorkloadRequest, latency: float, api: str
 ) -> RequestResult:
@@ -230,8 +238,12 @@ def _from_usage(
         )
     prompt = usage.get("prompt_tokens", usage.get("input_tokens", 0))
     completion = usage.get("completion_tokens", usage.get("output_tokens", 0))
-    if not isinstance(prompt, int) or not isinstance(completion, int):
-        raise TargetError(f"request {request.id}: usage token counts are not integers")
+    for count in (prompt, completion):
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise TargetError(f"request {request.id}: usage token counts are not integers")
+        if not 0 <= count <= _MAX_TOKENS:
+            raise TargetError(f"request {request.id}: usage token count {count} is out of "
+                              f"range; expected 0 to {_MAX_TOKENS:,}")
     units = request.audio_seconds
     if api == "transcriptions" and isinstance(usage.get("seconds"), int | float):
         units = float(usage["seconds"])
@@ -256,21 +268,49 @@ def resolve_callable(spec: str) -> Callable[[dict[str, Any]], Any]:
             name = f"ia_empreinte_target_{path.stem}"
             loaded = sys.modules.get(name)
             if loaded is None:
+                note_read(path)  # ``-o`` onto the callable's own file is refused
                 spec_obj = importlib.util.spec_from_file_location(name, path)
                 if spec_obj is None or spec_obj.loader is None:
                     raise TargetError(f"cannot import {module_name}")
                 loaded = importlib.util.module_from_spec(spec_obj)
                 sys.modules[name] = loaded
-                spec_obj.loader.exec_module(loaded)
+                try:
+                    spec_obj.loader.exec_module(loaded)
+                except BaseException:
+                    del sys.modules[name]  # a fixed file is imported afresh next time
+                    raise
             module = loaded
         else:
             module = importlib.import_module(module_name)
+    except TargetError:
+        raise
+    except SyntaxError as exc:
+        raise TargetError(f"the callable '{spec}': cannot import '{module_name}': syntax "
+                          f"error, line {exc.lineno}: {exc.msg}") from None
     except ImportError as exc:
         raise TargetError(f"cannot import '{module_name}': {exc}") from None
+    except (Exception, SystemExit) as exc:  # the module's own code failed
+        raise TargetError(f"the callable '{spec}': cannot import '{module_name}': "
+                          f"{_raised(exc)}") from None
     func = getattr(module, attr, None)
     if not callable(func):
         raise TargetError(f"'{attr}' is not a function of '{module_name}'")
+    try:
+        inspect.signature(func).bind({})
+    except TypeError:
+        raise TargetError(f"the callable '{spec}' must take one argument, the request (a "
+                          f"dict); its signature is {attr}{inspect.signature(func)}") from None
+    except ValueError:  # no signature to inspect (some builtins): calls will tell
+        pass
     return func  # type: ignore[no-any-return]
+
+
+def _raised(exc: BaseException) -> str:
+    """``ValueError: the message`` (``SystemExit(0)`` included), on one line."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class CallableTarget(_ConcurrentRunner):
@@ -291,11 +331,18 @@ class CallableTarget(_ConcurrentRunner):
 
     def _one(self, request: WorkloadRequest) -> RequestResult:
         t0 = time.perf_counter()
-        body = self.func(request.model_dump(include={"id", "text", "system",
-                                                     "max_output_tokens"}))
+        try:
+            body = self.func(request.model_dump(include={"id", "text", "system",
+                                                         "max_output_tokens"}))
+        except (Exception, SystemExit) as exc:  # stops the run: no record is written
+            raise TargetError(f"the callable '{self.spec}' failed on request {request.id}: "
+                              f"{_raised(exc)}") from None
         latency = time.perf_counter() - t0
         usage = body.get("usage") if isinstance(body, Mapping) else None
-        return _from_usage(usage, request, latency, self.api)
+        try:
+            return _from_usage(usage, request, latency, self.api)
+        except TargetError as exc:
+            raise TargetError(f"the callable '{self.spec}': {exc.message}") from None
 
 
 class CommandTarget:

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, note_read
 from ia_empreinte.offers import Offer
 from ia_empreinte.records.schema import BenchmarkRecord, Check
 from ia_empreinte.records.store import RecordStore, StoredRecord, check_pin, checked
@@ -52,10 +52,12 @@ def _read_bytes(path: str | Path) -> bytes:
             f"file is {size / 1024 / 1024:.1f} MiB; the limit for a benchmark record is "
             f"{MAX_FILE_BYTES // 1024 // 1024} MiB", file=name)
     try:
-        return p.read_bytes()
+        raw = p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
                              file=name) from None
+    note_read(p)  # no output of this command may overwrite it (``report -o`` on the record)
+    return raw
 
 
 def _reject_constant(name: str) -> Any:

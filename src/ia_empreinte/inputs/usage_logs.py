@@ -39,6 +39,7 @@ import pyarrow.json as pa_json  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
+from ia_empreinte._files import not_regular, note_read
 from ia_empreinte.errors import InputFileError
 from ia_empreinte.types import Array
 from ia_empreinte.usage_log import MAX_BYTES, MAX_ROWS, LogSchema, UsageLog
@@ -90,13 +91,13 @@ def _check_file(path: Path) -> int:
     if stat.S_ISDIR(info.st_mode):
         raise InputFileError("cannot read the usage log (Is a directory)", file=str(path))
     if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(
-            "not a regular file (a FIFO, a device or a socket); expected a usage log file",
-            file=str(path))
+        raise InputFileError(f"is {not_regular(info.st_mode)}; expected a regular file",
+                             file=str(path))
     if info.st_size > MAX_BYTES:
         raise InputFileError("the usage log is larger than 2 GB", file=str(path))
     if info.st_size == 0:
         raise InputFileError("the usage log is empty", file=str(path))
+    note_read(info)  # an output of this command may not overwrite it
     return info.st_size
 
 

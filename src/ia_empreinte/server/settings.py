@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ia_empreinte.errors import InputFileError, ValidationFailure
-from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.inputs.documents import parse_model, read_input_bytes
 
 __all__ = [
     "MIN_TOKEN_CHARS",
@@ -67,21 +67,17 @@ def read_tokens(path: Path) -> tuple[str, ...]:
 
     Raises:
         InputFileError: the file cannot be read, holds no token, or holds a token
-            shorter than :data:`MIN_TOKEN_CHARS` characters or with inner spaces.
+            shorter than :data:`MIN_TOKEN_CHARS` characters, with inner spaces or
+            with characters other than printable ASCII; a FIFO, a device or a file
+            over 1 MiB is refused before reading.
     """
     name = str(path)
+    # a FIFO or /dev/zero is refused before reading, not waited on or read without end
+    content = read_input_bytes(path, limit=_MAX_TOKENS_FILE_BYTES)
     try:
-        if path.stat().st_size > _MAX_TOKENS_FILE_BYTES:
-            raise InputFileError("tokens file is larger than 1 MiB", file=name)
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError("file not found", file=name) from None
-    except IsADirectoryError:
-        raise InputFileError("is a directory; expected a file", file=name) from None
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         raise InputFileError("not UTF-8 text; expected one token per line", file=name) from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
     tokens: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         token = raw.strip()
@@ -91,6 +87,13 @@ def read_tokens(path: Path) -> tuple[str, ...]:
             raise InputFileError(
                 f"line {number}: a token must be at least {MIN_TOKEN_CHARS} characters "
                 "without spaces",
+                file=name,
+            )
+        if not all("!" <= c <= "~" for c in token):
+            # an HTTP header carries ASCII only: such a token could never be sent
+            raise InputFileError(
+                f"line {number}: a token must be printable ASCII characters (letters, "
+                "digits, punctuation); an HTTP header cannot carry others",
                 file=name,
             )
         tokens.append(token)
