@@ -13,7 +13,6 @@ from ia_empreinte import (
     CompareOptions,
     Consultation,
     build_fiche,
-    load_fiche,
     load_offer,
     load_profile,
     parse_compare_options,
@@ -25,6 +24,7 @@ from ia_empreinte import (
 )
 from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.render.embedded import read_sheet
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
 from ia_empreinte.render.tabular import render_text_table
@@ -221,10 +221,10 @@ def verify(fiche: str, base_dir: str | None) -> None:
 
     Exit 0 when everything matches; exit 1 listing each figure that differs.
     """
-    doc = load_fiche(fiche)
+    doc, shown = read_sheet(fiche)  # .json, or the fiche embedded in a .pdf/.html/.xlsx/.md
     folder = Path(base_dir) if base_dir is not None else Path(fiche).parent
     try:
-        diffs = verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
+        diffs = shown + verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
     except InputFileError as exc:  # a benchmark record the offers reference
         raise InputFileError(
             f"{exc.message}; give --base-dir, the folder the offers' record paths are "

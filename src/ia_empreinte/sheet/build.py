@@ -12,6 +12,7 @@ from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.sheet import tables
+from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.model import (
     BOUNDARY_EXCLUDED,
     BOUNDARY_INCLUDED,
@@ -84,7 +85,7 @@ def fiche_from_inputs(
     caveats.extend(f"[{c.code}] {c.message}" for c in comparison.caveats)
     return Fiche(
         computed_on=computed_on,
-        command=command,
+        command=report_command(inputs, command),
         tool_version=__version__,
         datasets=tables.datasets(),
         inputs=inputs,
@@ -130,7 +131,8 @@ def build_fiche(
         consultation: tender reference, lot and buyer.
         base_dirs: per offer, the folder its benchmark record paths are relative to.
         computed_on: the date shown on the sheet (ISO 8601), not hashed.
-        command: the command line that produced it, shown on the sheet, not hashed.
+        command: the command line that produced it; stored as rebuilt from the inputs
+            with bare file names (:func:`~ia_empreinte.sheet.command.report_command`).
     """
     inputs = FicheInputs(
         profile=profile,

@@ -6,10 +6,12 @@ codes; renderers translate them (:mod:`ia_empreinte.render.i18n`).
 
 from __future__ import annotations
 
+import datetime
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ia_empreinte import _canonical
 from ia_empreinte.comparison import CompareOptions, Comparison
@@ -56,6 +58,7 @@ LIMITATIONS = (
 )
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Consultation(BaseModel):
@@ -126,9 +129,25 @@ class Fiche(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     schema_: Literal["ia-empreinte/fiche@1"] = Field("ia-empreinte/fiche@1", alias="schema")
     computed_on: str = ""
-    """Date of computation (ISO 8601); not covered by :func:`verify_fiche`."""
+    """Date of computation (ISO 8601 ``YYYY-MM-DD``) or empty; nothing else is accepted,
+    so the field cannot carry text; not recomputable, hence not compared."""
     command: str = ""
-    """The command that produced the fiche from files; not covered by :func:`verify_fiche`."""
+    """The ``ia-empreinte report`` line that recomputes the fiche, with bare file names;
+    :func:`verify_fiche` reports it when it is not the one rebuilt from the inputs
+    (:func:`~ia_empreinte.sheet.command.report_command`)."""
+
+    @field_validator("computed_on")
+    @classmethod
+    def computed_on_is_a_date(cls, value: str) -> str:
+        """The date is a calendar date written ``YYYY-MM-DD``, or empty."""
+        if value and not _DATE.match(value):
+            raise ValueError("expected a date written YYYY-MM-DD, or nothing")
+        if value:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a calendar date") from None
+        return value
     tool: str = "ia-empreinte"
     tool_version: str
     datasets: list[Dataset]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ia_empreinte.sheet.build import fiche_from_inputs
+from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.model import Difference, Fiche
 
 __all__ = ["verify_fiche"]
@@ -37,9 +38,12 @@ def verify_fiche(
 ) -> list[Difference]:
     """Recompute a fiche from its embedded inputs and list every figure that differs.
 
-    The inputs hash is checked first (``inputs_sha256``), then every stored field is
-    compared with the recomputed one, exactly (same inputs and seed give bit-identical
-    figures). An empty list means the fiche is intact.
+    The stored ``command`` must be the one rebuilt from the inputs and its own bare
+    file names (a shell pipe, other options or a folder path are differences); the
+    date is checked when the fiche is read. The inputs hash is checked first
+    (``inputs_sha256``), then every stored field is compared with the recomputed one,
+    exactly (same inputs and seed give bit-identical figures). An empty list means the
+    fiche is intact.
     """
     diffs: list[Difference] = []
     recomputed = fiche_from_inputs(fiche.inputs, base_dirs=base_dirs)
@@ -51,6 +55,11 @@ def verify_fiche(
         a, b = stored_flat.get(path, "(absent)"), new_flat.get(path, "(absent)")
         if a != b:
             diffs.append(Difference(path=path, stored=str(a), recomputed=str(b)))
+    command = report_command(fiche.inputs, fiche.command)
+    if fiche.command != command:
+        # never recomputed from text: a stored command that is not the one rebuilt from
+        # the inputs (a shell pipe, other options, a folder path) is an edit
+        diffs.append(Difference(path="command", stored=fiche.command, recomputed=command))
     diffs.sort(key=lambda d: _priority(d.path))
     return diffs
 
