@@ -57,12 +57,18 @@ def serve(
 
 @contextmanager
 def running(
-    settings: ServerSettings | None = None, *, host: str = "127.0.0.1", port: int = 0
+    settings: ServerSettings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    compute_slots: int | None = None,
+    waiting: int | None = None,
 ) -> Iterator[str]:
     """Run the HTTP API in a background thread for the duration of a ``with`` block.
 
     For tests and for embedding next to another Python service. Yields the base URL,
     e.g. ``http://127.0.0.1:51234``; the server stops when the block exits.
+    ``compute_slots`` and ``waiting`` are those of :func:`~ia_empreinte.server.app.create_app`.
 
     Raises:
         InputFileError: the tokens file cannot be read or holds no valid token.
@@ -72,7 +78,7 @@ def running(
 
     from ia_empreinte.server.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, compute_slots=compute_slots, waiting=waiting)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ia-empreinte-api", daemon=True)
