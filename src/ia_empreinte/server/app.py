@@ -188,6 +188,9 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "Internal server error",
                 "the server failed while handling this request; this is a bug in "
                 "ia-empreinte, not a problem with the input",
+                # the fault is re-raised to the server, which then drops the connection:
+                # say so, so that a client does not send its next request on it
+                headers={"Connection": "close"},
             ),
             request,
         )
