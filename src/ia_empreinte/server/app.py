@@ -41,6 +41,9 @@ Errors are problem documents (RFC 9457, `application/problem+json`): `detail` is
 message the CLI prints, `pointer` the offending member of the request body (RFC 6901).
 """
 
+DEFAULT_WAITING = 64
+"""Requests that may wait for a computing slot (each holds at most its body)."""
+
 _PROBLEM_STATUSES = {
     "400": "Unreadable request (malformed JSON, bad header)",
     "404": "Unknown resource named in the path",
@@ -63,8 +66,8 @@ def create_app(
     Args:
         settings: limits, tokens file and CORS origins; defaults when None.
         compute_slots: computations run at once (default: the usable CPU cores).
-        waiting: requests that may wait for a computing slot beyond those (default:
-            4 per slot); more are answered 503 at once.
+        waiting: requests that may wait for a computing slot beyond those (default
+            64: a waiting request holds only its body); more are answered 503 at once.
 
     Raises:
         InputFileError: the tokens file cannot be read or holds no valid token.
@@ -75,7 +78,8 @@ def create_app(
     # pool of their own, so they answer while every computing slot is busy.
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ia-read")
     count = compute_slots or default_compute_slots()
-    slots = ComputeSlots(count, 4 * count if waiting is None else waiting, settings.timeout_s)
+    slots = ComputeSlots(count, DEFAULT_WAITING if waiting is None else waiting,
+                         settings.timeout_s)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

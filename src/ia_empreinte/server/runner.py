@@ -19,6 +19,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API until interrupted.
 
+    uvicorn's access log (one line per request, a measurable share of a small
+    request's time) is off; start-up, shutdown and faults are still logged.
+
     Args:
         settings: limits, tokens file and CORS origins.
         host: address to listen on; the loopback address by default, so a server is
@@ -41,7 +44,8 @@ def serve(
     if workers == 1:
         from ia_empreinte.server.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    access_log=False)
         return
     # worker processes import the factory by name and read the settings it is handed
     os.environ.update(to_environ(settings))
@@ -52,6 +56,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=False,
     )
 
 
