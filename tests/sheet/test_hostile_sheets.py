@@ -362,3 +362,14 @@ def test_verify_names_both_kinds_of_file_on_an_unknown_extension(tmp_path: Path)
         f"Error: {path}: unsupported file extension '.txt'; expected a fiche (.json) or a "
         "sheet written by ia-empreinte report (.pdf, .html, .xlsx, .md)\n"
     )
+
+
+def test_verify_lines_cannot_overprint_the_terminal(plain: Fiche) -> None:
+    data = json.loads(embedded_json(plain))
+    data["comparison"]["offers"][0]["vendor"] = "Evil\r\x1b[2K\nOK"
+    diffs = verify_fiche(parse_fiche(data))
+    lines = [d.line() for d in diffs]
+    vendor = plain.comparison.offers[0].vendor
+    assert (
+        f"comparison.offers[0].vendor: stored Evil\\x0d\\x1b[2K\\x0aOK, recomputed {vendor}"
+    ) in lines

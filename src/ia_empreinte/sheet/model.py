@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -119,8 +120,17 @@ class Difference(BaseModel):
     recomputed: str
 
     def line(self) -> str:
-        """``path: stored X, recomputed Y``."""
-        return f"{self.path}: stored {self.stored}, recomputed {self.recomputed}"
+        """``path: stored X, recomputed Y`` on one line: control characters of an
+        edited value (newline, CR, escape) are written as ``\\xNN`` escapes, so an
+        edited sheet cannot overprint or break the terminal output."""
+        return _printable(f"{self.path}: stored {self.stored}, recomputed {self.recomputed}")
+
+
+def _printable(text: str) -> str:
+    return "".join(
+        f"\\x{ord(c):02x}" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+        for c in text
+    )
 
 
 class Fiche(BaseModel):
