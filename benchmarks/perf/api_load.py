@@ -149,9 +149,13 @@ def in_process(draws: int, calls: int) -> tuple[float, float, bytes]:
     )
 
 
-def _threaded(args: tuple[int, int, int, int]) -> int:
-    """``calls`` calls on ``threads`` threads fed by ``callers`` callers; the count done."""
+def _threaded(args: tuple[int, int, int, int]) -> tuple[int, float]:
+    """``calls`` calls on ``threads`` threads fed by ``callers`` callers; (count, seconds).
+
+    Timed inside the process, after its imports, as the server is measured warm."""
     draws, calls, threads, callers = args
+    one_call(draws)  # warm-up, like the server's first requests
+    start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         # callers submit one call at a time each, like HTTP clients waiting for answers
         remaining = calls
@@ -166,7 +170,8 @@ def _threaded(args: tuple[int, int, int, int]) -> int:
             return done
 
         with ThreadPoolExecutor(max_workers=callers) as feeders:
-            return sum(f.result() for f in [feeders.submit(caller) for _ in range(callers)])
+            count = sum(f.result() for f in [feeders.submit(caller) for _ in range(callers)])
+    return count, time.perf_counter() - start
 
 
 def in_process_matched(
@@ -175,13 +180,12 @@ def in_process_matched(
     """Calls per second with the server's parallelism: ``workers`` processes of
     ``threads`` computing threads, ``concurrency`` callers shared among them."""
     per = [(draws, calls // workers, threads, max(1, concurrency // workers))] * workers
-    start = time.perf_counter()
     if workers == 1:
-        done = _threaded(per[0])
+        results = [_threaded(per[0])]
     else:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            done = sum(pool.map(_threaded, per))
-    return done / (time.perf_counter() - start)
+            results = pool.map(_threaded, per)
+    return sum(done for done, _ in results) / max(seconds for _, seconds in results)
 
 
 def percentile(values: list[float], q: float) -> float:
