@@ -8,7 +8,8 @@ on the published energy per request, average power and implied step time, then p
 the constants and the residuals, writes ``src/ia_empreinte/data/llm_calibration.toml``
 and ``docs/accuracy.md``, and checks generalisation by leave-one-model-family-out
 cross-validation. The same rows are scored with EcoLogits' published formula
-(reimplemented from its methodology, ``research/ecologits.md`` section 1).
+(reimplemented from EcoLogits 0.11.3, ``ecologits/impacts/llm.py``, PyPI 2025,
+https://pypi.org/project/ecologits/0.11.3/; methodology https://ecologits.ai).
 
 Usage::
 
@@ -59,7 +60,7 @@ START = (0.6, 0.5, 0.6, 0.9, 0.05)
 POWER_WEIGHT = 0.3
 TIME_WEIGHT = 0.3
 
-# EcoLogits 0.11.3 GPU energy per output token and GPU (research/ecologits.md 1.2-1.3).
+# EcoLogits 0.11.3 GPU energy per output token and GPU (ecologits/impacts/llm.py, PyPI 2025).
 ECO_ALPHA, ECO_BETA, ECO_GAMMA, ECO_BATCH = 1.1665273e-6, -1.1205921e-2, 4.0529281e-5, 64
 
 

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from ia_empreinte import bench_run, catalog, verify_record
+    from ia_empreinte import catalog, verify_record
+    from ia_empreinte.harness import bench_run
     from ia_empreinte.harness.meters import NvmlCounters
 
     failures: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -10,34 +9,19 @@ import click
 
 import ia_empreinte
 from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte_cli.bench import bench
+from ia_empreinte_cli.compare import clause, compare, report, score, verify
+from ia_empreinte_cli.errors import CliError
+from ia_empreinte_cli.estimate import audit, estimate
+from ia_empreinte_cli.inputs import catalog, schema, validate
+from ia_empreinte_cli.kit import offer, profile, profiles
+from ia_empreinte_cli.serve import serve
 
 __all__ = ["CliError", "cli", "main"]
 
 
-class CliError(click.ClickException):
-    """A user error: one line on stderr, exit code 2, no traceback."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
-
-
 class _Group(click.Group):
-    """A group that loads its commands lazily and turns library errors into :class:`CliError`."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *self.commands})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module, attr = target.split(":")
-        command: click.Command = getattr(importlib.import_module(module), attr)
-        return command
+    """A group that turns library errors into :class:`CliError` (one line, exit code 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -59,25 +43,11 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-COMMANDS: dict[str, str] = {
-    "audit": "ia_empreinte_cli.estimate:audit",
-    "bench": "ia_empreinte_cli.bench:bench",
-    "catalog": "ia_empreinte_cli.inputs:catalog",
-    "clause": "ia_empreinte_cli.compare:clause",
-    "compare": "ia_empreinte_cli.compare:compare",
-    "estimate": "ia_empreinte_cli.estimate:estimate",
-    "offer": "ia_empreinte_cli.kit:offer",
-    "profile": "ia_empreinte_cli.kit:profile",
-    "profiles": "ia_empreinte_cli.kit:profiles",
-    "report": "ia_empreinte_cli.compare:report",
-    "schema": "ia_empreinte_cli.inputs:schema",
-    "score": "ia_empreinte_cli.compare:score",
-    "serve": "ia_empreinte_cli.serve:serve",
-    "validate": "ia_empreinte_cli.inputs:validate",
-    "verify": "ia_empreinte_cli.compare:verify",
-}
-"""Command name -> "module:attribute", imported only when the command runs (or for
-``--help``), so that ``ia-empreinte estimate`` does not load the harness or reports."""
+for _command in (
+    audit, bench, catalog, clause, compare, estimate, offer, profile, profiles, report,
+    schema, score, serve, validate, verify,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -9,14 +9,11 @@ from typing import Any
 
 import click
 
-from ia_empreinte import (
-    BenchProgress,
-    bench_export,
-    bench_keygen,
-    bench_run,
-    verify_record,
-)
+from ia_empreinte import verify_record
+from ia_empreinte.harness import Progress as BenchProgress
+from ia_empreinte.harness import bench_export, bench_keygen, bench_run
 from ia_empreinte.render.files import check_writable, write_output
+from ia_empreinte_cli.errors import needs_extra
 
 __all__ = ["bench"]
 
@@ -116,6 +113,7 @@ def run(
     after `--` measured for its whole run. Energy is measured on this machine, which
     must be the serving host.
     """
+    needs_extra("bench run", "harness", "codecarbon")
     inputs = [p for p in (workload, sign_key) if p is not None]
     check_writable(output, inputs=inputs)  # before minutes of measurement
     progress = _renderer(quiet)
@@ -160,7 +158,14 @@ def verify(record: str, public_key: str | None) -> None:
     rec, checks = verify_record(record, public_key=public_key)
     for check in checks:
         click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
-    signed = "signed" if rec.integrity and rec.integrity.signature else "unsigned"
+    sig = rec.integrity.signature if rec.integrity else None
+    if sig is None:
+        signed = "unsigned"
+    elif public_key is not None:
+        signed = "signed"
+    else:  # the signature matches the content, but nothing says whose key made it
+        signed = (f"signed with the key of fingerprint {sig.key_fingerprint}, not verified "
+                  "against a known key: give --public-key")
     click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
 
 

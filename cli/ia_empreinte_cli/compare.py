@@ -12,9 +12,13 @@ import click
 from ia_empreinte import (
     CompareOptions,
     Consultation,
+    Offer,
+    RecordStore,
     build_fiche,
+    load_fiche,
     load_offer,
     load_profile,
+    load_records,
     parse_compare_options,
     rc_clause,
     render_comparison,
@@ -24,7 +28,6 @@ from ia_empreinte import (
 )
 from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
-from ia_empreinte.render.embedded import read_sheet
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
 from ia_empreinte.render.tabular import render_text_table
@@ -95,11 +98,14 @@ def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: An
     Ranks the offers on the scored indicator (median), gives the probability that each
     offer beats each other one, the drivers of each figure and gap, and the marks.
     """
-    result = compare_offers(
-        load_profile(profile), [load_offer(o) for o in offers], _options(kw),
-        base_dirs=[Path(o).parent for o in offers],
-    )
+    prof, docs = load_profile(profile), [load_offer(o) for o in offers]
+    result = compare_offers(prof, docs, _options(kw), records=_records(docs, offers))
     click.echo(render_comparison(result, fmt, lang), nl=False)  # type: ignore[arg-type]
+
+
+def _records(docs: list[Offer], files: tuple[str, ...]) -> RecordStore:
+    """The records the offers pin, read from paths relative to each offer file."""
+    return load_records(zip(docs, [Path(f).parent for f in files], strict=True))
 
 
 @click.group()
@@ -179,9 +185,9 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
     prof = load_profile(profile)
     opts = _options(kw)
+    docs = [load_offer(o) for o in offers]
     fiche = build_fiche(
-        prof, [load_offer(o) for o in offers], opts, cons,
-        base_dirs=[Path(o).parent for o in offers],
+        prof, docs, opts, cons, records=_records(docs, offers),
         computed_on=datetime.date.today().isoformat(),
         command=_command_line(profile, offers, output, kw, lang, cons),
     )
@@ -213,23 +219,24 @@ def clause(profile: str, weight: float | None, **kw: Any) -> None:
 
 @click.command()
 @click.argument("fiche", type=click.Path(dir_okay=False))
-@click.option("--base-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--base-dir", "records_dir", type=click.Path(file_okay=False), default=None,
               help="Folder the offers' benchmark-record paths are relative to "
                    "(default: the fiche's folder).")
-def verify(fiche: str, base_dir: str | None) -> None:
+def verify(fiche: str, records_dir: str | None) -> None:
     """Recompute FICHE.json from its embedded inputs and check every figure.
 
     Exit 0 when everything matches; exit 1 listing each figure that differs.
     """
-    doc, shown = read_sheet(fiche)  # .json, or the fiche embedded in a .pdf/.html/.xlsx/.md
-    folder = Path(base_dir) if base_dir is not None else Path(fiche).parent
+    doc = load_fiche(fiche)
+    folder = Path(records_dir) if records_dir is not None else Path(fiche).parent
     try:
-        diffs = shown + verify_fiche(doc, base_dirs=[folder] * len(doc.inputs.offers))
+        records = load_records((offer, folder) for offer in doc.inputs.offers)
     except InputFileError as exc:  # a benchmark record the offers reference
         raise InputFileError(
             f"{exc.message}; give --base-dir, the folder the offers' record paths are "
             "relative to", file=exc.file, location=exc.location,
         ) from None
+    diffs = verify_fiche(doc, records=records)
     if not diffs:
         click.echo(f"{fiche}: OK, every figure matches (inputs SHA-256 {doc.inputs_sha256})")
         return

@@ -8,7 +8,7 @@ import click
 
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
-from ia_empreinte import load_offer, load_profile
+from ia_empreinte import load_offer, load_profile, load_records
 from ia_empreinte.render.estimate import FORMATS, render_estimate
 from ia_empreinte.render.files import write_output
 
@@ -45,8 +45,9 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     Per request, per year and per contract: energy (by component), GHG (use and
     embodied), water, abiotic resources and primary energy, each as p05/p50/p95/mean.
     """
-    result = estimate_offer(load_profile(profile), load_offer(offer), draws=draws, seed=seed,
-                            base_dir=Path(offer).parent)
+    prof, off = load_profile(profile), load_offer(offer)
+    records = load_records([(off, Path(offer).parent)])  # relative to the offer file
+    result = estimate_offer(prof, off, draws=draws, seed=seed, records=records)
     _emit(render_estimate(result, fmt), output, (profile, offer))
 
 
@@ -61,6 +62,7 @@ def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | N
     audio_seconds, images, rows), plus task for a multi-task offer. ``contract`` is the
     logged period; ``per_year`` annualises it.
     """
-    result = audit_log(load_offer(offer), log, draws=draws, seed=seed,
-                       base_dir=Path(offer).parent)
+    off = load_offer(offer)
+    records = load_records([(off, Path(offer).parent)])
+    result = audit_log(off, log, draws=draws, seed=seed, records=records)
     _emit(render_estimate(result, fmt), output, (offer, log))

@@ -21,7 +21,7 @@ from ia_empreinte import (
 )
 from ia_empreinte.render.files import write_output
 from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
-from ia_empreinte_cli.app import CliError
+from ia_empreinte_cli.errors import CliError
 
 __all__ = ["offer", "profile", "profiles"]
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from ia_empreinte import ServerSettings
-from ia_empreinte import serve as run_server
+from ia_empreinte.server import ServerSettings
+from ia_empreinte.server import serve as run_server
+from ia_empreinte_cli.errors import needs_extra
 
 __all__ = ["serve"]
 
@@ -64,6 +65,7 @@ def serve(
     Every route gives the same figures and messages as the CLI; errors are
     application/problem+json documents (RFC 9457).
     """
+    needs_extra("serve", "server", "fastapi", "uvicorn")
     settings = {
         "max_body_bytes": max_body_bytes,
         "max_draws": max_draws,

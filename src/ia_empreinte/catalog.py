@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ia_empreinte.errors import CatalogError
-from ia_empreinte.uncertainty import Quantity, bounded
+from ia_empreinte.uncertainty import Quantity, bounded, central, is_certain
 
 __all__ = [
     "TABLES",
@@ -292,7 +292,6 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
     Raises:
         CatalogError: ``name`` is not a catalog.
     """
-    from ia_empreinte.uncertainty import central, is_certain
 
     if name not in TABLES:
         raise CatalogError(f"unknown catalog '{name}'; expected one of: {', '.join(TABLES)}")

@@ -9,14 +9,13 @@ the main model does not serve.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, OfferError
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.profiles import Task
 from ia_empreinte.uncertainty import Quantity, bounded
 
@@ -29,7 +28,6 @@ __all__ = [
     "Offer",
     "Precision",
     "Training",
-    "load_offer",
     "parse_offer",
 ]
 
@@ -212,8 +210,3 @@ def parse_offer(data: object, *, file: str | None = None) -> Offer:
         OfferError: naming the field and what is expected.
     """
     return parse_model(Offer, data, file=file, error=OfferError, kind="offer")
-
-
-def load_offer(path: str | Path) -> Offer:
-    """Read and validate an offer from a YAML, TOML or JSON file."""
-    return parse_offer(read_document(path), file=str(path))

@@ -8,13 +8,12 @@ gives ``steps``, each with its own task, request and count per functional unit.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte.errors import ProfileError
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.uncertainty import Quantity, bounded
 
 __all__ = [
@@ -25,7 +24,6 @@ __all__ = [
     "Task",
     "UsageProfile",
     "Volume",
-    "load_profile",
     "parse_profile",
 ]
 
@@ -186,13 +184,3 @@ def parse_profile(data: object, *, file: str | None = None) -> UsageProfile:
         ProfileError: naming the field and what is expected.
     """
     return parse_model(UsageProfile, data, file=file, error=ProfileError, kind="profile")
-
-
-def load_profile(path: str | Path) -> UsageProfile:
-    """Read and validate a usage profile from a YAML, TOML or JSON file.
-
-    Raises:
-        InputFileError: the file cannot be read or parsed.
-        ProfileError: a field is invalid.
-    """
-    return parse_profile(read_document(path), file=str(path))

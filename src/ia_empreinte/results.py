@@ -1,12 +1,14 @@
 """Results of an estimation: distribution summaries, provenance and caveats.
 
 :class:`EstimateDraws` holds the raw Monte Carlo draws (numpy arrays), which the
-comparison uses per draw; :class:`Estimate` is the summarised, serialisable result
-whose JSON form is the ``estimate`` output contract.
+comparison uses per draw, and :class:`Trace` what the engine noted on the way (caveats,
+methods, records, sampled inputs); :class:`Estimate` is the summarised, serialisable
+result whose JSON form is the ``estimate`` output contract.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,7 +16,6 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import percentiles
 
 __all__ = [
     "COMPONENTS",
@@ -28,6 +29,7 @@ __all__ = [
     "Provenance",
     "RequestImpacts",
     "Summary",
+    "Trace",
     "TrainingImpacts",
 ]
 
@@ -68,7 +70,7 @@ class Summary(BaseModel):
             return {}
         stacked = np.stack([np.broadcast_to(np.asarray(a, dtype=np.float64), (draws,))
                             for a in arrays.values()])
-        pct = percentiles(stacked, (5, 50, 95)).tolist()
+        pct = np.percentile(stacked, (5, 50, 95), axis=1).tolist()
         means = stacked.mean(axis=1).tolist()
         return {name: cls(p05=pct[0][i], p50=pct[1][i], p95=pct[2][i], mean=means[i])
                 for i, name in enumerate(arrays)}
@@ -179,3 +181,33 @@ class EstimateDraws:
     contract_years: Array
     extras: dict[str, Array] = field(default_factory=dict)
     """Intermediate draws (e.g. ``"input.grid_gwp"``) kept for sensitivity analysis."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What the engine noted while computing draws: returned with them, never passed down.
+
+    Each step of the chain returns its own caveats; the chain gathers them here.
+    """
+
+    caveats: tuple[Caveat, ...] = ()
+    """Without repeats, in first-seen order."""
+    methods: Mapping[str, Method] = field(default_factory=dict)
+    """How each component was obtained, e.g. ``{"accelerators": "measured"}``."""
+    records: tuple[str, ...] = ()
+    """SHA-256 of every benchmark record used, without repeats, in first-use order."""
+    sampled: Mapping[str, Array] = field(default_factory=dict)
+    """Draws of every uncertain input, when the sampler was asked to record them."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caveats", _unique(self.caveats))
+        object.__setattr__(self, "records", tuple(dict.fromkeys(self.records)))
+
+    def noting(self, caveats: Sequence[Caveat]) -> Trace:
+        """This trace with ``caveats`` before its own (repeats dropped)."""
+        return Trace(caveats=(*caveats, *self.caveats), methods=self.methods,
+                     records=self.records, sampled=self.sampled)
+
+
+def _unique(caveats: Sequence[Caveat]) -> tuple[Caveat, ...]:
+    return tuple(dict.fromkeys(caveats))

@@ -1,71 +1,57 @@
-"""The document kinds ia-empreinte reads and writes, their JSON Schemas and validation.
+"""The JSON Schema registry: document kind -> pydantic model -> JSON Schema.
 
-Every input and output file has a kind with a pydantic model; ``ia-empreinte schema
-NAME`` prints its JSON Schema and ``ia-empreinte validate FILE`` validates a file of
-any input kind, detected from its fields when not given.
+Every input and output file has a kind (:mod:`ia_empreinte.kinds`) with a pydantic
+model; ``ia-empreinte schema NAME`` prints its JSON Schema. Reading and validating a
+file is the input layer's job (:func:`ia_empreinte.inputs.validation.validate_file`).
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from ia_empreinte import _canonical
-from ia_empreinte.errors import (
-    IaEmpreinteError,
-    InputFileError,
-    OfferError,
-    ProfileError,
-    RecordError,
-    ValidationFailure,
-)
-from ia_empreinte.inputs.documents import KIND_MARKERS, parse_model, read_document
+from ia_empreinte.comparison import Comparison
+from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.offers import Offer
+from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records import BenchmarkRecord
+from ia_empreinte.results import Estimate
+from ia_empreinte.sheet import Fiche
 
 __all__ = [
-    "INPUT_KINDS",
-    "KINDS",
+    "MODELS",
     "canonical_json",
-    "detect_kind",
     "json_schema",
     "model_for",
     "schema_names",
-    "validate_file",
 ]
 
-KINDS: dict[str, tuple[str, str, type[IaEmpreinteError]]] = {
-    "profile": ("ia_empreinte.profiles", "UsageProfile", ProfileError),
-    "offer": ("ia_empreinte.offers", "Offer", OfferError),
-    "estimate": ("ia_empreinte.results", "Estimate", ValidationFailure),
-    "comparison": ("ia_empreinte.comparison", "Comparison", ValidationFailure),
-    "fiche": ("ia_empreinte.sheet", "Fiche", ValidationFailure),
-    "record": ("ia_empreinte.records.record", "BenchmarkRecord", RecordError),
+MODELS: dict[str, type[BaseModel]] = {
+    "profile": UsageProfile,
+    "offer": Offer,
+    "estimate": Estimate,
+    "comparison": Comparison,
+    "fiche": Fiche,
+    "record": BenchmarkRecord,
 }
-"""Kind name -> (module, model class, error raised on invalid input).
-
-Modules are imported on demand so that naming a kind costs nothing until used. The
-modules that own a document kind add it here."""
-
-INPUT_KINDS = ("profile", "offer", "record")
-"""Kinds a user writes by hand (``validate`` detects among these)."""
+"""Document kind -> its pydantic model (one per kind of :data:`ia_empreinte.kinds.KINDS`)."""
 
 
 def schema_names() -> list[str]:
     """Every document kind with a JSON Schema, sorted."""
-    return sorted(KINDS)
+    return sorted(MODELS)
 
 
 def model_for(name: str) -> type[BaseModel]:
     """The pydantic model of document kind ``name``."""
-    if name not in KINDS:
+    try:
+        return MODELS[name]
+    except KeyError:
         raise ValidationFailure(
-            f"unknown document kind '{name}'; expected one of: {', '.join(sorted(KINDS))}"
-        )
-    module, attr, _ = KINDS[name]
-    model: type[BaseModel] = getattr(importlib.import_module(module), attr)
-    return model
+            f"unknown document kind '{name}'; expected one of: {', '.join(schema_names())}"
+        ) from None
 
 
 def json_schema(name: str) -> dict[str, Any]:
@@ -74,45 +60,6 @@ def json_schema(name: str) -> dict[str, Any]:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
     schema.setdefault("$id", f"https://ia-empreinte.invalid/schemas/{name}.json")
     return schema
-
-
-def detect_kind(data: dict[str, Any]) -> str | None:
-    """Guess the kind of a decoded document from its top-level fields."""
-    tag = data.get("schema")
-    if isinstance(tag, str) and tag.startswith("ia-empreinte/"):
-        kind = tag.split("/")[1]
-        aliases = {"benchmark-record": "record"}
-        kind = aliases.get(kind, kind)
-        if kind in KINDS:
-            return kind
-    for kind, keys in KIND_MARKERS.items():
-        if any(k in data for k in keys):
-            return kind
-    return None
-
-
-def validate_file(path: str | Path, kind: str | None = None) -> tuple[str, BaseModel]:
-    """Read ``path`` and validate it as ``kind`` (detected when None).
-
-    Returns:
-        The kind and the validated model.
-
-    Raises:
-        InputFileError: unreadable file or undetectable kind.
-        ValidationFailure: a field is invalid (the kind's own subclass).
-    """
-    data = read_document(path)
-    if kind is None:
-        kind = detect_kind(data)
-        if kind is None:
-            raise InputFileError(
-                "cannot tell what kind of document this is; give --kind "
-                f"({', '.join(INPUT_KINDS)})",
-                file=str(path),
-            )
-    model = model_for(kind)
-    _, _, error = KINDS[kind]
-    return kind, parse_model(model, data, file=str(path), error=error, kind=kind)
 
 
 def canonical_json(data: Any) -> str:

@@ -1,17 +1,18 @@
 """Scoring a lower-is-better criterion the way French buyers score a price.
 
 The DAJ fiche « Les méthodes de notation du critère prix dans les marchés publics »
-(Direction des affaires juridiques, Bercy, updated 2 Jan 2024) presents three methods
-judged regular by the courts; the same logic applies to a footprint, where lower is
-better (research/procurement.md section 1.3):
+(Direction des affaires juridiques, Bercy, updated 2 Jan 2024, spreadsheet 15 Mar 2024,
+https://www.economie.gouv.fr/daj/methodes-notation-critere-prix-outil-pratique) presents
+three methods judged regular by the courts; the same logic applies to a footprint, where
+lower is better:
 
 - ``proportional`` (classic, hyperbolic): ``mark = N x V_best / V_offer``;
 - ``linear``: ``mark = N x (V_worst - V_offer) / (V_worst - V_best)``;
 - ``mean`` (relative to the mean of the offers):
   ``mark = N / 2 x (2 - V_offer / V_mean)``, clipped to ``[0, N]``, so an offer at the
   mean gets half the points, one at zero gets all of them and one at twice the mean
-  gets none. The exact DAJ wording of this method was not seen (research section 6,
-  item 4): the buyer must publish the formula it uses; this is ours.
+  gets none. The exact DAJ wording of this method was not re-read: the buyer must
+  publish the formula it uses; this is ours.
 
 The proportional formula collapses when one bidder declares a near-zero value (e.g. a
 market-based GHG figure backed by certificates): everyone else's mark tends to 0. A
@@ -29,12 +30,14 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.errors import ValidationFailure
 
 __all__ = [
     "DEFAULT_FLOOR_FRACTION",
+    "MAX_VALUE",
     "METHODS",
     "Floor",
     "Mark",
@@ -57,6 +60,10 @@ must be checked (as an offre anormalement basse is for a price) before it can cr
 marks of all the others. Real offers differ by 10 to 30 times between a frontier API
 far away and a small model on a low-carbon grid, so a tighter floor would flatten real
 differences; the buyer may set an absolute floor instead and must publish it."""
+
+MAX_VALUE = 1e300
+"""Largest value scored: sums and midpoints of a few values stay finite below it (no
+footprint comes near; ``1e308`` would overflow the mean of the ``mean`` method)."""
 
 _OUT = ConfigDict(extra="forbid", frozen=True)
 
@@ -123,11 +130,7 @@ def points(values: Sequence[float], method: ScoreMethod, n_max: float) -> list[f
         ValidationFailure: no value, a negative or non-finite value, or a zero value
             under the proportional method (the formula divides by it: set a floor).
     """
-    if not values:
-        raise ValidationFailure("nothing to score: give at least one value")
-    for v in values:
-        if not math.isfinite(v) or v < 0:
-            raise ValidationFailure(f"values to score must be finite and >= 0, got {v:g}")
+    _check_values(values)
     if not math.isfinite(n_max) or n_max <= 0:
         raise ValidationFailure(f"points must be a number > 0, got {n_max:g}")
     best, worst = min(values), max(values)
@@ -152,6 +155,16 @@ def points(values: Sequence[float], method: ScoreMethod, n_max: float) -> list[f
     raise ValidationFailure(
         f"unknown scoring method '{method}'; expected one of: {', '.join(METHODS)}"
     )
+
+
+def _check_values(values: Sequence[float]) -> None:
+    if not values:
+        raise ValidationFailure("nothing to score: give at least one value")
+    for v in values:
+        if not math.isfinite(v) or v < 0:
+            raise ValidationFailure(f"values to score must be finite and >= 0, got {v:g}")
+        if v > MAX_VALUE:
+            raise ValidationFailure(f"values to score must be <= {MAX_VALUE:g}, got {v:g}")
 
 
 def _ranks(marks: Sequence[float]) -> list[int]:
@@ -185,11 +198,12 @@ def score(
         raise ValidationFailure(f"floor fraction must be between 0 and 1, got {floor_fraction:g}")
     ids = list(values)
     raw = [float(values[i]) for i in ids]
+    _check_values(raw)
     if floor is not None:
         applied = Floor(value=float(floor), basis="absolute")
-    elif floor_fraction is not None and raw:
+    elif floor_fraction is not None:
         applied = Floor(
-            value=floor_fraction * statistics.median(raw),
+            value=floor_fraction * float(np.median(raw)),
             basis="median_fraction",
             fraction=floor_fraction,
         )

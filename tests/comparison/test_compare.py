@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,8 +11,8 @@ from ia_empreinte import CompareOptions, compare, load_offer, load_profile
 from ia_empreinte.comparison import compare_draws, drivers, spearman
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.results import EstimateDraws
-from tests.compare_fixture import fixed_comparison
 from tests.conftest import EXAMPLE_OFFERS, PROFILES
+from tests.support.compare import fixed_comparison
 
 
 def _draws(acc_wh: list[float], grid: list[float], requests_per_year: float = 1000.0,
@@ -170,3 +172,29 @@ def test_same_seed_gives_identical_comparisons(real: tuple) -> None:
     assert compare(profile, offers, opts) == compare(profile, offers, opts)
     other = compare(profile, offers, CompareOptions(draws=100, seed=12))
     assert other != compare(profile, offers, opts)
+
+
+def test_requests_without_work_are_flagged_not_silently_scored(tmp_path: Path) -> None:
+    """Zero tokens at 1e10 requests a day gave exactly 0 and every offer 10/10, silently."""
+    text = (PROFILES / "chatbot-web-metropole.yaml").read_text(encoding="utf-8")
+    text = text.replace("input_tokens: {dist: triangular, low: 1500, mode: 2500, high: 4000}",
+                        "input_tokens: 0")
+    text = text.replace("output_tokens: {dist: triangular, low: 150, mode: 250, high: 400}",
+                        "output_tokens: 0")
+    text = text.replace("requests_per_day: {dist: triangular, low: 2500, mode: 4500, high: 7500}",
+                        "requests_per_day: 1e10")
+    path = tmp_path / "zero.yaml"
+    path.write_text(text, encoding="utf-8")
+    offers = [load_offer(EXAMPLE_OFFERS / f"{o}.yaml")
+              for o in ("open-mid-cloud-fr", "frontier-api-us")]
+    c = compare(load_profile(path), offers, CompareOptions(draws=50))
+    assert [m.mark for m in c.scores.marks] == [10.0, 10.0]
+    assert [(n.code, n.message) for n in c.caveats] == [(
+        "score-all-zero",
+        "every offer's scored figure is 0: the marks do not tell the offers apart; check "
+        "the usage profile")]
+    for o in c.offers:
+        assert o.caveats[0].code == "zero-footprint"
+        assert o.caveats[0].message == (
+            f"offer {o.offer_id}: every figure is 0: the profile's requests carry no work on "
+            "this shared service (check the request sizes)")

@@ -95,3 +95,27 @@ def test_formula_text_in_both_languages() -> None:
     assert formula_text("proportional", 10) == "Note = 10 × V_min / V_offre"
     expected = "Mark = 20 × (V_worst − V_offer) / (V_worst − V_best)"
     assert formula_text("linear", 20, "en") == expected
+
+
+def test_huge_values_are_refused_in_one_line_not_overflowed() -> None:
+    """``score simulate 1e308 1e308 1`` raised OverflowError (the mean method's fsum)."""
+    from click.testing import CliRunner
+
+    from ia_empreinte_cli.app import cli
+
+    result = CliRunner().invoke(cli, ["score", "simulate", "1e308", "1e308", "1"],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output == "Error: values to score must be <= 1e+300, got 1e+308\n"
+    with pytest.raises(ValidationFailure, match=r"must be <= 1e\+300, got 1e\+308"):
+        score({"A": 1e308, "B": 1.0})
+    # the largest accepted values still give finite marks under every method
+    for s in simulate([1e300, 1e300, 1.0]):
+        assert all(0 <= m.mark <= 10 for m in s.marks)
+
+
+def test_default_floor_uses_the_numpy_median_of_an_even_count() -> None:
+    # median(1, 100, 200, 300, 1000, 2000) = (200 + 300) / 2 = 250; floor = 12.5
+    s = score({"A": 100.0, "B": 200.0, "C": 300.0, "D": 1000.0, "E": 1.0, "F": 2000.0})
+    assert s.floor.value == 0.05 * 250.0
+    assert s.floor.floored == ["E"]

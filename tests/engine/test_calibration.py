@@ -44,7 +44,8 @@ def test_shipped_constants_reproduce_the_reported_accuracy() -> None:
 
 
 def test_ecologits_formula_matches_its_worked_example() -> None:
-    """research/ecologits.md 1.3: Llama 3.1 8B (8.03 B), 400 tokens -> 18.04 mWh GPU."""
+    """EcoLogits 0.11.3 (``ecologits/impacts/llm.py``, https://pypi.org/project/ecologits/0.11.3/)
+    at batch 64: Llama 3.1 8B (8.03 B), 400 tokens -> 400 x 4.510e-5 Wh = 18.04 mWh GPU."""
     fit = _fit_module()
     row = fit.Row("x", "m", "f", 8.03, 8.03, 1, 64, "bf16", 400, 1.0, 1.0, 1.0)
     assert round(fit.ecologits_gpu_wh(row) * 1000, 2) == 18.04

@@ -25,8 +25,8 @@ from ia_empreinte.engine.llm import (
     weights_read_bytes,
 )
 from ia_empreinte.engine.tasks import hardware_factor, image_generation_units
-from ia_empreinte.offers import load_offer, parse_offer
-from ia_empreinte.profiles import load_profile
+from ia_empreinte.inputs.load import load_offer, load_profile
+from ia_empreinte.offers import parse_offer
 from ia_empreinte.uncertainty import Sampler, central
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"
@@ -256,7 +256,7 @@ def test_estimate_draws_shares_draws_of_shared_inputs() -> None:
     sampler = Sampler(7, 200)
     ra = estimate_draws(profile, a, sampler)
     rb = estimate_draws(profile, parse_offer(raw), sampler)
-    draws_a, _, _ = ra
+    draws_a = ra.draws
     ratio = (draws_a.per_request_gwp_kgco2e["use"] / draws_a.per_request_energy_wh["total"])
     ratio_b = (rb.draws.per_request_gwp_kgco2e["use"] / rb.draws.per_request_energy_wh["total"])
     np.testing.assert_allclose(ratio, ratio_b, rtol=1e-12)  # same zone factor per draw
@@ -291,3 +291,19 @@ def test_capacity_exceeded_accounts_for_the_peak() -> None:
     assert [c.message for c in est.caveats if c.code == "capacity-exceeded"] == [
         f"offer.tabular-fr: at peak load the volume needs {need:.1f}x the busy time of the "
         "1 dedicated replica(s) declared"]
+
+
+def test_draws_come_with_one_trace_and_do_not_unpack() -> None:
+    profile = load_profile(FIXTURES / "profile-tabular.yaml")
+    offer = load_offer(FIXTURES / "offer-tabular-fr.yaml")
+    result = estimate_draws(profile, offer, Sampler(7, 20))
+    with pytest.raises(TypeError):
+        iter(result)  # type: ignore[call-overload]
+    assert result.trace.sampled == {}  # the sampler was not asked to record
+    assert set(result.trace.methods) == {"accelerators", "host", "idle", "facility_overhead",
+                                         "embodied"}
+    est = estimate(profile, offer, draws=20, seed=7)
+    assert est.caveats == list(result.trace.caveats)
+    recorded = estimate_draws(profile, offer, Sampler(7, 20, record=True))
+    assert "accelerator.cpu-server.idle_power_w" in recorded.trace.sampled
+    assert all(np.ptp(v) > 0 for v in recorded.trace.sampled.values())

@@ -13,8 +13,9 @@ from ia_empreinte import estimate
 from ia_empreinte.engine.chain import _constants
 from ia_empreinte.engine.llm import Hardware, llm_request
 from ia_empreinte.engine.reference import llm_calibration
-from ia_empreinte.offers import load_offer, parse_offer
-from ia_empreinte.profiles import load_profile, parse_profile
+from ia_empreinte.inputs.load import load_offer, load_profile
+from ia_empreinte.offers import parse_offer
+from ia_empreinte.profiles import parse_profile
 
 ROOT = Path(__file__).parents[2]
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"

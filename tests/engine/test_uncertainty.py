@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import numpy as np
@@ -112,3 +113,114 @@ def test_absurd_draw_counts_are_refused_before_any_memory_is_taken() -> None:
     offer = load_offer(ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml")
     with pytest.raises(ValidationFailure, match="got 1,000,000,000"):
         compare(profile, [offer], CompareOptions(draws=1_000_000_000))
+
+
+def test_exact_rejection_sampling_raises_instead_of_clipping() -> None:
+    """A distribution almost wholly outside the range used to be clipped onto the bound."""
+    from ia_empreinte.errors import ValidationFailure
+
+    s = Sampler(seed=1, draws=1000)
+    with pytest.raises(ValidationFailure) as err:
+        s.sample("offer.x.deployment.pue", Normal(dist="normal", mean=-100, sd=1), low=1.0)
+    assert str(err.value) == (
+        "offer.x.deployment.pue: the normal distribution {mean: -100.0, sd: 1.0} puts "
+        "almost no draws in the admissible range [1, inf]; declare a distribution inside "
+        "that range")
+
+
+def test_truncated_draws_are_the_rejection_samplers_bit_for_bit() -> None:
+    """Redrawn from the key's own stream: rejected draws replaced in order, round by round."""
+    q = Normal(dist="normal", mean=0.5, sd=1)
+    x = Sampler(seed=3, draws=50).sample("k", q, low=0.0)
+    rng = Sampler(seed=3, draws=50).rng("k")
+    expected = rng.normal(0.5, 1, 50)
+    while (bad := expected < 0).any():
+        expected[bad] = rng.normal(0.5, 1, int(bad.sum()))
+    assert x.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ({"dist": "normal", "mean": 50, "sd": 1e9},
+         "p05 (mean - 1.645 sd) must be a number >= 0 and <= 100, got -1.64485e+09 "
+         "(more than 5 % of the draws would be cut off)"),
+        ({"dist": "lognormal", "p50": 50, "gsd": 3},
+         "p95 (p50 x gsd^1.645) must be a number >= 0 and <= 100, got 304.624 "
+         "(more than 5 % of the draws would be cut off)"),
+        ({"dist": "normal", "mean": 150, "sd": 1},
+         "mean must be a number >= 0 and <= 100, got 150"),
+    ],
+)
+def test_distributions_mostly_outside_the_bounds_are_refused(
+    q: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        Holder(x=q)
+    assert err.value.errors()[0]["msg"] == f"Value error, {message}"
+
+
+def test_distributions_mostly_inside_the_bounds_are_kept() -> None:
+    assert Holder(x={"dist": "normal", "mean": 50, "sd": 20}).x == Normal(
+        dist="normal", mean=50, sd=20)  # p05 17.1, p95 82.9
+    assert Holder(x={"dist": "lognormal", "p50": 20, "gsd": 2}).x == Lognormal(
+        dist="lognormal", p50=20, gsd=2)  # p95 62.6
+
+
+def test_absurd_profile_distribution_exits_2_naming_file_and_field(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ia_empreinte_cli.app import cli
+
+    text = (ROOT / "profiles" / "chatbot-web-metropole.yaml").read_text(encoding="utf-8")
+    text = text.replace("requests_per_day: {dist: triangular, low: 2500, mode: 4500, high: 7500}",
+                        "requests_per_day: {dist: normal, mean: 4500, sd: 1e9}")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    offer = ROOT / "examples" / "offers" / "open-mid-cloud-fr.yaml"
+    result = CliRunner().invoke(cli, ["estimate", str(path), str(offer)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {path}: volume.requests_per_day: p05 (mean - 1.645 sd) must be a number > 0 "
+        "and <= 1e+10 requests/day, got -1.64485e+09 (more than 5 % of the draws would be cut "
+        "off)\n")
+
+
+def test_sampler_records_draws_only_when_asked() -> None:
+    q = Uniform(dist="uniform", low=0, high=1)
+    for record, expected in ((False, []), (True, ["a"])):
+        s = Sampler(seed=1, draws=10, record=record)
+        with s.recording() as sampled:
+            s.sample("a", q)
+            s.sample("constant", 3.0)
+        s.sample("outside", q)
+        assert list(sampled) == expected
+
+
+def test_quantity_schema_is_pydantics_and_validates_the_shipped_offers() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+    from click.testing import CliRunner
+
+    from ia_empreinte_cli.app import cli
+
+    schema = Holder.model_json_schema()
+    assert schema["properties"]["x"]["anyOf"][0] == {"type": "number"}
+    assert {r["$ref"] for r in schema["properties"]["x"]["anyOf"][1]["oneOf"]} == {
+        "#/$defs/Uniform", "#/$defs/Triangular", "#/$defs/Lognormal", "#/$defs/Normal"}
+    assert schema["$defs"]["Lognormal"]["properties"]["gsd"] == {
+        "maximum": 20, "minimum": 1, "title": "Gsd", "type": "number"}
+    offer_schema = json.loads(CliRunner().invoke(cli, ["schema", "offer"],
+                                                 catch_exceptions=False).output)
+    jsonschema.Draft202012Validator.check_schema(offer_schema)
+    offers = sorted((ROOT / "examples" / "offers").glob("*.yaml"))
+    assert len(offers) >= 10
+    for path in offers:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), offer_schema)
+    bad = yaml.safe_load(offers[0].read_text(encoding="utf-8"))
+    bad["deployment"]["pue"] = {"dist": "normal", "mean": 1.2}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, offer_schema)

@@ -10,8 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ia_empreinte_cli.app import cli
-from tests.bench_helpers import make_record
 from tests.conftest import ROOT
+from tests.support.bench import make_record
 
 
 def _signed(tmp_path: Path) -> tuple[Path, Path]:

@@ -14,7 +14,7 @@ import pytest
 from ia_empreinte import verify_record
 from ia_empreinte_cli.app import cli
 from tests.conftest import ROOT
-from tests.doc_console import section_text
+from tests.support.doc_console import section_text
 
 DOC_SECTION = "For vendors: measure your model"
 RECORDS = sorted((ROOT / "benchmarks" / "records").glob("*.json"))
@@ -84,8 +84,11 @@ def test_doc_verify_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.chdir(ROOT)
     (shown,) = _blocks("text")
+    # as the README runs it: with the vendor's public key (without it, the line says
+    # that the signing key is not verified against a known key)
     result = CliRunner().invoke(cli, ["bench", "verify",
-                                      "benchmarks/records/tinylm-fr-rag-cpu.json"],
+                                      "benchmarks/records/tinylm-fr-rag-cpu.json",
+                                      "--public-key", "benchmarks/records/demo-vendor.pub"],
                                 catch_exceptions=False)
     assert result.output == shown
 

@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from ia_empreinte import BenchmarkRecord, RecordError, bench_run, verify_record
+from ia_empreinte import BenchmarkRecord, RecordError, verify_record
+from ia_empreinte.harness import bench_run
 from ia_empreinte.harness.meters import rapl_readable
 from ia_empreinte.harness.workloads import load_workload
 from ia_empreinte_cli.app import cli
-from tests.bench_helpers import import_tinylm, run_tiny_server
 from tests.conftest import ROOT
+from tests.support.bench import import_tinylm, run_tiny_server
 
 pytestmark = pytest.mark.slow
 

@@ -147,7 +147,7 @@ def test_live_power_divides_codecarbon_totals_by_the_span_they_cover(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """10 s into a window whose last integration was at 4 s: energy / 4 s, not / 10 s."""
-    import ia_empreinte.harness.meters as meters
+    import ia_empreinte.harness.meters.codecarbon as meters
 
     meter = _meter_with(_live_tracker(100.0, 104.0, total_kwh=400 * 4 / 3.6e6, gpu_kwh=0.0))
     meter._t0 = 100.0
@@ -161,7 +161,7 @@ def test_live_power_reads_the_gpus_from_the_direct_nvml_counters(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Smoke windows: CodeCarbon has integrated nothing, NVML says 6,000 J in 10 s."""
-    import ia_empreinte.harness.meters as meters
+    import ia_empreinte.harness.meters.codecarbon as meters
 
     counters = NvmlCounters(FakeNvml([[0], [1_000_000], [7_000_000]]))  # probe, start, live
     counters.start()

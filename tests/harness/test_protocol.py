@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ia_empreinte import bench_run
+from ia_empreinte.harness import bench_run
 from ia_empreinte.harness.meters import FakeMeter
 from ia_empreinte.harness.protocol import Progress, ProtocolSettings
 from ia_empreinte.harness.runner import settings_for

@@ -19,8 +19,8 @@ from ia_empreinte.harness.targets import (
     resolve_callable,
 )
 from ia_empreinte.harness.workloads import WorkloadRequest, load_workload
-from tests.bench_helpers import import_tinylm, run_tiny_server
 from tests.conftest import ROOT
+from tests.support.bench import import_tinylm, run_tiny_server
 
 SERVERS = ROOT / "benchmarks" / "servers"
 

@@ -21,7 +21,7 @@ import pytest
 
 from ia_empreinte_cli.app import cli
 from tests.conftest import ROOT
-from tests.doc_console import Shown, blocks, expected_exit, matches, run, workspace
+from tests.support.doc_console import Shown, blocks, expected_exit, matches, run, workspace
 
 GUIDES = [ROOT / "docs" / "guide-acheteur.md", ROOT / "docs" / "guide-vendor.md"]
 
@@ -72,7 +72,7 @@ def test_guide_command(
     assert code == expected_exit(shown), "\n".join(actual)
     assert matches(shown.output, actual), (
         f"{shown.guide} line {shown.line}: `{shown.command}` printed:\n" + "\n".join(actual)
-        + "\n(refresh with: python -m tests.doc_console docs/" + shown.guide + ")"
+        + "\n(refresh with: python -m tests.support.doc_console docs/" + shown.guide + ")"
     )
 
 

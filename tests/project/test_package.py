@@ -1,11 +1,14 @@
-"""Package-level contracts: public API, import cost, layering, schemas, CLI basics."""
+"""Package-level contracts: public API, layering, packaging and extras, schemas, CLI basics."""
 
 from __future__ import annotations
 
 import ast
+import functools
 import json
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -21,23 +24,34 @@ SRC = ROOT / "src" / "ia_empreinte"
 CLI_SRC = ROOT / "cli" / "ia_empreinte_cli"
 
 
-def test_all_is_sorted_and_complete() -> None:
-    assert ia_empreinte.__all__ == sorted(ia_empreinte.__all__)
-    exports = ia_empreinte._EXPORTS  # the lazy table behind __getattr__
-    assert set(exports) == set(ia_empreinte.__all__) - {"__version__"}
-    for name in ia_empreinte.__all__:
-        assert getattr(ia_empreinte, name) is not None
-    # the TYPE_CHECKING imports name the same objects as the lazy table
-    tree = ast.parse((SRC / "__init__.py").read_text(encoding="utf-8"))
-    static = {
-        (a.asname or a.name): (node.module, a.name)
-        for node in ast.walk(tree)
+def _imported_names(path: Path) -> dict[str, str]:
+    """Public name -> module, for the ``from ia_empreinte... import`` lines of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        (a.asname or a.name): node.module
+        for node in tree.body
         if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__"
         for a in node.names
-        if node.module.startswith("ia_empreinte")
     }
-    static.pop("__version__", None)
-    assert static == exports
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert ia_empreinte.__all__ == sorted(ia_empreinte.__all__)
+    # plain imports, each public name once: no lazy table, no module __getattr__
+    assert set(_imported_names(SRC / "__init__.py")) == set(ia_empreinte.__all__)
+    assert "__getattr__" not in vars(ia_empreinte)
+    for name in ia_empreinte.__all__:
+        assert getattr(ia_empreinte, name) is not None
+
+
+def test_optional_parts_have_their_own_packages() -> None:
+    # the harness and the HTTP API are extras: not re-exported from the root
+    from ia_empreinte.harness import bench_export, bench_keygen, bench_run
+    from ia_empreinte.server import ServerSettings, create_app, running, serve
+
+    assert {"bench_run", "serve", "ServerSettings"} & set(ia_empreinte.__all__) == set()
+    assert all((bench_export, bench_keygen, bench_run, ServerSettings, create_app, running,
+                serve))
 
 
 def test_no_public_name_is_shadowed_by_a_submodule() -> None:
@@ -55,51 +69,201 @@ def test_version_matches_pyproject() -> None:
     assert result.output == f"ia-empreinte, version {ia_empreinte.__version__}\n"
 
 
-HEAVY = ("codecarbon", "matplotlib", "click", "fpdf", "openpyxl", "fastapi", "uvicorn", "pandas")
+# --- the layers, checked by import-linter ([tool.importlinter] in pyproject.toml) -------
 
-
-def test_import_is_light() -> None:
-    code = (
-        "import sys, ia_empreinte; "
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+def test_import_contracts_are_kept() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    proc = subprocess.run(
+        [str(lint), "--no-cache"], capture_output=True, text=True, cwd=ROOT, check=False
     )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Contracts: 2 kept, 0 broken." in proc.stdout
+
+
+def test_the_library_never_imports_click() -> None:
+    code = "import sys, ia_empreinte; print(sorted(m for m in ('click', 'ia_empreinte_cli') " \
+        "if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
 
 
-# Layer table: a module may import modules of its own layer or lower ones only.
-LAYERS: dict[str, int] = {
-    "_version": 0,
-    "_canonical": 0,
-    "types": 0,
-    "errors": 0,
-    "units": 0,
-    "uncertainty": 1,
-    "inputs": 2,
-    "catalog": 3,
-    "profiles": 4,
-    "offers": 5,
-    "records": 5,
-    "results": 5,
-    "engine": 6,
-    "audit": 6,
-    "harness": 6,
-    "scoring": 7,
-    "equivalents": 7,
-    "comparison": 8,
-    "kit": 9,
-    "sheet": 9,
-    "render": 10,
-    "schemas": 11,
-    "server": 12,
-}
+def _function_level_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    found = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in ast.walk(fn):
+                if id(node) in typing_only:
+                    continue
+                names = (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names] if isinstance(node, ast.Import)
+                    else []
+                )
+                found += [f"{path.name}:{node.lineno} {n}" for n in names
+                          if n.split(".")[0] in {"ia_empreinte", "ia_empreinte_cli"}]
+    return found
 
 
-def _layer_of(module: str) -> str:
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "ia_empreinte" else ""
+# The one place that imports its own modules inside functions: the server package stays
+# importable without the server extra (``ia-empreinte serve`` then names the extra).
+EXTRA_BOUNDARY = {SRC / "server" / "__init__.py"}
+ALL_FILES = sorted([*SRC.rglob("*.py"), *CLI_SRC.rglob("*.py")])
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=[str(p.relative_to(ROOT)) for p in ALL_FILES])
+def test_imports_are_at_module_top(path: Path) -> None:
+    if path not in EXTRA_BOUNDARY:
+        assert _function_level_imports(path) == []
+
+
+# --- packaging: what the core install gives, what the extras add -----------------------
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def _dist(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _extra_modules(path: Path) -> set[str]:
+    """Third-party modules a file may import that only an extra installs."""
+    if path.is_relative_to(SRC / "harness"):
+        return {"codecarbon", "pynvml"}
+    if path.is_relative_to(SRC / "server"):
+        return {"fastapi", "starlette", "uvicorn"}
+    return set()
+
+
+def _third_party(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    own = {"ia_empreinte", "ia_empreinte_cli", "__future__"}
+    return {m for m in found if m not in sys.stdlib_module_names and m not in own}
+
+
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    from importlib.metadata import packages_distributions
+
+    return dict(packages_distributions())
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=[str(p.relative_to(ROOT)) for p in ALL_FILES])
+def test_core_dependencies_cover_the_core(path: Path) -> None:
+    core = {_dist(r) for r in PYPROJECT["dependencies"]}
+    dists = _distributions()
+    for module in sorted(_third_party(path) - _extra_modules(path)):
+        owners = {d.lower() for d in dists.get(module, [module])}
+        assert owners & core, f"{path.name} imports {module}: not a core dependency"
+
+
+def test_extras() -> None:
+    extras = {k: {_dist(r) for r in v} for k, v in PYPROJECT["optional-dependencies"].items()}
+    assert extras["harness"] == {"codecarbon", "nvidia-ml-py"}
+    assert extras["server"] == {"fastapi", "uvicorn"}
+    assert extras["scale"] == {"dask"}
+    assert "ia-empreinte[harness,server,scale]" in PYPROJECT["optional-dependencies"]["test"]
+    assert "import-linter" in extras["test"]
+    core = {_dist(r) for r in PYPROJECT["dependencies"]}
+    assert core & {"codecarbon", "fastapi", "uvicorn", "dask"} == set()
+
+
+MISSING_HARNESS = (
+    "Error: 'ia-empreinte bench run' needs the harness extra: "
+    "pip install 'ia-empreinte[harness]'\n"
+)
+MISSING_SERVER = (
+    "Error: 'ia-empreinte serve' needs the server extra: pip install 'ia-empreinte[server]'\n"
+)
+
+
+def test_bench_run_without_the_harness_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "codecarbon", None)  # import codecarbon fails
+    out = tmp_path / "r.json"
+    workload = ROOT / "benchmarks" / "workloads" / "chat-fr.json"
+    result = CliRunner().invoke(
+        cli, ["bench", "run", "--endpoint", "http://127.0.0.1:9", "--workload", str(workload),
+              "--smoke", "-o", str(out)],
+    )
+    assert (result.exit_code, result.output) == (2, MISSING_HARNESS)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("module", ["fastapi", "uvicorn"])
+def test_serve_without_the_server_extra(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0"])
+    assert (result.exit_code, result.output) == (2, MISSING_SERVER)
+
+
+# A core-only install, simulated: the extras' modules cannot be imported.
+_CORE_ONLY = """
+import sys
+for name in ("codecarbon", "fastapi", "starlette", "uvicorn", "dask"):
+    sys.modules[name] = None
+from ia_empreinte_cli.app import main
+sys.argv = ["ia-empreinte", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "output"),
+    [
+        (["bench", "run", "--callable", "x:y", "-o", "r.json"], 2, MISSING_HARNESS),
+        (["serve"], 2, MISSING_SERVER),
+        (["bench", "keygen", "acme"], 0, None),
+        (["schema", "offer"], 0, None),
+    ],
+    ids=["bench-run", "serve", "bench-keygen", "schema"],
+)
+def test_core_only_commands(tmp_path: Path, args: list[str], code: int, output: str | None) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CORE_ONLY, *args],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert proc.returncode == code, proc.stderr
+    if output is not None:
+        assert (proc.stdout, proc.stderr) == ("", output)
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_imports_only_the_public_api() -> None:
+    public_packages = ("ia_empreinte.render", "ia_empreinte.errors", "ia_empreinte.harness",
+                       "ia_empreinte.server")
+    for path in sorted(CLI_SRC.rglob("*.py")):
+        for imported in _imports(path):
+            if imported.startswith("ia_empreinte.") and not imported.startswith(
+                public_packages
+            ):
+                name = imported.split(".")[1]
+                assert name in ia_empreinte.__all__, (
+                    f"{path.name} imports {imported}: import it from ia_empreinte"
+                )
 
 
 def _imports(path: Path) -> set[str]:
@@ -113,35 +277,6 @@ def _imports(path: Path) -> set[str]:
             if node.module == "ia_empreinte":
                 found.update(f"ia_empreinte.{a.name}" for a in node.names)
     return found
-
-
-LIB_FILES = sorted(p for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.parent != SRC)
-
-
-@pytest.mark.parametrize("path", LIB_FILES, ids=[str(p.relative_to(SRC)) for p in LIB_FILES])
-def test_data_flows_one_way(path: Path) -> None:
-    rel = path.relative_to(SRC)
-    own = rel.parts[0].removesuffix(".py")
-    assert own in LAYERS, f"declare {own} in the LAYERS table"
-    for imported in _imports(path):
-        assert not imported.startswith(("click", "ia_empreinte_cli")), (
-            f"{rel} imports {imported}: the library never imports the CLI"
-        )
-        other = _layer_of(imported)
-        if other and other in LAYERS:
-            assert LAYERS[other] <= LAYERS[own], f"{rel} imports {imported} from a higher layer"
-
-
-def test_cli_imports_only_the_public_api() -> None:
-    for path in sorted(CLI_SRC.rglob("*.py")):
-        for imported in _imports(path):
-            if imported.startswith("ia_empreinte.") and not imported.startswith(
-                ("ia_empreinte.render", "ia_empreinte.errors")
-            ):
-                name = imported.split(".")[1]
-                assert name in ia_empreinte.__all__, (
-                    f"{path.name} imports {imported}: import it from ia_empreinte"
-                )
 
 
 SHIPPED_PROFILES = sorted(PROFILES.glob("*.yaml"))

@@ -34,7 +34,7 @@ def test_main_command_runs_on_a_shipped_example() -> None:
 
 
 def test_quick_look_commands_print_what_is_shown(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tests.doc_console import README, blocks, matches, run, workspace
+    from tests.support.doc_console import README, blocks, matches, run, workspace
 
     shown = blocks(README, section="Quick look")
     assert [s.command.split()[1] for s in shown] == ["estimate"]

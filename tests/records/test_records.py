@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ia_empreinte import RecordError, load_record, verify_record
+from ia_empreinte import RecordError, load_record, validate_file, verify_record
 from ia_empreinte.harness.signing import generate_keypair, load_private_key, sign
 from ia_empreinte.records import (
     BenchmarkRecord,
@@ -19,10 +19,9 @@ from ia_empreinte.records import (
     record_sha256,
 )
 from ia_empreinte.records.stats import stat, t_quantile_975
-from ia_empreinte.schemas import validate_file
-from tests.bench_helpers import make_record
+from tests.support.bench import make_record
 
-T2 = 4.302652730  # t(0.975, 2)
+T2 = 4.302652729749462  # t(0.975, 2), scipy.stats.t.ppf (tables: 4.302652730)
 BUSY_S = 3 * 287.65
 NET_J = 540.0 + 600.0 + 480.0
 
@@ -79,8 +78,8 @@ def test_energy_model_for_the_engine() -> None:
 
 
 def test_student_t() -> None:
-    assert t_quantile_975(4) == 2.776445105
-    assert t_quantile_975(60) == pytest.approx(2.000297822, abs=2e-6)
+    assert t_quantile_975(4) == pytest.approx(2.776445105, abs=1e-9)
+    assert t_quantile_975(60) == pytest.approx(2.000297822, abs=1e-9)
     s = stat([1.0, 2.0, 3.0])
     assert (s.mean, s.sd, s.n) == (2.0, 1.0, 3)
     assert s.ci95_high == pytest.approx(2 + T2 / 3**0.5, rel=1e-11)

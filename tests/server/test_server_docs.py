@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.doc_console import section_text
-except ImportError:  # run as a script to regenerate the outputs
-    from doc_console import section_text  # type: ignore[no-redef]
+    from tests.support.doc_console import section_text
+except ImportError:  # run as a script to regenerate the outputs: the repository on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.support.doc_console import section_text
 
 DOC = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "For tender platforms: the HTTP API"

@@ -23,8 +23,8 @@ from ia_empreinte.records import record_file_text
 from ia_empreinte.server import ServerSettings, running
 from ia_empreinte.server.bodies import EXAMPLE_OFFER, EXAMPLE_PROFILE
 from ia_empreinte_cli.app import cli
-from tests.bench_helpers import make_record
 from tests.server.test_server import PROBLEMS, assert_problem
+from tests.support.bench import make_record
 
 OFFER_DE = {
     **EXAMPLE_OFFER,

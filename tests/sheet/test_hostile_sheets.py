@@ -20,6 +20,7 @@ from ia_empreinte import (
     CompareOptions,
     Fiche,
     build_fiche,
+    load_fiche,
     parse_offer,
     render_comparison,
     render_fiche,
@@ -31,13 +32,26 @@ from ia_empreinte.render.embedded import (
     HTML_DATA_ID,
     XLSX_SHEET,
     embedded_json,
-    read_sheet,
+    extract_fiche_json,
+    sheet_differences,
 )
 from ia_empreinte.render.tabular import FORMULA_STARTS, plain_line, render_text_table
-from ia_empreinte.sheet import parse_fiche
+from ia_empreinte.sheet import Difference, parse_fiche
 from ia_empreinte.sheet.command import report_command
-from tests.compare_fixture import example_inputs
 from tests.conftest import EXAMPLE_OFFERS
+from tests.support.compare import example_inputs
+
+SHEETS = {".pdf": "pdf", ".html": "html", ".xlsx": "xlsx", ".md": "markdown"}
+
+
+def load_sheet(path: Path) -> tuple[Fiche, list[Difference]]:
+    """The fiche a file carries and where its sheet shows something else."""
+    if path.suffix == ".json":
+        return load_fiche(path), []
+    data, fmt = path.read_bytes(), SHEETS[path.suffix]
+    fiche = parse_fiche(json.loads(extract_fiche_json(data, fmt, str(path))))
+    return fiche, sheet_differences(data, fmt, lambda lang: render_fiche(fiche, fmt, lang))
+
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example","x")',
@@ -156,7 +170,7 @@ def test_pdf_renders_long_text_cut_with_an_ellipsis(vendor: str, tmp_path: Path)
     assert "…" in text
     path = tmp_path / "fiche.pdf"
     path.write_bytes(data)
-    embedded, shown = read_sheet(path)
+    embedded, shown = load_sheet(path)
     assert shown == []
     assert embedded.inputs.offers[0].vendor == vendor  # the full text is kept
 
@@ -241,7 +255,7 @@ def _edited_fiche(fiche: Fiche) -> Fiche:
 def test_untouched_sheet_verifies_in_every_format(
     plain: Fiche, suffix: str, tmp_path: Path
 ) -> None:
-    embedded, shown = read_sheet(_write(tmp_path, plain, suffix))
+    embedded, shown = load_sheet(_write(tmp_path, plain, suffix))
     assert embedded == plain
     assert shown == []
     assert verify_fiche(embedded) == []
@@ -252,7 +266,7 @@ def test_figure_edited_in_the_embedded_fiche_fails(
     plain: Fiche, suffix: str, tmp_path: Path
 ) -> None:
     # the whole sheet rendered again from an edited fiche: consistent, but recomputed
-    embedded, shown = read_sheet(_write(tmp_path, _edited_fiche(plain), suffix))
+    embedded, shown = load_sheet(_write(tmp_path, _edited_fiche(plain), suffix))
     assert shown == []
     assert [d.path for d in verify_fiche(embedded)] == ["headlines.best_p50"]
 
@@ -266,7 +280,7 @@ def test_figure_edited_in_the_visible_html_fails(plain: Fiche, tmp_path: Path) -
     shown_hash = after.index(inputs_hash, after.index("</script>"))
     start = len(before) + shown_hash
     path.write_text(page[:start] + "0" * 64 + page[start + 64:], encoding="utf-8")
-    _, shown = read_sheet(path)
+    _, shown = load_sheet(path)
     assert shown and all(d.path.startswith("sheet: line ") for d in shown)
 
 
@@ -279,7 +293,7 @@ def test_figure_edited_in_the_visible_xlsx_fails(plain: Fiche, tmp_path: Path) -
     stored = grid["E2"].value  # the best offer's mark
     grid["E2"] = 10.0 if stored != 10.0 else 9.0
     wb.save(path)
-    _, shown = read_sheet(path)
+    _, shown = load_sheet(path)
     assert [(d.path, d.recomputed) for d in shown] == [(f"sheet: {grid.title}!E2", repr(stored))]
     assert float(shown[0].stored) == grid["E2"].value != stored
 
@@ -297,7 +311,7 @@ def test_figure_edited_in_the_visible_pdf_fails(plain: Fiche, tmp_path: Path) ->
     )
     path = tmp_path / "fiche.pdf"
     path.write_bytes(data)
-    embedded, shown = read_sheet(path)
+    embedded, shown = load_sheet(path)
     assert embedded == plain and verify_fiche(embedded) == []
     assert [d.path for d in shown] == ["sheet: page 1"]
 
@@ -306,7 +320,7 @@ def test_figure_edited_in_the_visible_markdown_fails(plain: Fiche, tmp_path: Pat
     path = _write(tmp_path, plain, ".md")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(plain.inputs_sha256, "0" * 64, 1), encoding="utf-8")
-    _, shown = read_sheet(path)
+    _, shown = load_sheet(path)
     assert len(shown) == 1 and shown[0].path.startswith("sheet: line ")
 
 
@@ -373,3 +387,24 @@ def test_verify_lines_cannot_overprint_the_terminal(plain: Fiche) -> None:
     assert (
         f"comparison.offers[0].vendor: stored Evil\\x0d\\x1b[2K\\x0aOK, recomputed {vendor}"
     ) in lines
+
+
+def test_cli_verify_refuses_a_sheet_edited_where_it_shows_figures(
+    plain: Fiche, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from ia_empreinte_cli.app import cli
+
+    path = _write(tmp_path, plain, ".xlsx")
+    wb = load_workbook(path)
+    grid = wb.worksheets[0]
+    stored = grid["E2"].value
+    grid["E2"] = 10.0 if stored != 10.0 else 9.0
+    wb.save(path)
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {path}: the sheet does not show the fiche embedded in it (1 place(s)); "
+        f"first, sheet: {grid.title}!E2: stored {grid['E2'].value:g}, recomputed {stored!r}\n"
+    )

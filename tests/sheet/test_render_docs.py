@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.doc_console import Shown, blocks, matches, run
-from tests.doc_console import workspace as make_workspace
+from tests.support.doc_console import Shown, blocks, matches, run
+from tests.support.doc_console import workspace as make_workspace
 
 SHOWN = blocks(ROOT / "README.md", section="For buyers")
 

@@ -10,7 +10,7 @@ import pytest
 from ia_empreinte import CompareOptions, Consultation, Fiche, build_fiche, render_fiche
 from ia_empreinte.render.document import fiche_document
 from ia_empreinte.render.i18n import LABELS, LANGS, fmt, fmt_pct
-from tests.compare_fixture import HOSTILE, example_inputs
+from tests.support.compare import HOSTILE, example_inputs
 
 OPTS = CompareOptions(draws=200, seed=9)
 

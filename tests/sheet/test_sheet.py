@@ -21,8 +21,8 @@ from ia_empreinte import (
 from ia_empreinte.render.sheet import fiche_json
 from ia_empreinte.sheet import inputs_sha256, parse_fiche
 from ia_empreinte_cli.app import cli
-from tests.compare_fixture import example_inputs
 from tests.conftest import EXAMPLE_OFFERS, PROFILES
+from tests.support.compare import example_inputs
 
 OPTS = CompareOptions(draws=200, seed=9)
 CONS = Consultation(reference="2026-IA-014", lot="Lot 2", buyer="Métropole")
@@ -207,8 +207,9 @@ def test_cli_clause_and_report_rc_clause(tmp_path: Path) -> None:
 def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -> None:
     from ia_empreinte import parse_offer
     from ia_empreinte.inputs.documents import read_document
+    from ia_empreinte.inputs.records import load_records
     from ia_empreinte.records import record_file_text, record_sha256
-    from tests.bench_helpers import make_record
+    from tests.support.bench import make_record
 
     record = make_record()
     (tmp_path / "record.json").write_text(record_file_text(record), encoding="utf-8")
@@ -216,7 +217,8 @@ def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -
     data["benchmarks"] = [{"path": "record.json", "sha256": record_sha256(record)}]
     offer = parse_offer(data)
     profile, _ = example_inputs()
-    f = build_fiche(profile, [offer], CompareOptions(draws=50), base_dirs=[tmp_path])  # type: ignore[arg-type]
+    records = load_records([(offer, tmp_path)])
+    f = build_fiche(profile, [offer], CompareOptions(draws=50), records=records)  # type: ignore[arg-type]
     (e,) = f.evidence
     assert e.path == "record.json"
     assert e.sha256 == record_sha256(record)
@@ -225,7 +227,7 @@ def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -
     assert "concurrency 4; 3 windows of 60 s after 60 s warm-up" in e.protocol
     assert "idle subtraction: mean of pre and post idle power x window duration" in e.protocol
     assert f.comparison.offers[0].methods["accelerators"] == "measured"
-    assert verify_fiche(f, base_dirs=[tmp_path]) == []
+    assert verify_fiche(f, records=records) == []
     md = render_fiche(f, "x.md").decode()
     assert "## 8. Preuves de mesure" in md
     assert e.protocol.replace("&", "&amp;") in md

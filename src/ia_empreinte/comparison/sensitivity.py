@@ -8,14 +8,12 @@ the same draws without re-running the engine.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import median
 
 __all__ = ["Driver", "drivers", "gap_inputs", "spearman"]
 
@@ -39,29 +37,14 @@ class Driver(BaseModel):
     """Median of the figure when the input is in its highest 5 % of draws."""
 
 
-def _rank(x: Array) -> Array:
-    """Ranks from 1 to n, ties given their average rank."""
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x), dtype=np.float64)
-    ranks[order] = np.arange(1, len(x) + 1, dtype=np.float64)
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    if len(counts) < len(x):
-        sums = np.bincount(inverse, weights=ranks)
-        ranks = sums[inverse] / counts[inverse]
-    return ranks
-
-
 def spearman(x: Array, y: Array) -> float:
-    """Spearman rank correlation of two arrays; 0 when either is constant.
+    """Spearman rank correlation of two arrays (average ranks for ties); 0 when either is
+    constant (``scipy.stats.spearmanr``, Spearman 1904)."""
+    from scipy import stats
 
-    ``rho = pearson(rank(x), rank(y))`` with average ranks for ties (Spearman 1904).
-    """
     if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return 0.0
-    rx, ry = _rank(np.asarray(x, dtype=np.float64)), _rank(np.asarray(y, dtype=np.float64))
-    rx -= rx.mean()
-    ry -= ry.mean()
-    return float(np.dot(rx, ry) / math.sqrt(float(np.dot(rx, rx)) * float(np.dot(ry, ry))))
+    return float(stats.spearmanr(x, y).statistic)
 
 
 def drivers(inputs: Mapping[str, Array], output: Array, top: int = _TOP_DRIVERS) -> list[Driver]:
@@ -83,8 +66,8 @@ def drivers(inputs: Mapping[str, Array], output: Array, top: int = _TOP_DRIVERS)
             Driver(
                 input=key,
                 spearman=round(spearman(x, y), 12),
-                low=float(median(y[x <= lo_cut])),
-                high=float(median(y[x >= hi_cut])),
+                low=float(np.median(y[x <= lo_cut])),
+                high=float(np.median(y[x >= hi_cut])),
             )
         )
     out.sort(key=lambda d: (-abs(d.spearman), d.input))

@@ -13,8 +13,10 @@ from pathlib import Path
 from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.engine.chain import DrawsResult, StepInput, estimate_draws
 from ia_empreinte.engine.summary import summarise
+from ia_empreinte.engine.usage_log import audit_draws
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Estimate
 from ia_empreinte.uncertainty import Sampler
 
@@ -39,7 +41,7 @@ def inputs_sha256(profile: object, offer: Offer, records: list[str]) -> str:
 
 def estimate(
     profile: UsageProfile, offer: Offer, *, draws: int = 1000, seed: int = 42,
-    base_dir: Path | None = None,
+    records: RecordStore = EMPTY,
 ) -> Estimate:
     """The footprint of ``offer`` under ``profile``: per request, per year, per contract.
 
@@ -48,20 +50,21 @@ def estimate(
         offer: the candidate service.
         draws: Monte Carlo draws (1 gives the deterministic central case).
         seed: the recorded seed; the same seed gives bit-identical figures.
-        base_dir: folder benchmark-record paths of the offer are relative to.
+        records: the benchmark records the offer pins, by SHA-256 (read by the input
+            layer: :func:`ia_empreinte.inputs.records.load_records`).
 
     Raises:
-        RecordError: a referenced benchmark record is missing or its hash differs.
+        RecordError: ``records`` does not hold a record the offer pins.
     """
-    result = estimate_draws(profile, offer, Sampler(seed, draws), base_dir=base_dir)
-    sha = inputs_sha256(profile.model_dump(mode="json"), offer, result.benchmark_records)
+    result = estimate_draws(profile, offer, Sampler(seed, draws), records=records)
+    sha = inputs_sha256(profile.model_dump(mode="json"), offer, list(result.trace.records))
     return summarise(result, profile_id=profile.id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)
 
 
 def audit(
     offer: Offer, log_path: str | Path, *, draws: int = 1000, seed: int = 42,
-    base_dir: Path | None = None,
+    records: RecordStore = EMPTY,
 ) -> Estimate:
     """The actual footprint of the requests of a usage log (CSV or JSONL) under ``offer``.
 
@@ -71,10 +74,9 @@ def audit(
     Raises:
         InputFileError: the log cannot be read, or a row is invalid (file, line, column).
     """
-    from ia_empreinte.engine.usage_log import audit_draws
 
     result, log_sha, profile_id = audit_draws(offer, log_path, Sampler(seed, draws),
-                                              base_dir=base_dir)
-    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, result.benchmark_records)
+                                              records=records)
+    sha = inputs_sha256({"usage_log_sha256": log_sha}, offer, list(result.trace.records))
     return summarise(result, profile_id=profile_id, offer_id=offer.id, seed=seed,
                      draws=draws, inputs_sha256=sha)

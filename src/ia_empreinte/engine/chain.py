@@ -8,9 +8,8 @@ over every distribution) and :func:`audit_draws` (a usage log, every row at once
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,12 +29,13 @@ from ia_empreinte.engine.tasks import (
 )
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
-from ia_empreinte.results import Caveat, EstimateDraws, Method
+from ia_empreinte.records.store import EMPTY, RecordStore
+from ia_empreinte.results import Caveat, EstimateDraws, Method, Trace
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler, median
+from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
-__all__ = ["DrawsResult", "StepInput", "dedupe", "estimate_draws", "run_chain", "to_draws"]
+__all__ = ["DrawsResult", "StepInput", "estimate_draws", "run_chain", "to_draws"]
 
 Reducer = Callable[[Array], Array]
 
@@ -53,19 +53,12 @@ class TrainingDraws:
 
 @dataclass(frozen=True)
 class DrawsResult:
-    """The raw draws of an estimate with its caveats and per-component methods.
-
-    Unpacks as ``draws, caveats, methods = result``.
-    """
+    """The raw draws of an estimate, with the :class:`~ia_empreinte.results.Trace` of how
+    they were obtained (caveats, methods, records used, sampled inputs)."""
 
     draws: EstimateDraws
-    caveats: list[Caveat]
-    methods: dict[str, Method]
+    trace: Trace
     training: TrainingDraws | None = None
-    benchmark_records: list[str] = field(default_factory=list)
-
-    def __iter__(self) -> Iterator[object]:
-        return iter((self.draws, self.caveats, self.methods))
 
 
 @dataclass(frozen=True)
@@ -126,9 +119,11 @@ def _column(x: Array, two_d: bool) -> Array:
 
 def _llm_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
-    caveats: list[Caveat],
-) -> tuple[Array, Array]:
-    """Text generation: the decode/prefill model of :mod:`.llm` x the model-error factor."""
+) -> tuple[Array, Array, list[Caveat]]:
+    """Text generation: the decode/prefill model of :mod:`.llm` x the model-error factor.
+
+    Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
+    """
     total, active, precision = _model_sizes(comp, key, sampler)
     batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
     cal = reference.llm_calibration()
@@ -152,8 +147,9 @@ def _llm_step(
         Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
         if cal.model_error_gsd > 1 else 1.0,
     )
+    caveats: list[Caveat] = []
     lo, hi = cal.params_range_b
-    mid = float(median(active))
+    mid = float(np.median(active))
     if not lo <= mid <= hi:
         caveats.append(Caveat(
             code="model-outside-calibration",
@@ -161,13 +157,13 @@ def _llm_step(
             f"{lo:g}-{hi:g} B",
         ))
     b_lo, b_hi = cal.batch_range
-    if not b_lo <= float(median(batch)) <= b_hi:
+    if not b_lo <= float(np.median(batch)) <= b_hi:
         caveats.append(Caveat(
             code="model-outside-calibration",
-            message=f"{key}: batch size {float(median(batch)):g} is outside the calibrated "
+            message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
             f"range {b_lo:g}-{b_hi:g}",
         ))
-    weights_gb = float(median(total)) * bpp
+    weights_gb = float(np.median(total)) * bpp
     memory_gb = site.hardware.count * site.hardware.memory_gb
     if weights_gb > memory_gb:
         caveats.append(Caveat(
@@ -182,14 +178,16 @@ def _llm_step(
             message=f"{key}: the text-generation model is calibrated on H100 SXM only; "
             f"{site.accelerator.id} is extrapolated from its bandwidth, FLOP/s and power",
         ))
-    return res.energy_wh * _column(error, two_d), res.busy_s
+    return res.energy_wh * _column(error, two_d), res.busy_s, caveats
 
 
 def _task_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
-    caveats: list[Caveat],
-) -> tuple[Array, Array]:
-    """Other tasks: reference energy x units x size and hardware factors (:mod:`.tasks`)."""
+) -> tuple[Array, Array, list[Caveat]]:
+    """Other tasks: reference energy x units x size and hardware factors (:mod:`.tasks`).
+
+    Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
+    """
     _, active, _ = _model_sizes(comp, key, sampler)
     batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
     ref = reference.task_reference(step.task)
@@ -219,7 +217,8 @@ def _task_step(
             _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
             ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
         )
-    if float(median(batch)) > 1:
+    caveats: list[Caveat] = []
+    if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
             message=f"{key}: batching of {step.task} is not modelled (batch-1 reference)",
@@ -229,7 +228,7 @@ def _task_step(
     idle_w = np.asarray(site.hardware.idle_power_w, dtype=np.float64)
     max_w = np.asarray(site.hardware.max_power_w, dtype=np.float64)
     busy_power = site.hardware.count * _column(idle_w + frac * (max_w - idle_w), two_d)
-    return energy, np.asarray(energy * J_PER_WH / busy_power, dtype=np.float64)
+    return energy, np.asarray(energy * J_PER_WH / busy_power, dtype=np.float64), caveats
 
 
 def run_chain(
@@ -238,48 +237,53 @@ def run_chain(
     sampler: Sampler,
     reduce: Reducer,
     *,
-    base_dir: Path | None,
+    records: RecordStore,
     period_years: float | Array,
-    caveats: list[Caveat],
-    methods: dict[str, Method],
-    records: list[str],
     peak_load: Array | float = 1.0,
-) -> dict[str, Array]:
-    """Period totals of every figure (Wh, kg, L, MJ), one array over the draws.
+) -> tuple[dict[str, Array], Trace]:
+    """Period totals of every figure (Wh, kg, L, MJ), one array over the draws, and the
+    trace of the chain (its caveats, the method of each component, the records used).
 
     ``reduce`` turns a per-request array into the period total (x requests per year
     for a profile, a sum over rows for a log). ``period_years`` sizes the dedicated
     idle time and embodied share; ``peak_load`` (peak factor x 24 h / service hours)
     sizes the capacity check of dedicated replicas.
     """
+    caveats: list[Caveat] = []
+    methods: dict[str, Method] = {}
+    used: list[str] = []
     sites: dict[str, Site] = {}
     for step in steps:
         comp = offer.component_for(step.task)
         key = _component_key(offer, step.task)
         site = sites.get(key)
         if site is None:
-            site = make_site(key, comp.deployment, sampler, caveats)
+            site = make_site(key, comp.deployment, sampler)
             sites[key] = site
+            caveats += site.caveats
         step_fn = _llm_step if step.task == "text-generation" else _task_step
-        acc_wh, busy_s = step_fn(step, comp, key, site, sampler, caveats)
+        acc_wh, busy_s, step_caveats = step_fn(step, comp, key, site, sampler)
+        caveats += step_caveats
         host_wh = host_energy_wh(
             site.host_busy_power_w[:, None] if busy_s.ndim == 2 else site.host_busy_power_w,
             busy_s,
         )
         method: Method = "modelled"
         host_method: Method = "modelled"
-        measured = measured_energy(offer, step, base_dir, sampler, caveats)
+        measured = measured_energy(offer, step.task, step.sizes, records, sampler)
         if measured is not None:
-            acc_wh, host_replaced, sha = measured
+            acc_wh = measured.energy_wh
             method = "measured"
-            records.append(sha)
-            if host_replaced:
+            used.append(measured.record_sha256)
+            caveats.append(measured.caveat)
+            if measured.covers_host:
                 host_wh = np.zeros_like(host_wh)
                 host_method = "measured"
         else:
-            declared = declared_for(offer, step.task, sampler, caveats)
+            declared = declared_for(offer, step.task, sampler)
             if declared is not None:
-                value, scope = declared
+                value, scope = declared.energy_wh, declared.scope
+                caveats.append(declared.caveat)
                 method = "declared"
                 if busy_s.ndim == 2:
                     value = value[:, None] * np.ones_like(acc_wh)
@@ -313,8 +317,8 @@ def run_chain(
             idle_wh = dedicated_idle_wh(site.replica_idle_power_w, dep.replicas, busy,
                                         period_years)
             reserved_s = dep.replicas * np.asarray(period_years) * H_PER_YEAR * S_PER_H
-            reserved = float(median(reserved_s))
-            need = float(median(busy * peak_load)) / reserved if reserved > 0 else 0.0
+            reserved = float(np.median(reserved_s))
+            need = float(np.median(busy * peak_load)) / reserved if reserved > 0 else 0.0
             if need > 1.0:
                 caveats.append(Caveat(
                     code="capacity-exceeded",
@@ -347,7 +351,7 @@ def run_chain(
     methods.setdefault("idle", "modelled")
     methods.setdefault("facility_overhead", "modelled")
     methods.setdefault("embodied", "modelled")
-    return totals
+    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used))
 
 
 def _profile_steps(profile: UsageProfile, sampler: Sampler) -> list[StepInput]:
@@ -416,7 +420,7 @@ def to_draws(totals: dict[str, Array], requests: Array, years: Array, *,
 
 
 def estimate_draws(
-    profile: UsageProfile, offer: Offer, sampler: Sampler, *, base_dir: Path | None = None
+    profile: UsageProfile, offer: Offer, sampler: Sampler, *, records: RecordStore = EMPTY
 ) -> DrawsResult:
     """Raw Monte Carlo draws of the footprint of ``offer`` under ``profile``.
 
@@ -425,9 +429,16 @@ def estimate_draws(
     and ``engine.*`` for the engine's own constants, so offers compared on one Sampler
     share the draws of their shared inputs.
     """
-    caveats: list[Caveat] = [Caveat(code="profile-warning", message=w) for w in profile.warnings]
-    methods: dict[str, Method] = {}
-    records: list[str] = []
+    warnings = [Caveat(code="profile-warning", message=w) for w in profile.warnings]
+    with sampler.recording() as sampled:
+        draws, trace, training = _profile_draws(profile, offer, sampler, records)
+    trace = dataclasses.replace(trace.noting(warnings), sampled=dict(sampled))
+    return DrawsResult(draws, trace, training)
+
+
+def _profile_draws(
+    profile: UsageProfile, offer: Offer, sampler: Sampler, records: RecordStore
+) -> tuple[EstimateDraws, Trace, TrainingDraws | None]:
     vol = profile.volume
     rpd = sampler.sample("profile.volume.requests_per_day", vol.requests_per_day, low=1e-9)
     days = sampler.sample("profile.volume.days_per_year", vol.days_per_year, low=1e-9, high=366)
@@ -436,21 +447,16 @@ def estimate_draws(
     peak = sampler.sample("profile.volume.peak_factor", vol.peak_factor, low=1.0)
     hours = sampler.sample("profile.volume.hours_per_day", vol.hours_per_day, low=1e-3, high=24)
     steps = _profile_steps(profile, sampler)
-    totals = run_chain(
-        offer, steps, sampler, lambda x: x * requests, base_dir=base_dir, period_years=1.0,
-        caveats=caveats, methods=methods, records=records, peak_load=peak * 24.0 / hours,
+    totals, trace = run_chain(
+        offer, steps, sampler, lambda x: x * requests, records=records, period_years=1.0,
+        peak_load=peak * 24.0 / hours,
     )
     draws = to_draws(totals, requests, years)
-    return DrawsResult(draws, dedupe(caveats), methods, _training(offer, sampler), records)
-
-
-def dedupe(caveats: list[Caveat]) -> list[Caveat]:
-    """The caveats without repeats, in first-seen order."""
-    seen: set[tuple[str, str]] = set()
-    out: list[Caveat] = []
-    for c in caveats:
-        if (c.code, c.message) not in seen:
-            seen.add((c.code, c.message))
-            out.append(c)
-    return out
+    if not draws.per_request_energy_wh["total"].any():
+        trace = trace.noting([Caveat(
+            code="zero-footprint",
+            message=f"offer {offer.id}: every figure is 0: the profile's requests carry no "
+            "work on this shared service (check the request sizes)",
+        )])
+    return draws, trace, _training(offer, sampler)
 

@@ -26,8 +26,9 @@ def water_l(
     it_energy_kwh: ArrayLike, pue: ArrayLike, wue_onsite_l_per_kwh: ArrayLike,
     offsite_l_per_kwh: ArrayLike,
 ) -> Array:
-    """``W = E_IT x (WUE_onsite + PUE x WUE_offsite)`` (Li et al. 2025, "Making AI Less
-    Thirsty", as in research/procurement.md 3.3)."""
+    """``W = E_IT x (WUE_onsite + PUE x WUE_offsite)`` (P. Li, J. Yang, M. A. Islam,
+    S. Ren, "Making AI Less 'Thirsty'", Communications of the ACM, 2025;
+    https://arxiv.org/abs/2304.03271)."""
     e = np.asarray(it_energy_kwh)
     return np.asarray(
         e * (np.asarray(wue_onsite_l_per_kwh) + np.asarray(pue) * np.asarray(offsite_l_per_kwh)),

@@ -9,35 +9,50 @@ figure replaces the component its scope covers. Both are marked in the provenanc
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from ia_empreinte.engine.tasks import UNIT_FIELD
-from ia_empreinte.errors import RecordError
 from ia_empreinte.offers import Offer
+from ia_empreinte.profiles import Task
+from ia_empreinte.records.store import RecordStore
 from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Sampler
 
-if TYPE_CHECKING:
-    from ia_empreinte.engine.chain import StepInput
-
-__all__ = ["declared_for", "measured_energy"]
+__all__ = ["Declared", "Measured", "declared_for", "measured_energy"]
 
 Scope = Literal["accelerators", "server", "facility"]
 _TOKEN_TASKS = ("embeddings", "text-classification")
 
+
+@dataclass(frozen=True)
+class Declared:
+    """The vendor's declared energy per request (Wh), the scope it covers, and its caveat."""
+
+    energy_wh: Array
+    scope: Scope
+    caveat: Caveat
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Energy per request (Wh) from a benchmark record, and the record's trace."""
+
+    energy_wh: Array
+    covers_host: bool
+    """A server-scope record: the host's energy is inside the figure."""
+    record_sha256: str
+    caveat: Caveat
 
 
 def _main_task_covers(offer: Offer, task: str) -> bool:
     return all(c.task != task for c in offer.components)
 
 
-def declared_for(
-    offer: Offer, task: str, sampler: Sampler, caveats: list[Caveat]
-) -> tuple[Array, Scope] | None:
+def declared_for(offer: Offer, task: str, sampler: Sampler) -> Declared | None:
     """The vendor's declared energy per request for ``task`` and its scope, if any.
 
     A declaration without ``task`` covers the tasks the main model serves.
@@ -48,50 +63,43 @@ def declared_for(
                 f"offer.{offer.id}.declared[{i}].energy_wh_per_request",
                 d.energy_wh_per_request, low=0.0,
             )
-            caveats.append(Caveat(
+            return Declared(value, d.scope, Caveat(
                 code="declared-figure-used",
                 message=f"offer {offer.id}: {task} energy ({d.scope} scope) is the vendor's "
                 f"declared figure, not verified by a benchmark record"
                 + (f" (source: {d.source})" if d.source else ""),
             ))
-            return value, d.scope
     return None
 
 
-def _load_model(path: Path, sha256: str) -> Any:
-    try:
-        from ia_empreinte import records as measurements
-    except ImportError:  # the harness module is not installed in this build
-        raise RecordError(
-            "benchmark records cannot be read by this build (ia_empreinte.records "
-            "is missing)", file=str(path),
-        ) from None
-    record = measurements.load_record(path, expected_sha256=sha256)
-    return record.energy_model()
-
-
 def measured_energy(
-    offer: Offer, step: StepInput, base_dir: Path | None, sampler: Sampler,
-    caveats: list[Caveat],
-) -> tuple[Array, bool, str] | None:
+    offer: Offer, task: Task, sizes: dict[str, Array], records: RecordStore,
+    sampler: Sampler,
+) -> Measured | None:
     """Accelerator (or server) energy per request from the offer's benchmark record.
 
-    Returns ``(energy_wh, covers_host, record_sha256)``, or ``None`` when the offer has
-    no record for this task. The record's 95 % CI becomes a lognormal factor
+    Args:
+        offer: the offer; its ``benchmarks`` pin the records by SHA-256.
+        task: the step's task.
+        sizes: the step's request sizes (arrays over the draws, or draws x rows).
+        records: the checked records, by hash (filled by the input layer).
+        sampler: the shared sampler.
+
+    Returns the energy and the caveat noting the record's use, or ``None`` when the offer
+    has no record for this task. The record's 95 % CI becomes a lognormal factor
     (``gsd = (1 + rel_ci95) ** (1 / 1.96)``).
+
+    Raises:
+        RecordError: ``records`` does not hold a record the offer pins.
     """
-    main = _main_task_covers(offer, step.task)
+    main = _main_task_covers(offer, task)
     for ref in offer.benchmarks:
-        if not (ref.task == step.task or (ref.task is None and main)):
+        if not (ref.task == task or (ref.task is None and main)):
             continue
-        path = Path(ref.path)
-        if not path.is_absolute():
-            path = (base_dir or Path.cwd()) / path
-        model = _load_model(path, ref.sha256)
-        sizes = step.sizes
-        per_unit = step.task in UNIT_FIELD and step.task not in _TOKEN_TASKS
+        model = records.pinned(offer.id, ref.path, ref.sha256).record.energy_model()
+        per_unit = task in UNIT_FIELD and task not in _TOKEN_TASKS
         if model.e_unit_wh is not None and per_unit:
-            energy = model.e0_wh + model.e_unit_wh * sizes[UNIT_FIELD[step.task]]
+            energy = model.e0_wh + model.e_unit_wh * sizes[UNIT_FIELD[task]]
         else:
             zero = np.zeros_like(next(iter(sizes.values())))
             energy = (model.e0_wh
@@ -105,11 +113,14 @@ def measured_energy(
         )
         if energy.ndim == 2:
             factor = factor[:, None]
-        caveats.append(Caveat(
-            code="measured-record-used",
-            message=f"offer {offer.id}: {step.task} energy from benchmark record "
-            f"{model.record_sha256[:12]} ({model.scope} scope)",
-        ))
-        return (np.asarray(energy * factor, dtype=np.float64), model.scope == "server",
-                str(model.record_sha256))
+        return Measured(
+            energy_wh=np.asarray(energy * factor, dtype=np.float64),
+            covers_host=model.scope == "server",
+            record_sha256=str(model.record_sha256),
+            caveat=Caveat(
+                code="measured-record-used",
+                message=f"offer {offer.id}: {task} energy from benchmark record "
+                f"{model.record_sha256[:12]} ({model.scope} scope)",
+            ),
+        )
     return None

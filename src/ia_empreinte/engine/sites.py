@@ -51,6 +51,8 @@ class Site:
     embodied_adpe_kgsbeq: Array
     embodied_pe_mj: Array
     utilisation: Array
+    caveats: tuple[Caveat, ...] = ()
+    """What was defaulted or is missing for this deployment (PUE, zone, factors)."""
     totals: dict[str, Array] = field(default_factory=dict)
     """Period totals accumulated over the steps served here (Wh, s, kg...)."""
 
@@ -88,10 +90,8 @@ def _factor(
     return sampler.sample(key, factor.value, low=0.0)
 
 
-def make_site(
-    key: str, deployment: Deployment, sampler: Sampler, caveats: list[Caveat]
-) -> Site:
-    """Sample every hardware and facility figure of ``deployment``.
+def make_site(key: str, deployment: Deployment, sampler: Sampler) -> Site:
+    """Sample every hardware and facility figure of ``deployment``, with its caveats.
 
     Reference data keys: ``accelerator.<id>.<field>``, ``server.<id>.<field>``,
     ``datacenter.<id>.<field>``, ``zone.<id>.<field>``; offer values under ``key``.
@@ -101,6 +101,7 @@ def make_site(
     server = catalog.server(server_id)
     dc = catalog.datacenter(deployment.datacenter)
     defaults = reference.defaults()
+    caveats: list[Caveat] = []
 
     def s(k: str, q: Quantity, low: float = 0.0, high: float = math.inf) -> Array:
         return sampler.sample(k, q, low=low, high=high)
@@ -190,5 +191,5 @@ def make_site(
         embodied_gwp_kgco2e=embodied("embodied_gwp_kgco2e"),
         embodied_adpe_kgsbeq=embodied("embodied_adpe_kgsbeq"),
         embodied_pe_mj=embodied("embodied_pe_mj"),
-        utilisation=utilisation,
+        utilisation=utilisation, caveats=tuple(caveats),
     )

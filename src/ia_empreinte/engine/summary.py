@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ia_empreinte import catalog
+from ia_empreinte._version import __version__
 from ia_empreinte.engine.chain import DrawsResult
 from ia_empreinte.results import (
     COMPONENTS,
@@ -24,7 +25,6 @@ def summarise(
     inputs_sha256: str,
 ) -> Estimate:
     """Build the :class:`Estimate` of ``result`` with its provenance and caveats."""
-    from ia_empreinte._version import __version__
 
     d = result.draws
     phases = ("use", "embodied")
@@ -91,11 +91,12 @@ def summarise(
         )
     provenance = Provenance(
         tool_version=__version__, seed=seed, draws=draws, inputs_sha256=inputs_sha256,
-        data_sha256=catalog.data_file_hashes(), methods=dict(sorted(result.methods.items())),
-        benchmark_records=sorted(set(result.benchmark_records)),
+        data_sha256=catalog.data_file_hashes(),
+        methods=dict(sorted(result.trace.methods.items())),
+        benchmark_records=sorted(set(result.trace.records)),
     )
     return Estimate(
         profile_id=profile_id, offer_id=offer_id, per_request=per_request,
         per_year=period("per_year"), contract=period("contract"), training=training,
-        provenance=provenance, caveats=result.caveats,
+        provenance=provenance, caveats=list(result.trace.caveats),
     )

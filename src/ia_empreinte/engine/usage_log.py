@@ -24,11 +24,12 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from ia_empreinte.engine.chain import DrawsResult, StepInput, dedupe, run_chain, to_draws
+from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
 from ia_empreinte.errors import InputFileError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
-from ia_empreinte.results import Caveat, Method
+from ia_empreinte.records.store import EMPTY, RecordStore
+from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
@@ -580,7 +581,7 @@ def _read_csv_fast(data: bytes, sha256: Callable[[], str] | None = None) -> Usag
 
 
 def audit_draws(
-    offer: Offer, log_path: str | Path, sampler: Sampler, *, base_dir: Path | None = None
+    offer: Offer, log_path: str | Path, sampler: Sampler, *, records: RecordStore = EMPTY
 ) -> tuple[DrawsResult, str, str]:
     """Draws of the footprint of every logged request; returns (result, log sha, label).
 
@@ -588,17 +589,15 @@ def audit_draws(
     period annualised. Rows are evaluated in chunks of (draws x rows) cells.
     """
     log = read_log(log_path)
-    result = audit_log_draws(offer, log, sampler, base_dir=base_dir)
+    result = audit_log_draws(offer, log, sampler, records=records)
     return result, log.sha256, f"usage-log-{log.sha256[:12]}"
 
 
 def audit_log_draws(
-    offer: Offer, log: UsageLog, sampler: Sampler, *, base_dir: Path | None = None
+    offer: Offer, log: UsageLog, sampler: Sampler, *, records: RecordStore = EMPTY
 ) -> DrawsResult:
     """Draws of the footprint of the requests of an already read usage ``log``."""
     caveats: list[Caveat] = []
-    methods: dict[str, Method] = {}
-    records: list[str] = []
     chunk = max(1, _CELLS_PER_CHUNK // sampler.draws)
     steps: list[StepInput] = []
     for t, idx in log.groups.items():
@@ -622,10 +621,9 @@ def audit_log_draws(
     def reduce(x: Array) -> Array:
         return np.asarray(x.sum(axis=-1) if x.ndim == 2 else x, dtype=np.float64)
 
-    totals = run_chain(offer, steps, sampler, reduce, base_dir=base_dir,
-                       period_years=idle_years, caveats=caveats, methods=methods,
-                       records=records)
+    totals, trace = run_chain(offer, steps, sampler, reduce, records=records,
+                              period_years=idle_years)
     requests = sampler.constant(float(log.rows))
     draws = to_draws(totals, requests, sampler.constant(period_years),
                      period_scale=period_years)
-    return DrawsResult(draws, dedupe(caveats), methods, None, records)
+    return DrawsResult(draws, trace.noting(caveats))

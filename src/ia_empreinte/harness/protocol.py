@@ -1,6 +1,9 @@
 """The measurement protocol: pre-flight, idle baseline, warm-up, K windows, record.
 
-Steps (research/benchmark_methodology.md 5.4, research/codecarbon.md 5.2):
+Steps (adapted from the ML.ENERGY Benchmark, J.-W. Chung et al., 2025,
+https://arxiv.org/abs/2505.06371, and the MLPerf Inference power rules, MLCommons,
+https://github.com/mlcommons/inference_policies; energy read through CodeCarbon 3.3,
+https://github.com/mlco2/codecarbon):
 
 1. pre-flight: one request to the target, the meter's inventory (RAPL, NVML counter),
    load average;

@@ -12,8 +12,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from ia_empreinte._version import __version__
+from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.harness.boamps import to_boamps
 from ia_empreinte.harness.meters import CodeCarbonMeter, Meter
-from ia_empreinte.harness.protocol import DEFAULTS, SMOKE, Declared, Progress, ProtocolSettings
+from ia_empreinte.harness.protocol import (
+    DEFAULTS,
+    SMOKE,
+    Declared,
+    Progress,
+    ProtocolSettings,
+    run_benchmark,
+)
+from ia_empreinte.harness.signing import generate_keypair, load_private_key, sign
 from ia_empreinte.harness.targets import (
     CallableTarget,
     CommandTarget,
@@ -22,7 +33,10 @@ from ia_empreinte.harness.targets import (
     TargetRunner,
 )
 from ia_empreinte.harness.workloads import Api, Workload, WorkloadRequest, load_workload
-from ia_empreinte.records import BenchmarkRecord, Signature, load_record
+from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.inputs.records import load_record
+from ia_empreinte.records import BenchmarkRecord, Signature
+from ia_empreinte.records.schema import ModelInfo
 
 __all__ = ["bench_export", "bench_keygen", "bench_run", "settings_for"]
 
@@ -102,9 +116,6 @@ def bench_run(
         TargetError: no target, several targets, or an unusable target.
         MeterError, InputFileError, ValidationFailure, RecordError: see the modules.
     """
-    from ia_empreinte._version import __version__
-    from ia_empreinte.harness.protocol import run_benchmark
-
     chosen = sum((endpoint is not None, callable_spec is not None, bool(command)))
     if chosen != 1:
         raise TargetError("give exactly one target: --endpoint, --callable or -- COMMAND")
@@ -124,8 +135,6 @@ def bench_run(
             target = CallableTarget(callable_spec, api or pack.api)
     signer: Callable[[bytes], Signature] | None = None
     if sign_key is not None:
-        from ia_empreinte.harness.signing import load_private_key, sign
-
         signer = functools.partial(sign, load_private_key(sign_key))
     declared = Declared(
         model_name=model_name, model_revision=model_revision, total_params_b=total_params_b,
@@ -154,10 +163,6 @@ def _check_declared(declared: Declared) -> None:
     Raises:
         ValidationFailure: e.g. ``model.total_params_b: expected a finite number``.
     """
-    from ia_empreinte.errors import ValidationFailure
-    from ia_empreinte.inputs.documents import parse_model
-    from ia_empreinte.records.record import ModelInfo
-
     try:
         parse_model(ModelInfo, {
             "name": declared.model_name, "revision": declared.model_revision,
@@ -182,8 +187,6 @@ def bench_keygen(prefix: str | Path) -> tuple[Path, Path, str]:
     import hashlib
     import os
 
-    from ia_empreinte.errors import InputFileError
-    from ia_empreinte.harness.signing import generate_keypair
 
     if not Path(prefix).name or str(prefix).endswith(("/", os.sep)):
         raise InputFileError("expected a file name prefix such as 'vendor' "
@@ -212,7 +215,6 @@ def bench_keygen(prefix: str | Path) -> tuple[Path, Path, str]:
 
 def bench_export(path: str | Path, fmt: Literal["boamps"] = "boamps") -> str:
     """The record at ``path`` (integrity checked) in another format, as JSON text."""
-    from ia_empreinte.harness.boamps import to_boamps
 
     record = load_record(path)
     return json.dumps(to_boamps(record), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -20,15 +20,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ia_empreinte.errors import IaEmpreinteError, InputFileError, ValidationFailure
+from ia_empreinte.kinds import kind_mismatch
 
 __all__ = [
-    "KIND_MARKERS",
     "MAX_FILE_BYTES",
     "SUFFIXES",
-    "kind_mismatch",
     "parse_model",
     "read_document",
-    "tagged_kind",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -296,53 +294,3 @@ def _inner_model(annotation: Any) -> Any:
             return found
     return None
 
-
-KIND_MARKERS: dict[str, tuple[str, ...]] = {"profile": ("volume", "steps"),
-                                            "offer": ("deployment",)}
-"""Top-level fields only a document of that kind has."""
-
-_KIND_LABELS = {
-    "profile": "a usage profile",
-    "offer": "an offer",
-    "record": "a benchmark record",
-    "fiche": "a fiche",
-    "estimate": "an estimate",
-    "comparison": "a comparison",
-    "workload": "a workload pack",
-}
-
-
-_TAGGED = ("record", "fiche", "estimate", "comparison")
-"""Kinds recognised by their ``schema`` tag (a workload pack's own tag is left to the
-pack's reader)."""
-
-
-def tagged_kind(data: dict[str, Any]) -> str | None:
-    """The kind a ``schema`` tag names (``ia-empreinte/fiche@1`` -> ``fiche``,
-    ``ia-empreinte/benchmark-record/1`` -> ``record``), if any."""
-    tag = data.get("schema")
-    if isinstance(tag, str) and tag.startswith("ia-empreinte/"):
-        kind = tag.split("/")[1].split("@")[0]
-        kind = {"benchmark-record": "record"}.get(kind, kind)
-        if kind in _TAGGED:
-            return kind
-    return None
-
-
-def kind_mismatch(data: Any, expected: str) -> str | None:
-    """What to say when ``data`` is plainly a document of another kind than ``expected``.
-
-    Returns None unless exactly one other kind is recognised (by its ``schema`` tag or
-    its own top-level fields) and nothing marks ``expected``: a document of the
-    expected kind with a stray field still gets the usual field-level message.
-    """
-    if not isinstance(data, dict):
-        return None
-    found = {k for k, keys in KIND_MARKERS.items() if any(key in data for key in keys)}
-    tagged = tagged_kind(data)
-    if tagged is not None:
-        found.add(tagged)
-    if expected in found or len(found) != 1:
-        return None
-    (kind,) = found
-    return f"this is {_KIND_LABELS[kind]}; expected {_KIND_LABELS.get(expected, expected)}"

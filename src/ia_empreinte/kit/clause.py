@@ -1,8 +1,10 @@
 """A French draft of the award-criterion clause for the tender rules (RC).
 
-Pattern from research/procurement.md section 5 ("Suggested RC wording pattern"). The
-clause fixes in advance what courts require (CE 15 Feb 2013 *Derichebourg*, TA
-Grenoble 14 Nov 2025): the indicator, the usage profile (id and SHA-256), the tool and
+The criterion answers Code de la commande publique art. L. 2152-7 (at least one
+environmental award criterion) and R. 2152-12 (weighted criteria); Légifrance,
+https://www.legifrance.gouv.fr/codes/id/LEGITEXT000037701019/. The clause fixes in
+advance what courts require (CE 15 Feb 2013 *Derichebourg*, TA Grenoble 14 Nov 2025):
+the indicator, the usage profile (id and SHA-256), the tool and
 its version, the reference data and the scoring formula. It is a draft for the buyer's
 lawyer to adapt, never legal advice.
 """
@@ -12,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import math
 
+from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, unit_of
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.scoring import formula_text
+from ia_empreinte.sheet import canonical_json, tables
 
 __all__ = ["rc_clause"]
 
@@ -58,12 +62,10 @@ def rc_clause(
     Raises:
         ValidationFailure: a weight that is not a number from 0 to 100.
     """
-    from ia_empreinte._version import __version__
 
     if weight_pct is not None and not (math.isfinite(weight_pct) and 0 <= weight_pct <= 100):
         raise ValidationFailure(f"expected a number from 0 to 100, got {weight_pct:g}",
                                 location=("weight",))
-    from ia_empreinte.sheet import canonical_json, tables
 
     opts = options or CompareOptions()
     sha = hashlib.sha256(canonical_json(profile.model_dump(mode="json")).encode()).hexdigest()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ia_empreinte.records.record import (
+from ia_empreinte.records.schema import (
     IdleWindow,
     MeasurementWindow,
     PerTokenFit,
@@ -22,15 +22,6 @@ from ia_empreinte.units import J_PER_WH
 
 __all__ = ["derive_results", "fit_per_token", "idle_power_w", "stat", "t_quantile_975"]
 
-_T975 = (
-    12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
-    2.364624252, 2.306004135, 2.262157163, 2.228138852, 2.200985160, 2.178812830,
-    2.160368656, 2.144786688, 2.131449546, 2.119905299, 2.109815578, 2.100922040,
-    2.093024054, 2.085963447, 2.079613845, 2.073873068, 2.068657610, 2.063898562,
-    2.059538553, 2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456,
-)
-"""t(0.975, df) for df = 1..30 (standard tables, e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2)."""
-
 FIT_METHOD = (
     "least squares of request latency on (1, input tokens, output tokens) over every "
     "completed request, scaled by net window energy / summed latency"
@@ -38,20 +29,12 @@ FIT_METHOD = (
 
 
 def t_quantile_975(df: int) -> float:
-    """Two-sided 95 % Student-t quantile ``t(0.975, df)``.
+    """Two-sided 95 % Student-t quantile ``t(0.975, df)`` (``scipy.stats.t.ppf``)."""
+    from scipy import stats
 
-    Table for df <= 30; above, the Cornish-Fisher expansion around z = 1.959964
-    (Abramowitz & Stegun 26.7.5), exact to 1e-6 for df > 30.
-    """
     if df < 1:
         raise ValueError("df must be >= 1")
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = 1.959963985
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    return z + g1 / df + g2 / df**2 + g3 / df**3
+    return float(stats.t.ppf(0.975, df))
 
 
 def stat(values: Sequence[float]) -> Stat:
@@ -132,7 +115,8 @@ def derive_results(
 
     Per window k: gross ``E_k / N_k``; net ``(E_k - P_idle x t_k) / N_k``, with
     ``P_idle`` from :func:`idle_power_w`; same per output token and per unit. Each is
-    summarised by :func:`stat` over the windows (research/codecarbon.md 5.2 step 6).
+    summarised by :func:`stat` over the windows (the protocol of
+    :mod:`ia_empreinte.harness.protocol`, step 6).
     """
     p_idle = idle_power_w(idle)
     gross = [w.energy.total_j for w in windows]

@@ -1,21 +1,28 @@
-"""Loading and verifying benchmark records: integrity, signature, plausibility.
+"""Verifying benchmark records: integrity, signature, plausibility (values, no file access).
 
-Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
-``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+Reading a record file is the input layer's work (:mod:`ia_empreinte.inputs.records`).
+
+Plausibility rules (see :func:`check_plausibility`) adapt the result checks of the
+ML.ENERGY Benchmark (J.-W. Chung et al., 2025, https://arxiv.org/abs/2505.06371;
+``scripts/validate_results.py`` in https://github.com/ml-energy/benchmark), the MLPerf
+Inference power rules (MLCommons, https://github.com/mlcommons/inference_policies,
+``power_measurement.adoc``) and what CodeCarbon 3.3 measures and models (mlco2/codecarbon,
+https://github.com/mlco2/codecarbon, ``docs/explanation/methodology.md``).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, kind_mismatch, parse_model
-from ia_empreinte.records.record import (
+from ia_empreinte import catalog
+from ia_empreinte.errors import CatalogError, RecordError
+from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.kinds import kind_mismatch
+from ia_empreinte.records.schema import (
     CI_WARNING,
     IDENTITY_TOLERANCE,
     IDLE_DRIFT_WARNING,
@@ -26,69 +33,31 @@ from ia_empreinte.records.record import (
     BenchmarkRecord,
     Check,
     Signature,
-    canonical_bytes,
-    record_file_text,
-    record_sha256,
 )
+from ia_empreinte.records.sealing import canonical_bytes, record_file_text, record_sha256
 from ia_empreinte.records.stats import derive_results
+from ia_empreinte.uncertainty import central
 from ia_empreinte.units import J_PER_WH
 
 __all__ = [
     "ECOLOGITS_FIT",
+    "check_integrity",
     "check_plausibility",
-    "load_record",
-    "read_public_key",
+    "check_signer",
+    "derived_validity",
+    "failed_check",
+    "parse_record",
     "reference_check",
-    "verify_record",
     "verify_signature",
 ]
 
 
-def _read(path: str | Path) -> tuple[str, dict[str, Any]]:
-    p = Path(path)
-    name = str(path)
-    if not p.is_file():
-        raise InputFileError("file not found" if not p.exists() else "not a file", file=name)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
-                             file=name) from None
-    if size > MAX_FILE_BYTES:  # a 100-window record is well under 1 MiB
-        raise InputFileError(
-            f"file is {size / 1024 / 1024:.1f} MiB; the limit for a benchmark record is "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB", file=name)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read the record ({exc.strerror or exc})",
-                             file=name) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RecordError("not UTF-8 text: the record was altered", file=name) from None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        raise RecordError("invalid JSON (nested too deeply); expected a benchmark record",
-                          file=name) from None
-    except (json.JSONDecodeError, ValueError) as exc:
-        if p.suffix.lower() != ".json" or not text.strip():
-            # a YAML profile or offer, an empty file: not a record that was altered
-            raise RecordError(
-                f"invalid JSON ({exc}); expected a benchmark record (the JSON file "
-                "`ia-empreinte bench run` writes)", file=name) from None
-        raise RecordError(f"invalid JSON ({exc}): the record was altered", file=name) from None
-    if not isinstance(data, dict):
-        raise RecordError("top level is not a JSON object", file=name)
-    return text, data
+def parse_record(data: dict[str, Any], file: str) -> BenchmarkRecord:
+    """Validate a decoded record document (schema and fields; not its integrity).
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a valid JSON number")
-
-
-def _parse(data: dict[str, Any], file: str) -> BenchmarkRecord:
+    Raises:
+        RecordError: not a benchmark record, or an invalid field.
+    """
     if data.get("schema") != RECORD_SCHEMA:
         mismatch = kind_mismatch(data, "record")
         if mismatch is not None:
@@ -100,32 +69,18 @@ def _parse(data: dict[str, Any], file: str) -> BenchmarkRecord:
     return parse_model(BenchmarkRecord, data, file=file, error=RecordError)
 
 
-def load_record(path: str | Path, *, expected_sha256: str | None = None) -> BenchmarkRecord:
-    """Read a record file and check its integrity hash (and signature, when present).
+def check_integrity(record: BenchmarkRecord, name: str, *, text: str | None = None) -> None:
+    """Check the record's integrity block: sealed, hash, canonical form, signature.
 
     Args:
-        path: the JSON record written by ``ia-empreinte bench run``.
-        expected_sha256: the record hash an offer pins (``benchmarks[].sha256``).
+        record: the record.
+        name: the record's file (or key in a request), for messages.
+        text: the exact text the record was read from, checked to be the canonical
+            file form; None for a record that did not come from a file.
 
     Raises:
-        InputFileError: the file is missing.
-        RecordError: invalid schema, altered content (hash, signature or canonical
-            form mismatch), or a hash different from ``expected_sha256``.
+        RecordError: the failed rule (``hash``, ``canonical-form``, ``signature``).
     """
-    name = str(path)
-    text, data = _read(path)
-    record = _parse(data, name)
-    _check_integrity(record, text, name)
-    if expected_sha256 is not None and record_sha256(record) != expected_sha256:
-        raise RecordError(
-            f"record hash {record_sha256(record)} does not match the expected "
-            f"{expected_sha256}: the offer pins another version of this record",
-            file=name,
-        )
-    return record
-
-
-def _check_integrity(record: BenchmarkRecord, text: str, name: str) -> None:
     if record.integrity is None:
         raise RecordError("no integrity block: the record was not sealed", file=name)
     actual = record_sha256(record)
@@ -135,7 +90,7 @@ def _check_integrity(record: BenchmarkRecord, text: str, name: str) -> None:
             f"{record.integrity.record_sha256}: the record was altered",
             file=name,
         )
-    if text != record_file_text(record):
+    if text is not None and text != record_file_text(record):
         raise RecordError(
             "rule 'canonical-form': the file is not in canonical form (sorted keys, "
             "one-space indent, final newline): the record was altered",
@@ -149,40 +104,42 @@ def _check_integrity(record: BenchmarkRecord, text: str, name: str) -> None:
         )
 
 
-def verify_record(
-    path: str | Path, *, public_key: str | None = None
-) -> tuple[BenchmarkRecord, list[Check]]:
-    """Check a record file: schema, hash, canonical form, signature and plausibility.
-
-    Args:
-        path: the record file.
-        public_key: the vendor's Ed25519 public key, as 64 hex characters or a file
-            holding them; when given, the record must be signed with it.
-
-    Returns:
-        The record and the plausibility checks (``pass`` or ``warn``).
+def check_signer(record: BenchmarkRecord, public_key_hex: str, name: str) -> None:
+    """Require the record to be signed with ``public_key_hex`` (64 hex characters).
 
     Raises:
-        RecordError: the first failed rule, named in the message.
+        RecordError: unsigned, or signed with another key (its fingerprint is named).
     """
-    name = str(path)
-    record = load_record(path)
-    if public_key is not None:
-        public_key_hex = read_public_key(public_key)
-        sig = record.integrity.signature if record.integrity else None
-        if sig is None:
-            raise RecordError("rule 'signature': the record is not signed", file=name)
-        if sig.public_key != public_key_hex:
-            raise RecordError(
-                "rule 'signature': signed with another key "
-                f"(fingerprint {sig.key_fingerprint[:16]}...)",
-                file=name,
-            )
-    checks = check_plausibility(record)
-    failed = [c for c in checks if c.status == "fail"]
-    if failed:
-        raise RecordError(f"rule '{failed[0].rule}': {failed[0].detail}", file=name)
-    return record, checks
+    sig = record.integrity.signature if record.integrity else None
+    if sig is None:
+        raise RecordError("rule 'signature': the record is not signed", file=name)
+    if sig.public_key != public_key_hex:
+        raise RecordError(
+            "rule 'signature': signed with another key "
+            f"(fingerprint {sig.key_fingerprint[:16]}...)",
+            file=name,
+        )
+
+
+def failed_check(checks: list[Check]) -> Check | None:
+    """The first failed check, if any."""
+    return next((c for c in checks if c.status == "fail"), None)
+
+
+def derived_validity(record: BenchmarkRecord, checks: Sequence[Check]) -> bool:
+    """Whether a record may score an offer, derived from its checks, never from its claim.
+
+    False for a smoke run, a record where no component is measured by a counter
+    (``measurement.quality == "estimate"``), and a record with a failed check, among
+    ``checks`` (the plausibility rules run now) or the harness's own (``record.checks``:
+    they can only lower the validity, never raise it). The harness decides the same way
+    when it writes ``valid_for_procurement``.
+    """
+    return (
+        not record.protocol.smoke
+        and record.measurement.quality != "estimate"
+        and all(c.status != "fail" for c in (*checks, *record.checks))
+    )
 
 
 def check_plausibility(
@@ -190,7 +147,7 @@ def check_plausibility(
     *,
     max_accelerator_power_w: float | None = None,
 ) -> list[Check]:
-    """Run the plausibility rules of ``benchmark_methodology.md`` 5.6 on a record.
+    """Run the plausibility rules on a record (their sources: the module docstring).
 
     Rules: ``window-length`` (>= 60 s, or smoke), ``window-count`` (>= 3, or smoke),
     ``power-range`` (average power between the idle power and 1.1 x the maximum power
@@ -297,19 +254,19 @@ def check_plausibility(
 
 
 NVML_TOLERANCE = 0.02
-"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 %
-(research/codecarbon.md 5.1)."""
+"""CodeCarbon's GPU energy vs a direct NVML counter read: flag gaps above 2 % (our
+threshold; CodeCarbon 3.3 reads the same NVML counter, https://github.com/mlco2/codecarbon)."""
 EXCLUSIVE_LOAD_PER_CPU = 0.25
 """Load average per CPU above which a machine-wide measurement is flagged as shared."""
 
 ECOLOGITS_FIT = (1.17e-6, -1.12e-2, 4.05e-5)
 """(alpha, beta, gamma) of EcoLogits' fit of GPU energy per output token on ML.ENERGY H100
 data: ``f_E(P, B) = alpha x exp(beta x B) x P_active_b + gamma`` Wh (EcoLogits
-``docs/methodology/llm_inference.md``, mlco2/ecologits@5be90da, 2025; quoted in
-research/benchmark_methodology.md 4.7). Used only for a warning: the fit itself is off
+``docs/methodology/llm_inference.md``, https://github.com/mlco2/ecologits, commit 5be90da,
+2025). Used only for a warning: the fit itself is off
 by about x2.6 at batch 8."""
 REFERENCE_ENVELOPE = (1 / 3, 3.0)
-"""Accepted ratio measured / reference (benchmark_methodology.md 5.6 warnings)."""
+"""Accepted ratio measured / reference: a warning outside x1/3 to x3 (our choice)."""
 
 
 def reference_check(record: BenchmarkRecord) -> Check | None:
@@ -345,9 +302,6 @@ def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | Non
         return override * max(hw.accelerator_count, 1)
     if hw.accelerator is None:
         return None
-    from ia_empreinte import catalog
-    from ia_empreinte.errors import CatalogError
-    from ia_empreinte.uncertainty import central
 
     try:
         acc = catalog.accelerator(hw.accelerator)
@@ -386,32 +340,3 @@ def verify_signature(signature: Signature, message: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
-
-
-def read_public_key(path_or_hex: str) -> str:
-    """A public key given as 64 hex characters or as a file holding them, as hex.
-
-    Raises:
-        InputFileError: the file does not exist.
-        RecordError: the text is not a 32-byte key in hex.
-    """
-    candidate = path_or_hex.strip().lower()
-    if len(candidate) != 64 or any(c not in "0123456789abcdef" for c in candidate):
-        p = Path(path_or_hex)
-        if not p.is_file():
-            if not path_or_hex.strip():
-                problem = "empty"
-            else:
-                problem = "is a directory" if p.is_dir() else "file not found"
-            raise InputFileError(
-                f"{problem}; expected a public key file (from `ia-empreinte bench keygen`) "
-                "or 64 hexadecimal characters", file=path_or_hex or "--public-key")
-        candidate = p.read_text(encoding="utf-8", errors="replace").strip().lower()
-    try:
-        raw = bytes.fromhex(candidate)
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
-        raise RecordError("expected an Ed25519 public key as 64 hexadecimal characters",
-                          file=path_or_hex)
-    return raw.hex()

@@ -19,6 +19,7 @@ from ia_empreinte.render.figures import (
     phase_bars_spec,
 )
 from ia_empreinte.render.i18n import LABELS, Lang, fmt, fmt_band, fmt_pct, t
+from ia_empreinte.results import Summary
 from ia_empreinte.scoring import formula_text
 from ia_empreinte.sheet import Fiche
 from ia_empreinte.sheet.command import report_command, verify_command
@@ -126,8 +127,6 @@ _IND = {
 
 
 def _cell(s: object, lang: Lang) -> str:
-    from ia_empreinte.results import Summary
-
     assert isinstance(s, Summary)
     return f"{fmt(s.p50, lang)} ({fmt_band(s.p05, s.p95, lang)})"
 
@@ -311,7 +310,7 @@ def _summary(f: Fiche, lang: Lang) -> Section:
 
 
 def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
-    """The full procurement sheet (research/procurement.md section 5)."""
+    """The full procurement sheet: every section of :mod:`ia_empreinte.sheet`."""
     c = f.comparison
     cons = f.inputs.consultation
     ng = t("not_given", lang)

@@ -9,9 +9,11 @@ writes, with its inputs), so any of them can be verified, not only the JSON:
 - XLSX: a hidden sheet ``fiche.json``, the JSON cut in cells of column A;
 - Markdown: a closing HTML comment holding the JSON in base64.
 
-:func:`read_sheet` takes the fiche out of any of them and re-renders it, in the sheet's
-language, to compare what the sheet shows (PDF text per page, every cell of the XLSX
-sheets, every line of the HTML or markdown) with what the fiche says. A figure edited
+:func:`extract_fiche_json` takes the fiche out of the bytes of any of them and
+:func:`sheet_differences` renders it again, in the sheet's language, to compare what
+the sheet shows (PDF text per page, every cell of the XLSX sheets, every line of the
+HTML or markdown) with what the fiche says (``load_fiche`` of the input layer does
+both). A figure edited
 in the visible sheet is then a difference, and a figure edited in the embedded fiche is
 one when :func:`~ia_empreinte.sheet.verify_fiche` recomputes it.
 """
@@ -22,24 +24,22 @@ import base64
 import binascii
 import io
 import re
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, SUFFIXES, read_document
 from ia_empreinte.render.i18n import LANGS, Lang
 from ia_empreinte.render.tabular import render_json
-from ia_empreinte.sheet import Difference, Fiche, load_fiche, parse_fiche
+from ia_empreinte.sheet import Difference, Fiche
 
 __all__ = [
     "EMBEDDED_NAME",
     "HTML_DATA_ID",
-    "SHEET_SUFFIXES",
     "XLSX_SHEET",
     "embedded_json",
+    "extract_fiche_json",
     "html_data_block",
     "markdown_data_comment",
-    "read_sheet",
+    "sheet_differences",
 ]
 
 EMBEDDED_NAME = "fiche.json"
@@ -48,8 +48,6 @@ HTML_DATA_ID = "ia-empreinte-fiche"
 XLSX_CHUNK = 32_000
 """Characters per XLSX cell (a cell holds at most 32,767)."""
 XLSX_SHEET = EMBEDDED_NAME
-SHEET_SUFFIXES = {".pdf": "pdf", ".html": "html", ".xlsx": "xlsx", ".md": "markdown"}
-"""Rendered sheets that carry a fiche, by suffix."""
 
 _HTML_BLOCK = re.compile(
     rf'<script type="application/json" id="{HTML_DATA_ID}">(.*?)</script>\n?', re.S
@@ -187,63 +185,39 @@ def _first_change(a: str, b: str) -> tuple[str, str]:
     return a[:_SHOWN], b[:_SHOWN]
 
 
-def read_sheet(path: str | Path) -> tuple[Fiche, list[Difference]]:
-    """Read a fiche from any of its formats and check what the sheet shows.
-
-    Args:
-        path: a ``.json`` fiche, or a ``.pdf``, ``.html``, ``.xlsx`` or ``.md`` sheet
-            written by ``ia-empreinte report``.
-
-    Returns:
-        The embedded fiche, and every place where the visible sheet differs from the
-        same fiche rendered again (empty for a JSON fiche or an untouched sheet).
-        Recompute the figures with :func:`~ia_empreinte.sheet.verify_fiche`.
+def extract_fiche_json(data: bytes, fmt: str, name: str) -> str:
+    """The fiche JSON embedded in a sheet's bytes (``pdf``, ``html``, ``xlsx``,
+    ``markdown``).
 
     Raises:
-        InputFileError: the file cannot be read or holds no embedded fiche.
-        ValidationFailure: the embedded fiche is invalid.
+        InputFileError: the bytes are not a readable sheet or hold no embedded fiche.
     """
-    from ia_empreinte.render.sheet import render_fiche
+    return _extract(data, fmt, name)
 
-    name = str(path)
-    p = Path(path)
-    fmt = SHEET_SUFFIXES.get(p.suffix.lower())
-    if fmt is None:
-        if p.suffix.lower() not in SUFFIXES:
-            raise InputFileError(
-                f"unsupported file extension '{p.suffix}'; expected a fiche (.json) or a "
-                f"sheet written by ia-empreinte report ({', '.join(SHEET_SUFFIXES)})",
-                file=name,
-            )
-        return load_fiche(path), []
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise InputFileError(
-                f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", file=name
-            )
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError("file not found", file=name) from None
-    except IsADirectoryError:
-        raise InputFileError("is a directory; expected a file", file=name) from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
-    text = _extract(data, fmt, name)
-    try:
-        document: Any = read_document(Path(EMBEDDED_NAME), text=text.encode("utf-8"))
-    except InputFileError as exc:
-        raise InputFileError(f"embedded fiche: {exc.message}", file=name) from None
-    fiche = parse_fiche(document, file=name)
+
+def sheet_differences(
+    data: bytes, fmt: str, render_again: Callable[[Lang], bytes]
+) -> list[Difference]:
+    """Every place where a sheet shows something else than its fiche rendered again in
+    the sheet's language (the PDF text of each page, each XLSX cell, each HTML or
+    markdown line); empty for an untouched sheet.
+
+    Args:
+        data: the sheet's bytes.
+        fmt: its format.
+        render_again: the embedded fiche rendered in this format and a language
+            (:func:`ia_empreinte.render.sheet.render_fiche`).
+    """
     shown = _shown(data, fmt)
     best: list[Difference] | None = None
     for lang in _languages(data, fmt):
-        diffs = _compare(shown, _shown(render_fiche(fiche, fmt, lang), fmt))
+        diffs = _compare(shown, _shown(render_again(lang), fmt))
         if not diffs:
-            return fiche, []
+            return []
         if best is None or len(diffs) < len(best):
             best = diffs
     assert best is not None
-    return fiche, best
+    return best
 
 
 def _languages(data: bytes, fmt: str) -> list[Lang]:

@@ -1,7 +1,7 @@
 """Charts of a comparison: small spec objects, then drawing with matplotlib.
 
 The spec holds every number and label a chart shows, so golden tests check the data
-without comparing pixels (STYLE 17); :func:`render_png` and :func:`render_svg` only
+without comparing pixels; :func:`render_png` and :func:`render_svg` only
 draw. matplotlib is imported inside them, with the Agg backend, never at import time.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ia_empreinte.comparison import Comparison
-from ia_empreinte.render.i18n import Lang, t
+from ia_empreinte.render.i18n import LABELS, Lang, t
 
 __all__ = [
     "DistributionSpec",
@@ -87,8 +87,6 @@ def phase_bars_spec(c: Comparison, lang: Lang = "fr") -> PhaseBarsSpec:
 
 
 def _known() -> set[str]:
-    from ia_empreinte.render.i18n import LABELS
-
     return set(LABELS)
 
 

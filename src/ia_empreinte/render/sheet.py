@@ -6,8 +6,12 @@ from pathlib import Path
 
 from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.render.html import render_fiche_html
 from ia_empreinte.render.i18n import Lang
+from ia_empreinte.render.markdown import render_comparison_markdown, render_fiche_markdown
+from ia_empreinte.render.pdf import render_fiche_pdf
 from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
+from ia_empreinte.render.xlsx import render_fiche_xlsx
 from ia_empreinte.sheet import Fiche
 
 __all__ = [
@@ -66,20 +70,12 @@ def render_fiche(f: Fiche, path_or_format: str | Path, lang: Lang = "fr") -> byt
     if fmt == "json":
         return fiche_json(f).encode("utf-8")
     if fmt == "markdown":
-        from ia_empreinte.render.markdown import render_fiche_markdown
-
         return render_fiche_markdown(f, lang).encode("utf-8")
     if fmt == "html":
-        from ia_empreinte.render.html import render_fiche_html
-
         return render_fiche_html(f, lang).encode("utf-8")
     if fmt == "pdf":
-        from ia_empreinte.render.pdf import render_fiche_pdf
-
         return render_fiche_pdf(f, lang)
     if fmt == "xlsx":
-        from ia_empreinte.render.xlsx import render_fiche_xlsx
-
         return render_fiche_xlsx(f, lang)
     raise AssertionError(fmt)  # fiche_format returns one of the formats above
 
@@ -111,8 +107,6 @@ def render_comparison(c: Comparison, fmt: str, lang: Lang = "fr") -> str:
     if fmt == "csv":
         return render_csv(comparison_rows(c), _ROW_COLUMNS)
     if fmt == "markdown":
-        from ia_empreinte.render.markdown import render_comparison_markdown
-
         return render_comparison_markdown(c, lang)
     if fmt == "table":
         head = (

@@ -9,10 +9,9 @@ validate them, so a bad field gets the CLI's message, located in the body by a p
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import PurePosixPath
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -27,7 +26,8 @@ from ia_empreinte import (
 )
 from ia_empreinte.errors import IaEmpreinteError, RecordError, ValidationFailure
 from ia_empreinte.inputs.documents import parse_model, read_document
-from ia_empreinte.records import BenchmarkRecord, record_file_text
+from ia_empreinte.records import BenchmarkRecord, RecordStore, StoredRecord
+from ia_empreinte.records.store import check_pin, checked
 from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.settings import ServerSettings
@@ -43,11 +43,10 @@ __all__ = [
     "ReportRequest",
     "decode_body",
     "document_components",
-    "lay_out_records",
     "parse_compare_request",
     "parse_estimate_request",
     "parse_part",
-    "record_folder",
+    "record_store",
     "request_schema",
 ]
 
@@ -194,66 +193,92 @@ def parse_part(parse: Callable[[Any], T], data: Any, prefix: Sequence[str | int]
         raise problem_for(exc, prefix=prefix) from None
 
 
-def _record_path(path: str, location: Sequence[str | int]) -> PurePosixPath:
-    """A record path of an offer, if it can only name a file inside the request's folder.
+MAX_PATH_PART = 255
+"""Longest part of a record path (a file name on every common file system)."""
+
+
+def _record_path(path: str, location: Sequence[str | int]) -> None:
+    """Refuse a record path an offer file could not name next to itself.
+
+    The paths are only keys of the request's ``records`` here, but the same offer must
+    work with the CLI, which reads them relative to the offer file's folder.
 
     Raises:
-        ProblemError: 422 for an absolute path, ``..``, a backslash or an empty part.
+        ProblemError: 422 for an absolute path, ``..``, a backslash, an empty part, a
+            NUL character or a part longer than 255 characters.
     """
-    pure = PurePosixPath(path)
     parts = path.split("/")
-    if pure.is_absolute() or "\\" in path or any(p in ("", ".", "..") for p in parts):
+    if (PurePosixPath(path).is_absolute() or "\\" in path or "\0" in path
+            or any(p in ("", ".", "..") or len(p) > MAX_PATH_PART for p in parts)):
         raise ProblemError(
             422,
             "record-path-refused",
             "Benchmark record path refused",
-            f"the record path '{path}' must be relative, with no '..', '.', empty part or "
-            "backslash: the HTTP API never reads the server's files, it lays the records "
-            "of the request out at these paths in a private folder",
+            f"the record path {path!r} must be relative, with no '..', '.', empty part, "
+            f"backslash, NUL or part over {MAX_PATH_PART} characters: the HTTP API never "
+            "reads the server's files, it finds each record in the request's 'records' "
+            "under the path the offer gives",
             location=location,
         )
-    return pure
 
 
-def lay_out_records(
+def record_store(
     offers: Sequence[tuple[Offer, Sequence[str | int]]],
-    records: dict[str, Document],
-    folder: Path | None,
-) -> None:
-    """Write the records a request sends inline where its offers' ``benchmarks`` name them.
+    records: dict[str, Document] | None,
+) -> RecordStore:
+    """The records a request sends inline, checked, in a store keyed by their SHA-256.
 
-    Each record is validated by the library and written in its canonical file form
-    under ``folder``, so the engine reads it and checks its hash as it does for the CLI
-    (where the paths are relative to the offer file's folder).
+    Each record is validated, its integrity and plausibility checked (as ``bench
+    verify``) and its hash compared with the one the offer pins, in memory: nothing is
+    written.
 
     Args:
         offers: each offer with its location in the body.
-        records: the request's ``records``: path as written in the offers -> record.
-        folder: a fresh private folder; None refuses any record (fiche verification).
+        records: the request's ``records`` (path as written in the offers -> record);
+            None for a route that cannot receive records (fiche verification).
 
     Raises:
-        ProblemError: a path that could leave the folder, a record the request does not
-            send, or a record no offer names.
+        ProblemError: a refused path, a record the request does not send, a record no
+            offer names, two paths where one is a folder of the other, or an invalid
+            record (422).
     """
-    wanted: set[str] = set()
+    wanted: dict[str, str] = {}
     for offer, prefix in offers:
         for j, ref in enumerate(offer.benchmarks):
             location = (*prefix, "benchmarks", j, "path")
             _record_path(ref.path, location)
-            if folder is None or ref.path not in records:
+            if records is None or ref.path not in records:
                 raise ProblemError(
                     422,
                     "record-missing",
                     "Benchmark record missing",
                     f"the offer names the benchmark record '{ref.path}'; send its content "
                     f"in the request's 'records' object under the key '{ref.path}'"
-                    if folder is not None
+                    if records is not None
                     else f"the offer names the benchmark record '{ref.path}', which this "
                     "route cannot receive; verify this fiche with the CLI (ia-empreinte verify)",
                     location=location,
                 )
-            wanted.add(ref.path)
-    for key in sorted(records):
+            for other in wanted:
+                if other.startswith(ref.path + "/") or ref.path.startswith(other + "/"):
+                    raise ProblemError(
+                        422,
+                        "record-path-refused",
+                        "Benchmark record path refused",
+                        f"the record paths '{other}' and '{ref.path}' cannot both be "
+                        "files: one is a folder of the other",
+                        location=location,
+                    )
+            wanted.setdefault(ref.path, ref.sha256)
+            if wanted[ref.path] != ref.sha256:
+                raise ProblemError(
+                    422,
+                    "invalid-record",
+                    "Invalid benchmark record",
+                    f"the offers pin two versions of the record '{ref.path}'",
+                    location=(*prefix, "benchmarks", j, "sha256"),
+                )
+    for key in sorted(records or {}):
         if key not in wanted:
             raise ProblemError(
                 422,
@@ -262,37 +287,19 @@ def lay_out_records(
                 f"no offer names a benchmark record '{key}' in its 'benchmarks'",
                 location=("records", key),
             )
-    if folder is None:
-        return
+    entries = []
     for key in sorted(wanted):
-        record = parse_part(_parse_record, records[key], ("records", key))
-        target = folder.joinpath(*_record_path(key, ("records", key)).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(record_file_text(record), encoding="utf-8")
+        data = (records or {})[key]
+        entries.append(parse_part(functools.partial(_pinned, key=key, sha256=wanted[key]),
+                                  data, ("records", key)))
+    return RecordStore(entries)
 
 
-@contextmanager
-def record_folder(
-    offers: Sequence[tuple[Offer, Sequence[str | int]]], records: dict[str, Document]
-) -> Iterator[Path | None]:
-    """The folder the offers' benchmark record paths are relative to, for one request.
-
-    None when no offer names a record (nothing to read, nothing to create); else a
-    private temporary folder holding the request's records (see
-    :func:`lay_out_records`), removed on exit.
-    """
-    if not any(offer.benchmarks for offer, _ in offers):
-        lay_out_records(offers, records, None)  # refuses records no offer names
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="ia-empreinte-records-") as name:
-        folder = Path(name)
-        lay_out_records(offers, records, folder)
-        yield folder
-
-
-def _parse_record(data: Any) -> BenchmarkRecord:
-    return parse_model(BenchmarkRecord, data, error=RecordError)
+def _pinned(data: Any, key: str, sha256: str) -> StoredRecord:
+    record = parse_model(BenchmarkRecord, data, error=RecordError)
+    entry = checked(record, key)  # integrity first: an altered record says so
+    check_pin(record, sha256, key)
+    return entry
 
 
 def parse_estimate_request(
@@ -301,7 +308,7 @@ def parse_estimate_request(
     """Decode and validate the body of ``POST /v1/estimate``.
 
     The draws limit is checked before the documents, so an oversized request costs
-    nothing. The records stay in the request (see :func:`record_folder`).
+    nothing. The records stay in the request (see :func:`record_store`).
     """
     request = parse_envelope(EstimateRequest, decode_body(body, content_type))
     check_count(request.draws, settings.max_draws, "draws", ("draws",), "--max-draws")
@@ -348,7 +355,7 @@ def parse_compare_request(
     """Decode and validate the body of ``POST /v1/compare`` or ``POST /v1/report``.
 
     The limits (offers, draws) are checked before the documents are validated. The
-    records stay in the request (see :func:`record_folder`).
+    records stay in the request (see :func:`record_store`).
     """
     data = decode_body(body, content_type)
     request = parse_envelope(ReportRequest, data)

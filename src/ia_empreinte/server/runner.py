@@ -8,7 +8,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import uvicorn
+
 from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.server.app import create_app
 from ia_empreinte.server.settings import ServerSettings, read_tokens, to_environ
 
 __all__ = ["running", "serve"]
@@ -34,16 +37,12 @@ def serve(
             (checked before listening, so a bad file never starts a server).
         ValidationFailure: port 0 with several workers.
     """
-    import uvicorn
-
     if workers > 1 and port == 0:
         # uvicorn would report port 0: the workers share a socket it binds itself
         raise ValidationFailure("port 0 (any free port) needs a single worker; give a port")
     if settings.tokens_file is not None:
         read_tokens(settings.tokens_file)
     if workers == 1:
-        from ia_empreinte.server.app import create_app
-
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
                     access_log=False)
         return
@@ -79,9 +78,6 @@ def running(
         InputFileError: the tokens file cannot be read or holds no valid token.
         RuntimeError: the server did not start within 10 seconds.
     """
-    import uvicorn
-
-    from ia_empreinte.server.app import create_app
 
     app = create_app(settings, compute_slots=compute_slots, waiting=waiting)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")

@@ -7,9 +7,7 @@ CLI calls and renders with the CLI's renderers, so the HTTP answer is the CLI's 
 from __future__ import annotations
 
 import datetime
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -22,24 +20,23 @@ from ia_empreinte import (
     render_comparison,
     render_fiche,
     verify_fiche,
-    verify_record,
 )
+from ia_empreinte.inputs.records import verify_record_bytes
+from ia_empreinte.kinds import detect_kind
 from ia_empreinte.records import Check
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
-from ia_empreinte.schemas import detect_kind
 from ia_empreinte.server.bodies import (
     JSON,
     decode_body,
-    lay_out_records,
     parse_compare_request,
     parse_estimate_request,
-    record_folder,
+    record_store,
 )
 from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
-from ia_empreinte.sheet import FICHE_SCHEMA, Difference, parse_fiche
+from ia_empreinte.sheet import Difference, parse_fiche
 
 __all__ = [
     "COMPARISON_MEDIA",
@@ -87,10 +84,8 @@ class Reply:
 def estimate_reply(body: bytes, content_type: str | None, settings: ServerSettings) -> Reply:
     """``POST /v1/estimate``: the document of ``ia-empreinte estimate --format json``."""
     request, profile, offer = parse_estimate_request(body, content_type, settings)
-    with record_folder([(offer, ("offer",))], request.records) as folder:
-        result = estimate(
-            profile, offer, draws=request.draws, seed=request.seed, base_dir=folder
-        )
+    records = record_store([(offer, ("offer",))], request.records)
+    result = estimate(profile, offer, draws=request.draws, seed=request.seed, records=records)
     return Reply(render_estimate(result, "json").encode("utf-8"), JSON)
 
 
@@ -103,8 +98,8 @@ def compare_reply(
 ) -> Reply:
     """``POST /v1/compare``: the output of ``ia-empreinte compare --format FMT``."""
     request, profile, offers, options, _ = parse_compare_request(body, content_type, settings)
-    with record_folder(_located(offers), request.records) as folder:
-        result = compare(profile, offers, options, base_dirs=[folder] * len(offers))
+    records = record_store(_located(offers), request.records)
+    result = compare(profile, offers, options, records=records)
     return Reply(render_comparison(result, fmt, lang).encode("utf-8"), COMPARISON_MEDIA[fmt])
 
 
@@ -160,17 +155,16 @@ def report_reply(
     request, profile, offers, options, consultation = parse_compare_request(
         body, content_type, settings
     )
-    with record_folder(_located(offers), request.records) as folder:
-        fiche = build_fiche(
-            profile,
-            offers,
-            options,
-            consultation,
-            base_dirs=[folder] * len(offers),
-            computed_on=datetime.date.today().isoformat(),
-            command="POST /v1/report (ia-empreinte HTTP API); check: ia-empreinte verify "
-            "fiche.json",
-        )
+    fiche = build_fiche(
+        profile,
+        offers,
+        options,
+        consultation,
+        records=record_store(_located(offers), request.records),
+        computed_on=datetime.date.today().isoformat(),
+        command="POST /v1/report (ia-empreinte HTTP API); check: ia-empreinte verify "
+        "fiche.json",
+    )
     content = render_fiche(fiche, fmt, lang)
     name = f"fiche-{profile.id}.{_SUFFIX[fmt]}"
     return Reply(
@@ -202,6 +196,11 @@ class RecordVerification(BaseModel):
     ok: Literal[True]
     sha256: str
     signed: bool
+    key_fingerprint: str | None = None
+    """SHA-256 of the signing key, when the record is signed."""
+    key_verified: bool = False
+    """True only when ``public_key`` was given and the record is signed with it; a
+    signature checked without a known key proves integrity, not who signed."""
     checks: list[Check]
 
 
@@ -222,7 +221,7 @@ def verify_reply(
     """
     data = decode_body(body, content_type)
     if kind is None:
-        found = "fiche" if data.get("schema") == FICHE_SCHEMA else detect_kind(data)
+        found = detect_kind(data, among=("fiche", "record"))
         if found not in ("fiche", "record"):
             raise ProblemError(
                 422,
@@ -246,9 +245,8 @@ def _verify_fiche(data: dict[str, Any], settings: ServerSettings) -> Reply:
     check_count(fiche.inputs.options.draws, settings.max_draws, "draws",
                 ("inputs", "options", "draws"), "--max-draws")
     # the fiche carries the hashes of its records, not the records: refused here
-    lay_out_records(
+    record_store(
         [(offer, ("inputs", "offers", i)) for i, offer in enumerate(fiche.inputs.offers)],
-        {},
         None,
     )
     diffs = verify_fiche(fiche)
@@ -274,15 +272,15 @@ def _verify_record(body: bytes, public_key: str | None) -> Reply:
             )
         public_key = key
     # the record's integrity covers its exact text, so the body is checked as the file
-    with tempfile.TemporaryDirectory(prefix="ia-empreinte-verify-") as folder:
-        path = Path(folder) / "record.json"
-        path.write_bytes(body)
-        record, checks = verify_record(path, public_key=public_key)
+    record, checks = verify_record_bytes(body, "record.json", public_key_hex=public_key)
+    signature = record.integrity.signature if record.integrity else None
     answer = RecordVerification(
         kind="record",
         ok=True,
         sha256=record.sha256(),
-        signed=bool(record.integrity and record.integrity.signature),
+        signed=signature is not None,
+        key_fingerprint=signature.key_fingerprint if signature is not None else None,
+        key_verified=public_key is not None and signature is not None,
         checks=checks,
     )
     return Reply(answer.model_dump_json().encode("utf-8"), JSON)

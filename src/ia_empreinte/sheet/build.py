@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
+from ia_empreinte._version import __version__
 from ia_empreinte.comparison import CompareOptions, Comparison, compare
 from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.sheet import tables
 from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.model import (
@@ -63,14 +64,12 @@ def _headlines(comparison: Comparison) -> Headlines:
 def fiche_from_inputs(
     inputs: FicheInputs,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
     computed_on: str = "",
     command: str = "",
 ) -> Fiche:
     """Compute a fiche from its canonical inputs (the engine runs here)."""
-    from ia_empreinte._version import __version__
-
-    comparison = compare(inputs.profile, inputs.offers, inputs.options, base_dirs=base_dirs)
+    comparison = compare(inputs.profile, inputs.offers, inputs.options, records=records)
     profile = inputs.profile
     equivalents: dict[str, list[Equivalent]] = {}
     for o in comparison.offers:
@@ -103,7 +102,7 @@ def fiche_from_inputs(
         boundary_excluded=list(BOUNDARY_EXCLUDED),
         comparison=comparison,
         parameters=tables.parameters(profile, inputs.offers),
-        evidence=tables.evidence(inputs.offers, base_dirs),
+        evidence=tables.evidence(inputs.offers, records),
         training=tables.training(comparison, inputs.offers),
         equivalents=equivalents,
         headlines=_headlines(comparison),
@@ -118,7 +117,7 @@ def build_fiche(
     options: CompareOptions | None = None,
     consultation: Consultation | None = None,
     *,
-    base_dirs: Sequence[str | Path | None] | None = None,
+    records: RecordStore = EMPTY,
     computed_on: str = "",
     command: str = "",
 ) -> Fiche:
@@ -129,7 +128,8 @@ def build_fiche(
         offers: the offers, in the order they are shown.
         options: indicator, scope, scoring method and points, floor, seed and draws.
         consultation: tender reference, lot and buyer.
-        base_dirs: per offer, the folder its benchmark record paths are relative to.
+        records: the benchmark records the offers pin, by SHA-256 (read by the input
+            layer).
         computed_on: the date shown on the sheet (ISO 8601), not hashed.
         command: the command line that produced it; stored as rebuilt from the inputs
             with bare file names (:func:`~ia_empreinte.sheet.command.report_command`).
@@ -141,7 +141,7 @@ def build_fiche(
         consultation=consultation or Consultation(),
     )
     return fiche_from_inputs(
-        inputs, base_dirs=base_dirs, computed_on=computed_on, command=command
+        inputs, records=records, computed_on=computed_on, command=command
     )
 
 

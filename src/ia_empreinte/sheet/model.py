@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,7 +17,7 @@ from ia_empreinte import _canonical
 from ia_empreinte.comparison import CompareOptions, Comparison
 from ia_empreinte.equivalents import Equivalent
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
@@ -35,7 +34,6 @@ __all__ = [
     "Headlines",
     "ProfileRef",
     "canonical_json",
-    "load_fiche",
     "parse_fiche",
 ]
 
@@ -185,16 +183,6 @@ def parse_fiche(data: object, *, file: str | None = None) -> Fiche:
         ValidationFailure: naming the field.
     """
     return parse_model(Fiche, data, file=file, error=ValidationFailure, kind="fiche")
-
-
-def load_fiche(path: str | Path) -> Fiche:
-    """Read and validate a fiche from its JSON file.
-
-    Raises:
-        InputFileError: the file cannot be read or parsed.
-        ValidationFailure: a field is invalid.
-    """
-    return parse_fiche(read_document(path), file=str(path))
 
 
 def canonical_json(data: Any) -> str:

@@ -1,9 +1,9 @@
 """The tables of a fiche gathered from its inputs: reference data, parameters, evidence.
 
 The parameters and assumptions table gives each input with its status (measured /
-declared / default / buyer profile) and source (research/procurement.md section 5.5);
-the evidence table reads each benchmark record's protocol (section 5.6); training is
-reported separately (section 5.3).
+declared / default / buyer profile) and source, with its year; the evidence table reads
+each benchmark record's protocol; training is reported separately, as in Mistral AI's
+lifecycle analysis (2025) and AFNOR SPEC 2314 « IA frugale » (AFNOR, 2024).
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ia_empreinte import catalog
 from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import CatalogError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.records.store import RecordStore
 from ia_empreinte.uncertainty import central
 
 __all__ = [
@@ -111,8 +112,6 @@ def _show(q: Any) -> str:
 
 
 def parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter]:
-    from ia_empreinte import catalog
-
     rows: list[Parameter] = []
 
     def basis(field: str) -> str:
@@ -224,24 +223,18 @@ def _protocol(record: Any) -> str:
     )
 
 
-def evidence(
-    offers: Sequence[Offer], base_dirs: Sequence[str | Path | None] | None
-) -> list[Evidence]:
-    from ia_empreinte.errors import IaEmpreinteError
-    from ia_empreinte.records import load_record
+def evidence(offers: Sequence[Offer], records: RecordStore) -> list[Evidence]:
+    """One row per benchmark record an offer pins: its protocol and whether it is valid.
 
-    dirs = list(base_dirs) if base_dirs is not None else [None] * len(offers)
+    Validity comes from the checks run when the record was put in the store, never
+    from the record's own ``valid_for_procurement`` claim.
+    """
     out = []
-    for offer, folder in zip(offers, dirs, strict=True):
+    for offer in offers:
         for ref in offer.benchmarks:
-            path = Path(ref.path)
-            if not path.is_absolute():
-                path = Path(folder or Path.cwd()) / path
-            try:
-                record: Any = load_record(path, expected_sha256=ref.sha256)
-                protocol, valid = _protocol(record), bool(record.valid_for_procurement)
-            except IaEmpreinteError:
-                protocol, valid = "", None
+            entry = records.entry(ref.sha256)
+            protocol = _protocol(entry.record) if entry is not None else ""
+            valid = entry.valid_for_procurement if entry is not None else None
             out.append(Evidence(offer_id=offer.id, path=ref.path, sha256=ref.sha256,
                                 task=ref.task or "", protocol=protocol,
                                 valid_for_procurement=valid))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.sheet.build import fiche_from_inputs
 from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.model import Difference, Fiche
@@ -34,7 +33,7 @@ def _dump(fiche: Fiche) -> dict[str, Any]:
 
 
 def verify_fiche(
-    fiche: Fiche, *, base_dirs: Sequence[str | Path | None] | None = None
+    fiche: Fiche, *, records: RecordStore = EMPTY
 ) -> list[Difference]:
     """Recompute a fiche from its embedded inputs and list every figure that differs.
 
@@ -46,7 +45,7 @@ def verify_fiche(
     fiche is intact.
     """
     diffs: list[Difference] = []
-    recomputed = fiche_from_inputs(fiche.inputs, base_dirs=base_dirs)
+    recomputed = fiche_from_inputs(fiche.inputs, records=records)
     stored_flat: dict[str, Any] = {}
     new_flat: dict[str, Any] = {}
     _flatten(_dump(fiche), "", stored_flat)

@@ -2,7 +2,7 @@
 
 Run ``python tests/golden/compare/regenerate.py`` from the repository root.
 
-The comparison is built from hand-made draws (tests/compare_fixture.py), not from the
+The comparison is built from hand-made draws (tests/support/compare.py), not from the
 engine, so these files change only when the comparison, the scoring or the renderers
 change. Review the diff before committing it.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from tests.compare_fixture import fixed_comparison  # noqa: E402
+from tests.support.compare import fixed_comparison  # noqa: E402
 
 from ia_empreinte.render.figures import (  # noqa: E402
     distribution_spec,

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 from fastapi import Path, Response
 from pydantic import BaseModel, ConfigDict
 
-from ia_empreinte.schemas import INPUT_KINDS, KINDS
+from ia_empreinte.kinds import INPUT_KINDS
 from ia_empreinte.server.bodies import JSON
 from ia_empreinte.server.settings import ServerSettings
 from ia_empreinte.server.work import Reply
@@ -73,7 +73,7 @@ class Validation(BaseModel):
 
 def validate_kinds() -> list[str]:
     """Kinds ``POST /v1/validate/{kind}`` accepts (those ``ia-empreinte validate`` does)."""
-    return [k for k in (*INPUT_KINDS, "record") if k in KINDS]
+    return list(INPUT_KINDS)
 
 
 def json_response(data: Any) -> Response:

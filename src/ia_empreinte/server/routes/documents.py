@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, Response
 
 from ia_empreinte.inputs.documents import parse_model
-from ia_empreinte.schemas import KINDS, model_for
+from ia_empreinte.kinds import ERRORS
+from ia_empreinte.records import BenchmarkRecord
+from ia_empreinte.records.store import checked
+from ia_empreinte.schemas import model_for
 from ia_empreinte.server.bodies import EXAMPLE_OFFER, JSON, decode_body
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.routes.answers import (
@@ -65,8 +68,10 @@ def documents_router(ctx: Context) -> APIRouter:
                     f"{', '.join(validate_kinds())}",
                 )
             data = decode_body(body, content_type)
-            _, _, error = KINDS[kind]
-            parse_model(model_for(kind), data, error=error)
+            model = parse_model(model_for(kind), data, error=ERRORS[kind])
+            if isinstance(model, BenchmarkRecord):
+                # sealed and plausible, as the records an estimate accepts
+                checked(model, "record")
             return json_response({"kind": kind, "valid": True})
 
         response: Response = await ctx.compute(work)

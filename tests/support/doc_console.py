@@ -5,7 +5,7 @@ prints. In a shown output, a line ``...`` stands for any run of lines and ``<sha
 for any 64 hexadecimal characters. An output with an ``Error:`` line means the command
 must fail with exit code 2. ``> FILE`` at the end of a command sends stdout to FILE.
 
-``python -m tests.doc_console FILE...`` reruns every block of FILE and rewrites the
+``python -m tests.support.doc_console FILE...`` reruns every block of FILE and rewrites the
 shown outputs in place, keeping the ``...`` elisions and ``<sha256>`` placeholders
 (run it after a change to the engine or the reference data, then read the diff).
 """
@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from ia_empreinte_cli.app import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COPIED = ("profiles", "examples", "benchmarks")
 
 

@@ -1,30 +1,20 @@
-"""The benchmark record model, its canonical form and hash, and its energy model.
+"""The benchmark record model (schema ``ia-empreinte/benchmark-record/1``) and its energy model.
 
 A :class:`BenchmarkRecord` is the JSON document ``ia-empreinte bench run`` writes
-(schema ``ia-empreinte/benchmark-record/1``, see the README's section for vendors). It keeps
-every protocol parameter, the hardware and software inventory, the idle baseline, the
-raw per-window values with the method of each energy component (``measured`` by a
-hardware counter, ``modelled`` by CodeCarbon's TDP x load or RAM model), the derived
-per-request and per-token energies with Student-t 95 % intervals, and an integrity
-block: the SHA-256 of the canonical form and an optional Ed25519 signature.
+(see the README's section for vendors). It keeps every protocol parameter, the hardware
+and software inventory, the idle baseline, the raw per-window values with the method of
+each energy component (``measured`` by a hardware counter, ``modelled`` by CodeCarbon's
+TDP x load or RAM model), the derived per-request and per-token energies with Student-t
+95 % intervals, and an integrity block (see :mod:`~ia_empreinte.records.sealing` for the
+canonical form, hash and signature).
 
-Canonical form (``ia-empreinte-canonical-json/1``): the record without its
-``integrity`` block, serialised with sorted keys, no spaces, UTF-8, floats rounded to
-12 significant digits when the record is built and written as Python's shortest
-round-trip ``repr``. The file on disk is the whole record (integrity included) with
-sorted keys, one-space indentation and a final newline; a file that is not byte for
-byte in that form is refused, so that any changed byte is detected.
-
-Plausibility rules follow ``research/benchmark_methodology.md`` section 5.6 and
-``research/codecarbon.md`` section 5 (see :func:`check_plausibility`).
+Pure values: nothing here reads a file (the input layer, :mod:`ia_empreinte.inputs`, does).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -57,17 +47,10 @@ __all__ = [
     "Stat",
     "Target",
     "WorkloadInfo",
-    "canonical_bytes",
-    "record_file_text",
-    "record_sha256",
-    "round_floats",
-    "seal_record",
 ]
 
 RECORD_SCHEMA: Final = "ia-empreinte/benchmark-record/1"
 CANONICALIZATION: Final = "ia-empreinte-canonical-json/1"
-SIGNIFICANT_DIGITS = 12
-"""Floats are rounded to this many significant digits before hashing."""
 
 Method = Literal["measured", "modelled"]
 Component = Literal["accelerators", "cpu", "ram"]
@@ -78,31 +61,18 @@ Positive = Annotated[float, Field(gt=0)]
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 MIN_WINDOW_S = 60.0
-"""Shortest valid measurement window outside smoke mode (ML.ENERGY errors below 30 s,
-the research proposes a 60 s floor: benchmark_methodology.md 5.4 step 6)."""
+"""Shortest valid measurement window outside smoke mode (the ML.ENERGY validator errors
+below 30 s, https://github.com/ml-energy/benchmark; 60 s is this project's floor)."""
 MIN_WINDOWS = 3
-"""Fewer valid windows than this is a hard failure (benchmark_methodology.md 5.6 rule 5)."""
+"""Fewer valid windows than this is a hard failure (this project's rule)."""
 MAX_POWER_MARGIN = 1.1
 """Average accelerator power may not exceed 1.1 x the declared maximum (ML.ENERGY validator)."""
 IDENTITY_TOLERANCE = 0.05
-"""|E/token - P_avg / token throughput| relative tolerance (benchmark_methodology.md 5.6 rule 7)."""
+"""|E/token - P_avg / token throughput| relative tolerance (this project's rule)."""
 IDLE_DRIFT_WARNING = 0.10
-"""Pre/post idle power drift above 10 % is a warning (benchmark_methodology.md 5.6)."""
+"""Pre/post idle power drift above 10 % is a warning (this project's rule)."""
 CI_WARNING = 0.05
 """A 95 % CI half-width above 5 % of the mean is a warning."""
-
-
-def round_floats(value: Any) -> Any:
-    """Round every float inside ``value`` to :data:`SIGNIFICANT_DIGITS` significant digits."""
-    if isinstance(value, float):
-        if value == 0.0 or not math.isfinite(value):
-            return value if value != 0.0 else 0.0
-        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
-    if isinstance(value, dict):
-        return {k: round_floats(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [round_floats(v) for v in value]
-    return value
 
 
 class ComponentEnergy(BaseModel):
@@ -311,7 +281,8 @@ class Measurement(BaseModel):
     def quality(self) -> Literal["measured", "partially-measured", "estimate"]:
         """``measured``: CPU and accelerators by counters; ``partially-measured``:
         accelerators measured, CPU modelled; ``estimate``: nothing but models
-        (research/codecarbon.md 5.4). RAM is modelled in every case."""
+        (CodeCarbon 3.3 methodology, https://github.com/mlco2/codecarbon,
+        ``docs/explanation/methodology.md``). RAM is modelled in every case."""
         acc = self.methods.get("accelerators")
         cpu = self.methods.get("cpu")
         if cpu == "measured" and acc in (None, "measured"):
@@ -420,12 +391,14 @@ class BenchmarkRecord(BaseModel):
         return data
 
     def sha256(self) -> str:
-        """SHA-256 of the canonical form (what offers pin)."""
-        return record_sha256(self)
+        """SHA-256 of the canonical form (what offers pin), see :mod:`.sealing`."""
+        return hashlib.sha256(_canonical.canonical_bytes(self.payload())).hexdigest()
 
     def file_text(self) -> str:
-        """The exact text of the record file (see :func:`record_file_text`)."""
-        return record_file_text(self)
+        """The exact text of the record file: sorted keys, one-space indent, final newline."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=False)
+        return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False,
+                          allow_nan=False) + "\n"
 
     def energy_model(
         self, scope: Literal["accelerators", "server"] | None = None
@@ -478,7 +451,7 @@ class BenchmarkRecord(BaseModel):
             task=self.task,
             rel_ci95=res.net_per_request_wh.rel_ci95,
             methods=methods,
-            record_sha256=record_sha256(self),
+            record_sha256=self.sha256(),
         )
 
 
@@ -515,44 +488,3 @@ class MeasuredEnergyModel(BaseModel):
         if self.e_unit_wh is not None:
             out += self.e_unit_wh * units
         return out
-
-
-# ---------------------------------------------------------------- canonical form, hashing
-
-
-def canonical_bytes(record: BenchmarkRecord | dict[str, Any]) -> bytes:
-    """The canonical bytes hashed and signed: the record without ``integrity``.
-
-    Sorted keys, no spaces, UTF-8, floats as Python's shortest round-trip repr.
-    """
-    data = record.payload() if isinstance(record, BenchmarkRecord) else dict(record)
-    data.pop("integrity", None)
-    return _canonical.canonical_bytes(data)
-
-
-def record_sha256(record: BenchmarkRecord | dict[str, Any]) -> str:
-    """SHA-256 (hex) of :func:`canonical_bytes`."""
-    return hashlib.sha256(canonical_bytes(record)).hexdigest()
-
-
-def record_file_text(record: BenchmarkRecord) -> str:
-    """The exact text of a record file: sorted keys, one-space indent, final newline."""
-    data = record.model_dump(mode="json", by_alias=True, exclude_none=False)
-    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def seal_record(
-    record: BenchmarkRecord, signer: Callable[[bytes], Signature] | None = None
-) -> BenchmarkRecord:
-    """The record with its integrity block: hash of the canonical form, optional signature.
-
-    Args:
-        record: the record (any integrity block is replaced).
-        signer: signs the canonical bytes (see ``ia_empreinte.harness.signing.sign``).
-    """
-    message = canonical_bytes(record)
-    integrity = Integrity(
-        record_sha256=hashlib.sha256(message).hexdigest(),
-        signature=signer(message) if signer is not None else None,
-    )
-    return record.model_copy(update={"integrity": integrity})

@@ -90,7 +90,7 @@ def make_record(
     )
 
 
-SERVERS = Path(__file__).resolve().parent.parent / "benchmarks" / "servers"
+SERVERS = Path(__file__).resolve().parents[2] / "benchmarks" / "servers"
 
 
 def run_tiny_server() -> Iterator[str]:

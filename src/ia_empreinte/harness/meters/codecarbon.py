@@ -1,11 +1,8 @@
-"""Energy meters behind a tiny protocol: CodeCarbon for real runs, a fake for unit tests.
+"""CodeCarbon's offline tracker as a :class:`~ia_empreinte.harness.meters.base.Meter`.
 
-A :class:`Meter` measures one window at a time (``start`` ... ``stop``) and describes
-how it measures (:class:`MeterInfo`: per-component method, settings, versions,
-pre-flight). :class:`CodeCarbonMeter` drives CodeCarbon's offline tracker with every
-setting explicit, one fresh tracker per window (research/codecarbon.md 5.1), and
-cross-checks NVIDIA GPUs with a direct read of the NVML total-energy counter.
-:class:`FakeMeter` returns scripted powers, so protocol tests need no hardware.
+Every setting explicit, one fresh tracker per window (CodeCarbon 3.3,
+https://github.com/mlco2/codecarbon, ``OfflineEmissionsTracker``), and NVIDIA GPUs
+cross-checked with a direct read of the NVML total-energy counter.
 """
 
 from __future__ import annotations
@@ -13,200 +10,22 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte.harness.meters.base import MeterError, MeterInfo, WindowReading
+from ia_empreinte.harness.meters.host import load_average, rapl_readable
+from ia_empreinte.harness.meters.nvml import NvmlCounters
 from ia_empreinte.records import ComponentEnergy, Method, Preflight
 from ia_empreinte.units import J_PER_KWH
 
-__all__ = [
-    "CodeCarbonMeter",
-    "FakeMeter",
-    "Meter",
-    "MeterError",
-    "MeterInfo",
-    "NvmlCounters",
-    "WindowReading",
-    "rapl_readable",
-]
-
-logger = logging.getLogger(__name__)
+__all__ = ["MEASURED_CPU_MODES", "CodeCarbonMeter"]
 
 MEASURED_CPU_MODES = ("intel_rapl", "windows_emi", "intel_power_gadget", "powermetrics")
 """CodeCarbon CPU modes that read a hardware energy counter (else: a TDP x load model)."""
-
-
-class MeterError(IaEmpreinteError, RuntimeError):
-    """A meter could not measure (no result, a silent zero, an unusable counter)."""
-
-
-@dataclass(frozen=True)
-class WindowReading:
-    """What a meter read over one window."""
-
-    duration_s: float
-    energy: ComponentEnergy
-    nvml_energy_j: float | None = None
-
-
-@dataclass(frozen=True)
-class MeterInfo:
-    """How a meter measures, for the record."""
-
-    meter: str
-    methods: dict[Literal["accelerators", "cpu", "ram"], Method]
-    method_details: dict[str, str]
-    settings: dict[str, str | float | int | bool | None]
-    preflight: Preflight
-    cpu_model: str
-    cpu_count: int
-    ram_total_gb: float
-    gpu_models: list[str] = field(default_factory=list)
-    codecarbon_version: str | None = None
-    nvidia_driver: str | None = None
-    pynvml_version: str | None = None
-
-
-class Meter(Protocol):
-    """Measures the energy of one window at a time."""
-
-    def start(self) -> None:
-        """Open a window."""
-
-    def stop(self) -> WindowReading:
-        """Close the window and return its energy."""
-
-    def power_w(self) -> float | None:
-        """Average power since the window opened, for the live display (None: unknown)."""
-
-    def info(self) -> MeterInfo:
-        """How this meter measures."""
-
-    def close(self) -> None:
-        """Release what the meter holds."""
-
-
-def rapl_readable(root: str = "/sys/class/powercap") -> bool:
-    """True when a RAPL package ``energy_uj`` counter can be read."""
-    base = Path(root)
-    if not base.is_dir():
-        return False
-    for counter in base.glob("intel-rapl:*/energy_uj"):
-        try:
-            counter.read_text()
-            return True
-        except OSError:
-            continue
-    return False
-
-
-class NvmlCounters:
-    """Direct reads of NVML's total-energy counters (mJ since driver load).
-
-    Args:
-        nvml: the ``pynvml`` module, or a stand-in with the same functions (tests).
-        indices: NVML indices of the GPUs to read (all when None).
-    """
-
-    def __init__(self, nvml: Any, indices: Sequence[int] | None = None) -> None:
-        self._nvml = nvml
-        nvml.nvmlInit()
-        self.total = int(nvml.nvmlDeviceGetCount())
-        """GPUs on the host."""
-        chosen = list(indices) if indices is not None else list(range(self.total))
-        self._handles = [nvml.nvmlDeviceGetHandleByIndex(i) for i in chosen]
-        self._start: list[int] = []
-        self.has_counter = self.supported()
-        """False on GPUs without a total-energy counter (pre-Volta, some vGPUs)."""
-
-    @classmethod
-    def try_open(cls, indices: Sequence[int] | None = None) -> NvmlCounters | None:
-        """Open NVML when ``pynvml`` and a driver with at least one GPU are present."""
-        try:
-            import pynvml  # type: ignore[import-untyped]
-        except ImportError:
-            return None
-        try:
-            counters = cls(pynvml, indices)
-        except Exception:  # no driver, no device: pynvml raises its own NVMLError types
-            return None
-        return counters if counters.count else None
-
-    @property
-    def count(self) -> int:
-        """Number of GPUs."""
-        return len(self._handles)
-
-    def models(self) -> list[str]:
-        """GPU model names."""
-        out = []
-        for h in self._handles:
-            name = self._nvml.nvmlDeviceGetName(h)
-            out.append(name.decode() if isinstance(name, bytes) else str(name))
-        return out
-
-    def driver(self) -> str | None:
-        """NVIDIA driver version."""
-        try:
-            version = self._nvml.nvmlSystemGetDriverVersion()
-        except Exception:
-            return None
-        return version.decode() if isinstance(version, bytes) else str(version)
-
-    def supported(self) -> bool:
-        """True when every GPU has a total-energy counter (Volta or newer)."""
-        try:
-            self._read()
-        except Exception:
-            return False
-        return True
-
-    def _read(self) -> list[int]:
-        return [int(self._nvml.nvmlDeviceGetTotalEnergyConsumption(h)) for h in self._handles]
-
-    def start(self) -> None:
-        """Remember the counters at the start of a window."""
-        self._start = self._read() if self.has_counter else []
-
-    def so_far_j(self) -> float | None:
-        """Energy of all GPUs since :meth:`start`, joules, for the live display.
-
-        None without counters, before :meth:`start`, or when a read fails: the display
-        then says nothing rather than something wrong (:meth:`stop` raises instead).
-        """
-        if not self.has_counter or not self._start:
-            return None
-        try:
-            now = self._read()
-        except Exception:  # pynvml's NVMLError types
-            return None
-        return max(0, sum(b - a for a, b in zip(self._start, now, strict=True))) / 1000.0
-
-    def stop(self) -> float | None:
-        """Energy of all GPUs since :meth:`start`, joules (None without counters).
-
-        Raises:
-            MeterError: a counter went backwards (driver reload) or never moved.
-        """
-        if not self.has_counter:
-            return None
-        end = self._read()
-        deltas = [b - a for a, b in zip(self._start, end, strict=True)]
-        if any(d < 0 for d in deltas):
-            raise MeterError("an NVML energy counter went backwards (driver reset?)")
-        if any(d == 0 for d in deltas):
-            raise MeterError(
-                "an NVML energy counter did not move over the window: the GPU energy "
-                "would be a silent zero"
-            )
-        return sum(deltas) / 1000.0
 
 
 class CodeCarbonMeter:
@@ -284,7 +103,7 @@ class CodeCarbonMeter:
         from codecarbon import OfflineEmissionsTracker
 
         # CodeCarbon sets its logger's level when imported and applies log_level only
-        # after its first messages: silence it here, after the import (codecarbon.md 3.5)
+        # after its first messages: silence it here, after the import (CodeCarbon 3.3)
         logging.getLogger("codecarbon").setLevel(logging.ERROR)
 
         s = self.settings()
@@ -439,7 +258,7 @@ class CodeCarbonMeter:
             rapl_readable=rapl_readable(),
             nvml_energy_counter=self._nvml is not None and self._nvml.has_counter,
             gpu_count=self._nvml.count if self._nvml is not None else 0,
-            load_average_1m=_load_average(),
+            load_average_1m=load_average(),
             notes=notes,
         )
         pynvml_version = None
@@ -487,84 +306,3 @@ def _external_config_keys() -> list[str]:
     except Exception:  # best effort inventory: private API of CodeCarbon
         return []
     return sorted(str(k) for k in conf)
-
-
-def _load_average() -> float | None:
-    try:
-        return os.getloadavg()[0]
-    except (OSError, AttributeError):
-        return None
-
-
-class FakeMeter:
-    """A scripted meter for unit tests: constant power per component while a window runs.
-
-    Args:
-        power_w: returns the (accelerators, cpu, ram) powers in W for the window index;
-            accelerators None means no accelerator.
-        clock: a time source (defaults to ``time.perf_counter``).
-    """
-
-    def __init__(
-        self,
-        power_w: Callable[[int], tuple[float | None, float, float]],
-        *,
-        clock: Callable[[], float] = time.perf_counter,
-    ) -> None:
-        self._power = power_w
-        self._clock = clock
-        self._index = 0
-        self._t0 = 0.0
-        self.windows = 0
-
-    def start(self) -> None:
-        self._t0 = self._clock()
-
-    def power_w(self) -> float | None:
-        acc, cpu, ram = self._power(self._index)
-        return (acc or 0.0) + cpu + ram
-
-    def stop(self) -> WindowReading:
-        duration = self._clock() - self._t0
-        acc, cpu, ram = self._power(self._index)
-        self._index += 1
-        self.windows += 1
-        return WindowReading(
-            duration_s=duration,
-            energy=ComponentEnergy(
-                accelerators_j=acc * duration if acc is not None else None,
-                cpu_j=cpu * duration,
-                ram_j=ram * duration,
-            ),
-        )
-
-    def info(self) -> MeterInfo:
-        acc, _, _ = self._power(0)
-        methods: dict[Literal["accelerators", "cpu", "ram"], Method] = {
-            "cpu": "modelled",
-            "ram": "modelled",
-        }
-        if acc is not None:
-            methods["accelerators"] = "measured"
-        return MeterInfo(
-            meter="fake",
-            methods=methods,
-            method_details={"cpu": "scripted", "ram": "scripted"},
-            settings={"scripted": True},
-            preflight=Preflight(
-                rapl_readable=False, nvml_energy_counter=acc is not None,
-                gpu_count=1 if acc is not None else 0,
-            ),
-            cpu_model="fake cpu",
-            cpu_count=2,
-            ram_total_gb=16.0,
-            gpu_models=["fake gpu"] if acc is not None else [],
-        )
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-def python_version() -> str:
-    """The running Python version."""
-    return sys.version.split()[0]
