@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ia_empreinte import catalog
-from ia_empreinte.engine.llm import Hardware, LlmConstants, llm_request
+from ia_empreinte.engine.llm import AcceleratorSpec, LlmConstants, llm_request
 from ia_empreinte.uncertainty import Sampler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ def predict(rows: list[Row], theta: np.ndarray, idle_w: float | np.ndarray,
     for r in rows:
         bpp = 1.0 if r.precision == "fp8" else 2.0
         peak = acc.peak_tflops_fp8 if bpp <= 1 and acc.peak_tflops_fp8 else acc.peak_tflops_bf16
-        hw = Hardware(count=r.gpus, memory_bandwidth_gb_s=acc.memory_bandwidth_gb_s,
+        hw = AcceleratorSpec(count=r.gpus, memory_bandwidth_gb_s=acc.memory_bandwidth_gb_s,
                       peak_tflops=peak, memory_gb=acc.memory_gb,
                       max_power_w=float(acc.max_power_w),  # type: ignore[arg-type]
                       idle_power_w=idle_w)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ia_empreinte.errors import CatalogError
+from ia_empreinte.types import SourceText
 from ia_empreinte.uncertainty import Quantity, bounded, central, is_certain
 
 __all__ = [
@@ -42,18 +43,17 @@ __all__ = [
 ]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-Source = Annotated[str, Field(min_length=3)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
-Positive = Annotated[Quantity, bounded(0, 1e12, low_inclusive=False)]
-NonNegative = Annotated[Quantity, bounded(0, 1e12)]
+PositiveQuantity = Annotated[Quantity, bounded(0, 1e12, low_inclusive=False)]
+NonNegativeQuantity = Annotated[Quantity, bounded(0, 1e12)]
 
 
 class Factor(BaseModel):
     """One sourced value (possibly uncertain), e.g. a grid's kgCO2e per kWh."""
 
     model_config = _STRICT
-    value: NonNegative
-    source: Source
+    value: NonNegativeQuantity
+    source: SourceText
     year: Year
     notes: str = ""
 
@@ -94,19 +94,19 @@ class Accelerator(BaseModel):
     name: str
     vendor: str
     kind: Literal["gpu", "cpu"] = "gpu"
-    max_power_w: Positive
-    idle_power_w: NonNegative
+    max_power_w: PositiveQuantity
+    idle_power_w: NonNegativeQuantity
     memory_gb: Annotated[float, Field(gt=0)]
     memory_bandwidth_gb_s: Annotated[float, Field(gt=0)]
     peak_tflops_bf16: Annotated[float, Field(gt=0)]
     """Dense bf16/fp16 peak, TFLOP/s (no sparsity)."""
     peak_tflops_fp8: Annotated[float, Field(gt=0)] | None = None
     """Dense fp8/int8 peak, TFLOP/s; None where the hardware has no fp8/int8 path."""
-    embodied_gwp_kgco2e: NonNegative | None = None
-    embodied_adpe_kgsbeq: NonNegative | None = None
-    embodied_pe_mj: NonNegative | None = None
+    embodied_gwp_kgco2e: NonNegativeQuantity | None = None
+    embodied_adpe_kgsbeq: NonNegativeQuantity | None = None
+    embodied_pe_mj: NonNegativeQuantity | None = None
     embodied_source: str | None = None
-    source: Source
+    source: SourceText
     year: Year
     notes: str = ""
 
@@ -118,13 +118,13 @@ class Server(BaseModel):
     id: str
     name: str
     accelerator_slots: Annotated[int, Field(ge=0, le=64)]
-    host_idle_power_w: NonNegative
-    host_max_power_w: Positive
-    embodied_gwp_kgco2e: NonNegative
-    embodied_adpe_kgsbeq: NonNegative | None = None
-    embodied_pe_mj: NonNegative | None = None
-    lifetime_years: Positive
-    source: Source
+    host_idle_power_w: NonNegativeQuantity
+    host_max_power_w: PositiveQuantity
+    embodied_gwp_kgco2e: NonNegativeQuantity
+    embodied_adpe_kgsbeq: NonNegativeQuantity | None = None
+    embodied_pe_mj: NonNegativeQuantity | None = None
+    lifetime_years: PositiveQuantity
+    source: SourceText
     year: Year
     notes: str = ""
 
@@ -136,9 +136,9 @@ class Datacenter(BaseModel):
     id: str
     name: str
     pue: Annotated[Quantity, bounded(1, 4)]
-    wue_l_per_kwh: NonNegative
+    wue_l_per_kwh: NonNegativeQuantity
     """On-site water (cooling, humidification) per kWh of IT energy."""
-    source: Source
+    source: SourceText
     year: Year
     notes: str = ""
 
@@ -157,7 +157,7 @@ class ModelCard(BaseModel):
     status: Literal["sourced", "estimated"]
     basis: str = ""
     """For ``estimated`` sizes: how the estimate was made."""
-    source: Source
+    source: SourceText
     year: Year
     notes: str = ""
 

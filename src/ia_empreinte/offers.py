@@ -17,6 +17,7 @@ from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, OfferError
 from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.profiles import Task
+from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded
 
 __all__ = [
@@ -37,7 +38,6 @@ so a document and its JSON round trip hash the same."""
 
 Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class ModelSpec(BaseModel):
@@ -125,7 +125,7 @@ class BenchmarkRef(BaseModel):
     model_config = _STRICT
     path: str
     """Relative to the offer file."""
-    sha256: Sha256
+    sha256: Sha256Hex
     task: Task | None = None
     """The task the record measures; the offer's main task when omitted."""
 

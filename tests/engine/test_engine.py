@@ -18,7 +18,7 @@ from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_emb
 from ia_empreinte.engine.facility import facility_overhead_wh, per_kwh_impact, water_l
 from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_idle_wh
 from ia_empreinte.engine.llm import (
-    Hardware,
+    AcceleratorSpec,
     LlmConstants,
     effective_accelerators,
     llm_request,
@@ -36,7 +36,7 @@ ROUND = LlmConstants(
     power_fraction_compute_bound=1.0, communication_overhead=0.0,
     kv_bytes_per_token_coef=1e5, kv_bytes_per_token_exponent=0.0, memory_usable_fraction=1.0,
 )
-TOY = Hardware(count=1, memory_bandwidth_gb_s=1000, peak_tflops=100, memory_gb=100,
+TOY = AcceleratorSpec(count=1, memory_bandwidth_gb_s=1000, peak_tflops=100, memory_gb=100,
                max_power_w=500.0, idle_power_w=100.0)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ia_empreinte import estimate
 from ia_empreinte.engine.chain import _constants
-from ia_empreinte.engine.llm import Hardware, llm_request
+from ia_empreinte.engine.llm import AcceleratorSpec, llm_request
 from ia_empreinte.engine.reference import llm_calibration
 from ia_empreinte.inputs.load import load_offer, load_profile
 from ia_empreinte.offers import parse_offer
@@ -102,7 +102,7 @@ def test_model_too_big_for_the_replica_is_flagged() -> None:
         "nvidia-h100-sxm-80gb; the offer's accelerator count is probably too low"]
 
 
-H100 = Hardware(count=1, memory_bandwidth_gb_s=3350, peak_tflops=989.4, memory_gb=80,
+H100 = AcceleratorSpec(count=1, memory_bandwidth_gb_s=3350, peak_tflops=989.4, memory_gb=80,
                 max_power_w=700.0, idle_power_w=70.0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ia_empreinte.comparison.options import Indicator, Scope
+from ia_empreinte.comparison.options import FigureScope, Indicator
 from ia_empreinte.comparison.sensitivity import Driver
 from ia_empreinte.results import Caveat, Summary
 from ia_empreinte.scoring import Scores
@@ -63,7 +63,7 @@ class Comparison(BaseModel):
     model_config = _OUT
     profile_id: str
     indicator: Indicator
-    scope: Scope
+    scope: FigureScope
     unit: str
     """Unit of the scored figure, e.g. ``kgCO2e``."""
     seed: int

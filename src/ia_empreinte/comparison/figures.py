@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ia_empreinte.comparison.options import Scope
+from ia_empreinte.comparison.options import FigureScope
 from ia_empreinte.results import COMPONENTS, PHASES, EstimateDraws
 from ia_empreinte.types import Array
 
@@ -22,7 +22,7 @@ def _total(parts: Mapping[str, Array], names: Sequence[str]) -> Array:
     return np.sum(present, axis=0) if present else np.zeros(0)
 
 
-def figures(d: EstimateDraws) -> dict[Scope, dict[str, Array]]:
+def figures(d: EstimateDraws) -> dict[FigureScope, dict[str, Array]]:
     """Every figure of an offer as draws, per scope; contract = per year x years."""
     years = np.asarray(d.contract_years, dtype=np.float64)
     per_request = {
@@ -44,7 +44,7 @@ def figures(d: EstimateDraws) -> dict[Scope, dict[str, Array]]:
     return {"per_request": per_request, "per_year": per_year, "contract": contract}
 
 
-def parts(d: EstimateDraws, scope: Scope) -> tuple[dict[str, Array], dict[str, Array]]:
+def parts(d: EstimateDraws, scope: FigureScope) -> tuple[dict[str, Array], dict[str, Array]]:
     """Energy per component and GHG per phase at ``scope`` (without the total)."""
     if scope == "per_request":
         energy, gwp = d.per_request_energy_wh, d.per_request_gwp_kgco2e

@@ -15,14 +15,14 @@ __all__ = [
     "DEFAULT_SEED",
     "INDICATOR_KEYS",
     "CompareOptions",
+    "FigureScope",
     "Indicator",
-    "Scope",
     "parse_compare_options",
     "unit_of",
 ]
 
 Indicator = Literal["energy", "gwp", "water", "adpe", "pe"]
-Scope = Literal["per_request", "per_year", "contract"]
+FigureScope = Literal["per_request", "per_year", "contract"]
 
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 42
@@ -42,7 +42,7 @@ class CompareOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     indicator: Indicator = "gwp"
-    scope: Scope = "contract"
+    scope: FigureScope = "contract"
     method: ScoreMethod = "proportional"
     points: float = 10
     floor: float | None = None
@@ -62,7 +62,7 @@ def parse_compare_options(data: object) -> CompareOptions:
     return parse_model(CompareOptions, data, error=ValidationFailure)
 
 
-def unit_of(indicator: Indicator, scope: Scope) -> str:
+def unit_of(indicator: Indicator, scope: FigureScope) -> str:
     """The unit of an indicator at a scope (energy is in Wh per request, kWh beyond)."""
     if indicator == "energy":
         return "Wh" if scope == "per_request" else "kWh"

@@ -23,7 +23,7 @@ from ia_empreinte.types import Array
 from ia_empreinte.units import BYTES_PER_GB, FLOP_PER_TFLOP, J_PER_WH, PARAMS_PER_B
 
 __all__ = [
-    "Hardware",
+    "AcceleratorSpec",
     "LlmConstants",
     "LlmResult",
     "accelerator_power_w",
@@ -57,7 +57,7 @@ class LlmConstants:
 
 
 @dataclass(frozen=True)
-class Hardware:
+class AcceleratorSpec:
     """One model replica's accelerators: per-accelerator figures and their count."""
 
     count: int
@@ -140,7 +140,7 @@ def attention_flops(
 
 
 def accelerator_power_w(
-    hw: Hardware, memory_share: ArrayLike, compute_share: ArrayLike, c: LlmConstants
+    hw: AcceleratorSpec, memory_share: ArrayLike, compute_share: ArrayLike, c: LlmConstants
 ) -> Array:
     """Replica power: ``g (P_idle + (P_max - P_idle) min(1, f_m s_m + f_c s_c))``.
 
@@ -157,7 +157,7 @@ def accelerator_power_w(
 
 
 def decode_step(
-    hw: Hardware, total_params_b: ArrayLike, active_params_b: ArrayLike,
+    hw: AcceleratorSpec, total_params_b: ArrayLike, active_params_b: ArrayLike,
     bytes_per_param: float, batch: ArrayLike, context_tokens: ArrayLike, c: LlmConstants,
 ) -> tuple[Array, Array]:
     """Duration (s) and replica power (W) of one decode step of ``batch`` sequences.
@@ -183,7 +183,7 @@ def decode_step(
 
 
 def llm_request(
-    hw: Hardware, total_params_b: ArrayLike, active_params_b: ArrayLike,
+    hw: AcceleratorSpec, total_params_b: ArrayLike, active_params_b: ArrayLike,
     bytes_per_param: float, batch: ArrayLike, input_tokens: ArrayLike,
     output_tokens: ArrayLike, c: LlmConstants,
 ) -> LlmResult:

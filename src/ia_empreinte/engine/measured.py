@@ -22,18 +22,18 @@ from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Sampler
 
-__all__ = ["Declared", "Measured", "declared_for", "measured_energy"]
+__all__ = ["DeclaredEnergy", "Measured", "declared_for", "measured_energy"]
 
-Scope = Literal["accelerators", "server", "facility"]
+DeclaredScope = Literal["accelerators", "server", "facility"]
 _TOKEN_TASKS = ("embeddings", "text-classification")
 
 
 @dataclass(frozen=True)
-class Declared:
+class DeclaredEnergy:
     """The vendor's declared energy per request (Wh), the scope it covers, and its caveat."""
 
     energy_wh: Array
-    scope: Scope
+    scope: DeclaredScope
     caveat: Caveat
 
 
@@ -52,7 +52,7 @@ def _main_task_covers(offer: Offer, task: str) -> bool:
     return all(c.task != task for c in offer.components)
 
 
-def declared_for(offer: Offer, task: str, sampler: Sampler) -> Declared | None:
+def declared_for(offer: Offer, task: str, sampler: Sampler) -> DeclaredEnergy | None:
     """The vendor's declared energy per request for ``task`` and its scope, if any.
 
     A declaration without ``task`` covers the tasks the main model serves.
@@ -63,7 +63,7 @@ def declared_for(offer: Offer, task: str, sampler: Sampler) -> Declared | None:
                 f"offer.{offer.id}.declared[{i}].energy_wh_per_request",
                 d.energy_wh_per_request, low=0.0,
             )
-            return Declared(value, d.scope, Caveat(
+            return DeclaredEnergy(value, d.scope, Caveat(
                 code="declared-figure-used",
                 message=f"offer {offer.id}: {task} energy ({d.scope} scope) is the vendor's "
                 f"declared figure, not verified by a benchmark record"

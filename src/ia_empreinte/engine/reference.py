@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ia_empreinte.types import SourceText
 from ia_empreinte.uncertainty import Quantity
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 """Validators are built on first use: most runs need only some of these tables."""
-Source = Annotated[str, Field(min_length=3)]
 
 
 class SourcedValue(BaseModel):
@@ -37,7 +37,7 @@ class SourcedValue(BaseModel):
 
     model_config = _STRICT
     value: Quantity
-    source: Source
+    source: SourceText
     year: int
     notes: str = ""
 
@@ -73,7 +73,7 @@ class LlmCalibration(BaseModel):
     batch_range: tuple[float, float]
     """Batch-size range of the calibration rows."""
     fitted_on: str
-    source: Source
+    source: SourceText
     year: int
 
 
@@ -90,7 +90,7 @@ class TaskReference(BaseModel):
     per: str = ""
     default_denoising_steps: float | None = None
     default_megapixels: float | None = None
-    source: Source
+    source: SourceText
     year: int
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
-from ia_empreinte.engine.llm import Hardware
+from ia_empreinte.engine.llm import AcceleratorSpec
 from ia_empreinte.offers import Deployment
 from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
@@ -37,7 +37,7 @@ class Site:
     server: catalog.Server
     server_share: float
     """Servers (or share of one) the replica occupies: g / slots."""
-    hardware: Hardware
+    hardware: AcceleratorSpec
     host_busy_power_w: Array
     replica_idle_power_w: Array
     pue: Array
@@ -109,7 +109,7 @@ def make_site(key: str, deployment: Deployment, sampler: Sampler) -> Site:
     a = f"accelerator.{acc.id}"
     idle_w = s(f"{a}.idle_power_w", acc.idle_power_w)
     max_w = s(f"{a}.max_power_w", acc.max_power_w)
-    hw = Hardware(
+    hw = AcceleratorSpec(
         count=deployment.accelerator_count,
         memory_bandwidth_gb_s=acc.memory_bandwidth_gb_s,
         peak_tflops=acc.peak_tflops_bf16,

@@ -17,11 +17,20 @@ import hashlib
 import json
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    field_validator,
+    model_validator,
+)
 
 from ia_empreinte import _canonical
 from ia_empreinte.errors import RecordError
 from ia_empreinte.profiles import Task
+from ia_empreinte.types import Sha256Hex
 
 __all__ = [
     "CANONICALIZATION",
@@ -34,8 +43,9 @@ __all__ = [
     "Integrity",
     "MeasuredEnergyModel",
     "Measurement",
+    "MeasurementMethod",
     "MeasurementWindow",
-    "Method",
+    "MeteredPart",
     "ModelInfo",
     "OperatingPoint",
     "PerTokenFit",
@@ -52,11 +62,8 @@ __all__ = [
 RECORD_SCHEMA: Final = "ia-empreinte/benchmark-record/1"
 CANONICALIZATION: Final = "ia-empreinte-canonical-json/1"
 
-Method = Literal["measured", "modelled"]
-Component = Literal["accelerators", "cpu", "ram"]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+MeasurementMethod = Literal["measured", "modelled"]
+MeteredPart = Literal["accelerators", "cpu", "ram"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -79,9 +86,9 @@ class ComponentEnergy(BaseModel):
     """Energy of one window split by component, joules. ``None``: component not tracked."""
 
     model_config = _STRICT
-    accelerators_j: NonNegative | None = None
-    cpu_j: NonNegative | None = None
-    ram_j: NonNegative | None = None
+    accelerators_j: NonNegativeFloat | None = None
+    cpu_j: NonNegativeFloat | None = None
+    ram_j: NonNegativeFloat | None = None
 
     @property
     def total_j(self) -> float:
@@ -95,7 +102,7 @@ class IdleWindow(BaseModel):
     model_config = _STRICT
     phase: Literal["pre", "post"]
     start_utc: str
-    duration_s: Positive
+    duration_s: PositiveFloat
     energy: ComponentEnergy
 
     @property
@@ -110,17 +117,17 @@ class MeasurementWindow(BaseModel):
     model_config = _STRICT
     index: Annotated[int, Field(ge=0)]
     start_utc: str
-    duration_s: Positive
+    duration_s: PositiveFloat
     requests: Annotated[int, Field(ge=0)]
     failed_requests: Annotated[int, Field(ge=0)] = 0
     input_tokens: Annotated[int, Field(ge=0)] = 0
     output_tokens: Annotated[int, Field(ge=0)] = 0
-    units: NonNegative = 0.0
+    units: NonNegativeFloat = 0.0
     """Non-token work done (audio seconds, images, rows), for non-token tasks."""
     energy: ComponentEnergy
-    nvml_energy_j: NonNegative | None = None
+    nvml_energy_j: NonNegativeFloat | None = None
     """Direct NVML total-energy-counter delta over the window (cross-check)."""
-    busy_s: NonNegative = 0.0
+    busy_s: NonNegativeFloat = 0.0
     """Sum of the completed requests' latencies (service time), seconds."""
     latency_xtx: list[list[float]] = []
     """Sum over completed requests of x x^T with x = (1, input tokens, output tokens):
@@ -136,7 +143,7 @@ class Stat(BaseModel):
     mean: float
     ci95_low: float
     ci95_high: float
-    sd: NonNegative
+    sd: NonNegativeFloat
     n: Annotated[int, Field(ge=1)]
 
     @property
@@ -162,18 +169,18 @@ class Results(BaseModel):
     """Derived figures (recomputed and checked by ``bench verify``)."""
 
     model_config = _STRICT
-    idle_power_w: NonNegative
-    avg_power_w: NonNegative
+    idle_power_w: NonNegativeFloat
+    avg_power_w: NonNegativeFloat
     per_request_wh: Stat
     net_per_request_wh: Stat
     per_output_token_wh: Stat | None = None
     net_per_output_token_wh: Stat | None = None
     per_unit_wh: Stat | None = None
     net_per_unit_wh: Stat | None = None
-    throughput_requests_per_s: NonNegative
-    throughput_output_tokens_per_s: NonNegative
-    mean_input_tokens: NonNegative
-    mean_output_tokens: NonNegative
+    throughput_requests_per_s: NonNegativeFloat
+    throughput_output_tokens_per_s: NonNegativeFloat
+    mean_input_tokens: NonNegativeFloat
+    mean_output_tokens: NonNegativeFloat
     fit: PerTokenFit | None = None
 
 
@@ -205,8 +212,8 @@ class ModelInfo(BaseModel):
     model_config = _STRICT
     name: str
     revision: str = ""
-    total_params_b: Positive | None = None
-    active_params_b: Positive | None = None
+    total_params_b: PositiveFloat | None = None
+    active_params_b: PositiveFloat | None = None
     precision: str | None = None
 
 
@@ -216,11 +223,11 @@ class WorkloadInfo(BaseModel):
     model_config = _STRICT
     pack_id: str
     pack_version: str
-    sha256: Sha256
+    sha256: Sha256Hex
     """SHA-256 of the pack file as shipped."""
-    requests_sha256: Sha256
+    requests_sha256: Sha256Hex
     """SHA-256 of the canonical JSON of the measured requests."""
-    warmup_sha256: Sha256
+    warmup_sha256: Sha256Hex
     n_requests: Annotated[int, Field(ge=1)]
     n_warmup: Annotated[int, Field(ge=0)]
     seed: int
@@ -243,7 +250,7 @@ class Hardware(BaseModel):
     model_config = _STRICT
     cpu_model: str
     cpu_count: Annotated[int, Field(ge=1)]
-    ram_total_gb: NonNegative
+    ram_total_gb: NonNegativeFloat
     accelerator: str | None = None
     """Catalog id declared by the vendor (``ia-empreinte catalog accelerators``)."""
     accelerator_count: Annotated[int, Field(ge=0)] = 0
@@ -269,7 +276,7 @@ class Measurement(BaseModel):
     model_config = _STRICT
     meter: str
     """``codecarbon`` for real runs, ``fake`` in unit tests."""
-    methods: dict[Component, Method]
+    methods: dict[MeteredPart, MeasurementMethod]
     method_details: dict[str, str] = {}
     settings: dict[str, str | float | int | bool | None] = {}
     scope: Literal["accelerators", "server"]
@@ -298,9 +305,9 @@ class Protocol(BaseModel):
     model_config = _STRICT
     smoke: bool
     windows: Annotated[int, Field(ge=1)]
-    window_s: Positive
-    warmup_s: NonNegative
-    idle_s: NonNegative
+    window_s: PositiveFloat
+    warmup_s: NonNegativeFloat
+    idle_s: NonNegativeFloat
     concurrency: Annotated[int, Field(ge=1)]
     idle_subtraction: Literal["mean of pre and post idle power x window duration"] = (
         "mean of pre and post idle power x window duration"
@@ -315,7 +322,7 @@ class Preflight(BaseModel):
     rapl_readable: bool
     nvml_energy_counter: bool
     gpu_count: Annotated[int, Field(ge=0)]
-    load_average_1m: NonNegative | None = None
+    load_average_1m: NonNegativeFloat | None = None
     notes: list[str] = []
 
 
@@ -326,7 +333,7 @@ class Signature(BaseModel):
     alg: Literal["ed25519"] = "ed25519"
     public_key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     """Raw public key, hex."""
-    key_fingerprint: Sha256
+    key_fingerprint: Sha256Hex
     """SHA-256 of the raw public key."""
     value: str
     """Base64 signature of the canonical bytes."""
@@ -337,7 +344,7 @@ class Integrity(BaseModel):
 
     model_config = _STRICT
     canonicalization: Literal["ia-empreinte-canonical-json/1"] = CANONICALIZATION
-    record_sha256: Sha256
+    record_sha256: Sha256Hex
     signature: Signature | None = None
 
 
@@ -438,7 +445,7 @@ class BenchmarkRecord(BaseModel):
         else:
             e0 = res.net_per_request_wh.mean
         e_unit = res.net_per_unit_wh.mean * share if res.net_per_unit_wh is not None else None
-        methods: dict[str, Method] = {
+        methods: dict[str, MeasurementMethod] = {
             c: m for c, m in self.measurement.methods.items()
             if scope == "server" or c == "accelerators"
         }
@@ -477,9 +484,9 @@ class MeasuredEnergyModel(BaseModel):
     e_unit_wh: float | None = None
     scope: Literal["accelerators", "server"]
     task: str
-    rel_ci95: NonNegative
-    methods: dict[str, Method]
-    record_sha256: Sha256
+    rel_ci95: NonNegativeFloat
+    methods: dict[str, MeasurementMethod]
+    record_sha256: Sha256Hex
 
     def energy_wh(self, input_tokens: float, output_tokens: float, units: float = 0.0) -> float:
         """Energy of one request, Wh: ``e0 + e_in x in + e_out x out (+ e_unit x units)``."""

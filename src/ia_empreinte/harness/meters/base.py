@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 from ia_empreinte.errors import IaEmpreinteError
-from ia_empreinte.records import ComponentEnergy, Method, Preflight
+from ia_empreinte.records import ComponentEnergy, MeasurementMethod, MeteredPart, Preflight
 
 __all__ = ["Meter", "MeterError", "MeterInfo", "WindowReading", "python_version"]
 
@@ -30,7 +30,7 @@ class MeterInfo:
     """How a meter measures, for the record."""
 
     meter: str
-    methods: dict[Literal["accelerators", "cpu", "ram"], Method]
+    methods: dict[MeteredPart, MeasurementMethod]
     method_details: dict[str, str]
     settings: dict[str, str | float | int | bool | None]
     preflight: Preflight

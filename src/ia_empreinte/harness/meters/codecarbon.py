@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ia_empreinte.harness.meters.base import MeterError, MeterInfo, WindowReading
 from ia_empreinte.harness.meters.host import load_average, rapl_readable
 from ia_empreinte.harness.meters.nvml import NvmlCounters
-from ia_empreinte.records import ComponentEnergy, Method, Preflight
+from ia_empreinte.records import ComponentEnergy, MeasurementMethod, MeteredPart, Preflight
 from ia_empreinte.units import J_PER_KWH
 
 __all__ = ["MEASURED_CPU_MODES", "CodeCarbonMeter"]
@@ -219,7 +219,7 @@ class CodeCarbonMeter:
 
         hardware = list(getattr(tracker, "_hardware", []))
         conf: dict[str, Any] = dict(getattr(tracker, "_conf", {}))
-        methods: dict[Literal["accelerators", "cpu", "ram"], Method] = {"ram": "modelled"}
+        methods: dict[MeteredPart, MeasurementMethod] = {"ram": "modelled"}
         details: dict[str, str] = {}
         for item in hardware:
             kind = type(item).__name__

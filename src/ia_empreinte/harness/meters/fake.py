@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Literal
 
 from ia_empreinte.harness.meters.base import MeterInfo, WindowReading
-from ia_empreinte.records import ComponentEnergy, Method, Preflight
+from ia_empreinte.records import ComponentEnergy, MeasurementMethod, MeteredPart, Preflight
 
 __all__ = ["FakeMeter"]
 
@@ -56,7 +55,7 @@ class FakeMeter:
 
     def info(self) -> MeterInfo:
         acc, _, _ = self._power(0)
-        methods: dict[Literal["accelerators", "cpu", "ram"], Method] = {
+        methods: dict[MeteredPart, MeasurementMethod] = {
             "cpu": "modelled",
             "ram": "modelled",
         }
