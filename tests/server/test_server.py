@@ -329,7 +329,7 @@ def test_cors_when_configured() -> None:
 def test_fault_is_500_without_trace(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ia_empreinte.server import routes
+    from ia_empreinte.server.routes import catalog as routes
 
     def broken(name: str) -> object:
         raise RuntimeError("secret internal detail")

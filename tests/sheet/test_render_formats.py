@@ -21,7 +21,7 @@ def fiche() -> Fiche:
     return build_fiche(profile, offers, OPTS,  # type: ignore[arg-type]
                        Consultation(reference="2026-IA-014", lot="Lot 2 – Assistant"),
                        computed_on="2026-11-25",
-                       command="ia-empreinte report p.yaml a.yaml -o fiche.json")
+                       command="ia-empreinte report p.yaml a.yaml b.yaml c.yaml -o fiche.json")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_pdf_has_every_section_title_and_headline_figure(
     assert h.best_offer in text
     # The hash and the reproducibility command are printed.
     assert fiche.inputs_sha256 in text.replace(" ", "")
-    assert "ia-empreinte report p.yaml a.yaml -o fiche.json" in text
+    assert "ia-empreinte report p.yaml a.yaml b.yaml c.yaml -o fiche.json --indicator" in text
     assert "ia-empreinte verify fiche.json" in text
 
 
@@ -96,15 +96,19 @@ def test_html_is_self_contained_with_inline_charts(fiche: Fiche) -> None:
     page = render_fiche(fiche, "x.html").decode()
     assert page.startswith("<!DOCTYPE html>")
     assert page.count('src="data:image/png;base64,') == 2
-    assert "http://" not in page and "https://" not in page
-    assert "<script" not in page
+    shown = page.split("</script>")[1]  # after the fiche's JSON data block
+    assert "http://" not in shown and "https://" not in shown
+    assert re.findall("<script[^>]*>", page) == [
+        '<script type="application/json" id="ia-empreinte-fiche">'
+    ]
     assert fiche.inputs_sha256 in page
     assert "ia-empreinte verify fiche.json" in page
 
 
 def test_html_escapes_every_user_supplied_text(hostile: Fiche) -> None:
     page = render_fiche(hostile, "x.html").decode()
-    assert "<script" not in page
+    assert page.count("<script") == 1  # the JSON data block, not executable
+    assert "<script>" not in page
     assert (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Co&#x27; "
         "&quot;quoted&quot;"
@@ -128,7 +132,8 @@ def test_xlsx_reads_back_with_one_row_per_offer(fiche: Fiche) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render_fiche(fiche, "x.xlsx")))
-    assert wb.sheetnames == ["Grille", "Paires", "Paramètres", "Intégrité"]
+    assert wb.sheetnames == ["Grille", "Paires", "Paramètres", "Intégrité", "fiche.json"]
+    assert wb["fiche.json"].sheet_state == "hidden"
     grid = wb["Grille"]
     header = [c.value for c in grid[1]]
     assert header[:6] == ["Rang", "Offre", "Fournisseur", "Service", "Note",
@@ -154,5 +159,5 @@ def test_xlsx_in_english(fiche: Fiche) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render_fiche(fiche, "x.xlsx", "en")))
-    assert wb.sheetnames == ["Grid", "Pairs", "Parameters", "Integrity"]
+    assert wb.sheetnames == ["Grid", "Pairs", "Parameters", "Integrity", "fiche.json"]
     assert wb["Grid"]["B1"].value == "Offer"

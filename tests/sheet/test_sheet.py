@@ -126,7 +126,8 @@ def test_cli_report_json_then_verify_passes_then_fails_after_edit(tmp_path: Path
     data = json.loads(out.read_text())
     assert data["schema"] == "ia-empreinte/fiche@1"
     assert data["command"].startswith("ia-empreinte report ")
-    assert f"-o {out}" in data["command"]
+    assert " -o fiche.json " in data["command"]
+    assert str(tmp_path) not in json.dumps(data)  # file names only, never the buyer's folders
     ok = runner.invoke(cli, ["verify", str(out)], catch_exceptions=False)
     assert ok.exit_code == 0
     sha = data["inputs_sha256"]

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ia_empreinte.inputs.documents import read_document
+from ia_empreinte.errors import InputFileError
+from ia_empreinte.inputs.documents import MAX_FILE_BYTES, SUFFIXES, read_document
 from ia_empreinte.offers import Offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, parse_profile
+from ia_empreinte.render.embedded import EMBEDDED_NAME, extract_fiche_json, sheet_differences
+from ia_empreinte.render.sheet import render_fiche
 from ia_empreinte.sheet import Fiche, parse_fiche
 
-__all__ = ["load_fiche", "load_offer", "load_profile"]
+__all__ = ["SHEET_SUFFIXES", "load_fiche", "load_offer", "load_profile", "read_fiche_file"]
+
+SHEET_SUFFIXES = {".pdf": "pdf", ".html": "html", ".xlsx": "xlsx", ".md": "markdown"}
+"""Sheets written by ``ia-empreinte report`` that carry their fiche, by suffix."""
 
 
 def load_profile(path: str | Path) -> UsageProfile:
@@ -37,10 +43,65 @@ def load_offer(path: str | Path) -> Offer:
 
 
 def load_fiche(path: str | Path) -> Fiche:
-    """Read and validate a fiche from its JSON file.
+    """Read and validate a fiche from its JSON file, or from a sheet that carries it.
+
+    A ``.pdf``, ``.html``, ``.xlsx`` or ``.md`` sheet written by ``ia-empreinte report``
+    embeds its fiche (:mod:`ia_empreinte.render.embedded`); the sheet must also show
+    exactly that fiche, so a figure edited in the visible sheet is refused here, and
+    one edited in the embedded fiche is found by recomputing it.
 
     Raises:
-        InputFileError: the file cannot be read or parsed.
+        InputFileError: the file cannot be read or parsed, holds no embedded fiche, or
+            shows other figures than the fiche it embeds.
         ValidationFailure: a field is invalid.
     """
-    return parse_fiche(read_document(path), file=str(path))
+    fmt, data = read_fiche_file(path)
+    name = str(path)
+    if fmt == "json":
+        return parse_fiche(read_document(path, text=data), file=name)
+    text = extract_fiche_json(data, fmt, name)
+    try:
+        document = read_document(EMBEDDED_NAME, text=text.encode("utf-8"))
+    except InputFileError as exc:
+        raise InputFileError(f"embedded fiche: {exc.message}", file=name) from None
+    fiche = parse_fiche(document, file=name)
+    diffs = sheet_differences(data, fmt, lambda lang: render_fiche(fiche, fmt, lang))
+    if diffs:
+        raise InputFileError(
+            f"the sheet does not show the fiche embedded in it ({len(diffs)} place(s)); "
+            f"first, {diffs[0].line()}",
+            file=name,
+        )
+    return fiche
+
+
+def read_fiche_file(path: str | Path) -> tuple[str, bytes]:
+    """The format and bytes of a fiche file: ``json`` for a fiche document, else the
+    sheet's format (``pdf``, ``html``, ``xlsx``, ``markdown``), which carries its fiche
+    (:func:`ia_empreinte.render.embedded.read_sheet` reads both).
+
+    Raises:
+        InputFileError: missing, a directory, larger than 10 MiB, or an extension that
+            is neither a fiche document's nor a sheet's.
+    """
+    p, name = Path(path), str(path)
+    suffix = p.suffix.lower()
+    fmt = SHEET_SUFFIXES.get(suffix) or ("json" if suffix in SUFFIXES else None)
+    if fmt is None:
+        raise InputFileError(
+            f"unsupported file extension '{p.suffix}'; expected a fiche (.json) or a "
+            f"sheet written by ia-empreinte report ({', '.join(SHEET_SUFFIXES)})",
+            file=name,
+        )
+    if p.is_dir():
+        raise InputFileError("is a directory; expected a file", file=name)
+    if not p.exists():
+        raise InputFileError("file not found", file=name)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise InputFileError(
+                f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", file=name
+            )
+        return fmt, p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None

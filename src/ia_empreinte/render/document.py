@@ -9,7 +9,6 @@ are the same everywhere. Building the document only formats numbers already comp
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 
 from ia_empreinte.comparison import Comparison, Driver
@@ -23,6 +22,7 @@ from ia_empreinte.render.i18n import LABELS, Lang, fmt, fmt_band, fmt_pct, t
 from ia_empreinte.results import Summary
 from ia_empreinte.scoring import formula_text
 from ia_empreinte.sheet import Fiche
+from ia_empreinte.sheet.command import report_command, verify_command
 
 __all__ = [
     "Bullets",
@@ -143,15 +143,6 @@ def _methods(methods: dict[str, str], lang: Lang) -> str:
         f"{t('method_' + m, lang) if 'method_' + m in LABELS else m}{sep}{', '.join(parts)}"
         for m, parts in sorted(by_method.items())
     )
-
-
-def _json_output(command: str) -> str:
-    """The ``-o`` file of a reproducibility command, or ``fiche.json``."""
-    try:
-        args = shlex.split(command)
-        return args[args.index("-o") + 1]
-    except (ValueError, IndexError):
-        return "fiche.json"
 
 
 def _indicator_tables(c: Comparison, lang: Lang) -> list[Block]:
@@ -404,10 +395,12 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
     caveats: list[Block] = []
     if f.caveats:
         caveats = [Para(t("caveats", lang), strong=True), Bullets(list(f.caveats))]
-    verify_cmd = f"ia-empreinte verify {_json_output(f.command)}"
+    # rebuilt from the inputs, never the stored text (a sheet could say 'curl ... | sh')
+    command = report_command(f.inputs, f.command)
+    verify_cmd = verify_command(command)
     integrity: list[Block] = [KeyValues([(t("inputs_hash", lang), f.inputs_sha256)])]
-    if f.command:
-        integrity += [Para(t("reproduce", lang), strong=True), Code(f.command)]
+    if command:
+        integrity += [Para(t("reproduce", lang), strong=True), Code(command)]
     integrity += [Para(t("verify", lang), strong=True), Code(verify_cmd)]
     subtitle = " · ".join(
         x for x in (cons.reference, cons.lot, f.profile.id) if x

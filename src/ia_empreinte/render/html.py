@@ -2,7 +2,8 @@
 
 Everything that comes from a user file (offer ids, vendor and service names, profile
 texts, sources) is escaped with :func:`html.escape`; the page loads nothing from
-elsewhere (no script, no external style sheet, no web font).
+elsewhere (no executable script, no external style sheet, no web font). A fiche page
+carries the canonical fiche in a JSON data block (:mod:`ia_empreinte.render.embedded`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ia_empreinte.render.document import (
     comparison_document,
     fiche_document,
 )
+from ia_empreinte.render.embedded import html_data_block
 from ia_empreinte.render.figures import render_png
 from ia_empreinte.render.i18n import Lang
 from ia_empreinte.sheet import Fiche
@@ -52,8 +54,14 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_document_html(doc: Document) -> str:
-    """A :class:`Document` as one self-contained HTML page."""
+def render_document_html(doc: Document, data: str = "") -> str:
+    """A :class:`Document` as one self-contained HTML page.
+
+    Args:
+        doc: the document.
+        data: a ``<script type="application/json">`` data block for the head (the
+            embedded fiche); never executable script.
+    """
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{doc.lang}">',
@@ -62,6 +70,7 @@ def render_document_html(doc: Document) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(doc.title)}</title>",
         f"<style>{_CSS}</style>",
+        *([data] if data else []),
         "</head>",
         "<body>",
         f"<h1>{_e(doc.title)}</h1>",
@@ -117,4 +126,4 @@ def render_comparison_html(c: Comparison, lang: Lang = "fr") -> str:
 
 def render_fiche_html(f: Fiche, lang: Lang = "fr") -> str:
     """The procurement sheet as a self-contained HTML page."""
-    return render_document_html(fiche_document(f, lang))
+    return render_document_html(fiche_document(f, lang), html_data_block(f))

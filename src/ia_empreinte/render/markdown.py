@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ia_empreinte.comparison import Comparison
 from ia_empreinte.render.document import (
     Bullets,
@@ -14,22 +16,37 @@ from ia_empreinte.render.document import (
     comparison_document,
     fiche_document,
 )
+from ia_empreinte.render.embedded import markdown_data_comment
 from ia_empreinte.render.i18n import Lang
+from ia_empreinte.render.tabular import plain_line
 from ia_empreinte.sheet import Fiche
 
 __all__ = ["render_comparison_markdown", "render_document_markdown", "render_fiche_markdown"]
 
 
+_BACKSLASHED = str.maketrans({c: "\\" + c for c in "\\`[]!|"})
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_AUTOLINK = re.compile(r"(?i)(:)(?=//)|(?<=www)(\.)|(@)")
+
+
 def _esc(text: str) -> str:
-    """Escape what markdown would interpret: raw HTML, table pipes, backslashes."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+    """Text that markdown shows as written, on one line.
+
+    Backslash-escapes what starts a link, an image, code or a table cell
+    (``[ ] ! ` |``), writes raw HTML characters as entities, breaks the
+    GitHub autolinks (``http://``, ``www.``, e-mail addresses) by escaping their
+    ``:``, ``.`` or ``@``, and turns newlines and other control characters into spaces.
+    Parentheses stay as written: an inline link or image needs ``](``, and ``]`` is
+    escaped, so figures keep their readable "1,51 (0,874 – 2,87)" form.
+    """
+    text = plain_line(text).translate(_BACKSLASHED).translate(_ENTITIES)
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def render_document_markdown(doc: Document) -> str:
@@ -55,7 +72,9 @@ def render_document_markdown(doc: Document) -> str:
                 out += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in block.rows]
                 out.append("")
             elif isinstance(block, Code):
-                out += ["```", block.text, "```", ""]
+                fence = _fence(block.text)
+                code = "\n".join(plain_line(line) for line in block.text.splitlines())
+                out += [fence, code, fence, ""]
             elif isinstance(block, Chart):
                 continue
     return "\n".join(out).rstrip("\n") + "\n"
@@ -67,5 +86,5 @@ def render_comparison_markdown(c: Comparison, lang: Lang = "fr") -> str:
 
 
 def render_fiche_markdown(f: Fiche, lang: Lang = "fr") -> str:
-    """The procurement sheet as markdown."""
-    return render_document_markdown(fiche_document(f, lang))
+    """The procurement sheet as markdown, ending with the fiche in a comment."""
+    return render_document_markdown(fiche_document(f, lang)) + markdown_data_comment(f)

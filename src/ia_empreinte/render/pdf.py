@@ -24,8 +24,10 @@ from ia_empreinte.render.document import (
     comparison_document,
     fiche_document,
 )
+from ia_empreinte.render.embedded import EMBEDDED_NAME, embedded_json
 from ia_empreinte.render.figures import render_png
 from ia_empreinte.render.i18n import Lang
+from ia_empreinte.render.tabular import plain_line
 from ia_empreinte.sheet import Fiche
 
 __all__ = ["render_comparison_pdf", "render_document_pdf", "render_fiche_pdf"]
@@ -33,6 +35,21 @@ __all__ = ["render_comparison_pdf", "render_document_pdf", "render_fiche_pdf"]
 _BLUE = (27, 94, 122)
 _TEXT = (29, 42, 51)
 _HEAD_FILL = (238, 245, 248)
+_CELL_CHARS = 120
+"""Longest table cell printed; longer text ends with an ellipsis (the full text is in
+the fiche embedded in the PDF)."""
+_TEXT_CHARS = 1000
+"""Longest paragraph, bullet or value printed."""
+
+
+def _fit(text: str, limit: int = _TEXT_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis.
+
+    A vendor name of thousands of characters or a hundred newlines would otherwise make
+    a table row taller than a page, which fpdf2 refuses with a ``ValueError``.
+    """
+    text = plain_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _font_dir() -> Path:
@@ -41,12 +58,15 @@ def _font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-def render_document_pdf(doc: Document, footer: str = "") -> bytes:
+def render_document_pdf(
+    doc: Document, footer: str = "", attachment: tuple[str, str] | None = None
+) -> bytes:
     """A :class:`Document` as PDF bytes (A4 portrait).
 
     Args:
         doc: the document.
         footer: text printed at the foot of every page (e.g. the inputs hash).
+        attachment: (file name, text) of a file embedded in the PDF (the fiche JSON).
     """
     from fpdf import FPDF
     from fpdf.enums import WrapMode, XPos, YPos
@@ -65,6 +85,15 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
     pdf.set_creation_date(datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
     pdf.set_title(doc.title)
     pdf.set_creator("ia-empreinte")
+    pdf.set_lang(doc.lang)
+    if attachment is not None:
+        pdf.embed_file(
+            basename=attachment[0],
+            bytes=attachment[1].encode("utf-8"),
+            modification_date=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+            mime_type="application/json",
+            desc="ia-empreinte fiche (ia-empreinte verify)",
+        )
     pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
     pdf.add_font("DejaVuMono", "", str(fonts / "DejaVuSansMono.ttf"))
@@ -76,11 +105,11 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
 
     pdf.set_text_color(*_BLUE)
     pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(width, 7, doc.title, **nl)
+    pdf.multi_cell(width, 7, _fit(doc.title), **nl)
     if doc.subtitle:
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(90, 90, 90)
-        pdf.multi_cell(width, 5, doc.subtitle, **nl)
+        pdf.multi_cell(width, 5, _fit(doc.subtitle), **nl)
     pdf.ln(2)
 
     for section in doc.sections:
@@ -89,7 +118,7 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
         pdf.set_text_color(*_BLUE)
         pdf.set_font("DejaVu", "B", 12)
         pdf.ln(2)
-        pdf.multi_cell(width, 7, section.title, **nl)
+        pdf.multi_cell(width, 7, _fit(section.title), **nl)
         pdf.set_draw_color(207, 227, 236)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(2)
@@ -99,17 +128,18 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
                 if block.strong and pdf.get_y() > pdf.h - 45:
                     pdf.add_page()  # keep a table's title with the table
                 pdf.set_font("DejaVu", "B" if block.strong else "", 9)
-                pdf.multi_cell(width, 4.8, block.text, align="L", **nl)
+                pdf.multi_cell(width, 4.8, _fit(block.text), align="L", **nl)
                 pdf.ln(1.2)
             elif isinstance(block, Bullets):
                 pdf.set_font("DejaVu", "", 9)
                 for item in block.items:
                     pdf.set_x(pdf.l_margin + 3)
-                    pdf.multi_cell(width - 3, 4.8, f"• {item}", align="L", **nl)
+                    pdf.multi_cell(width - 3, 4.8, f"• {_fit(item)}", align="L", **nl)
                 pdf.ln(1.2)
             elif isinstance(block, KeyValues):
                 sep = " : " if doc.lang == "fr" else ": "
                 for key, value in block.items:
+                    key, value = _fit(key, _CELL_CHARS), _fit(value)
                     mono = len(value) == 64 and all(c in "0123456789abcdef" for c in value)
                     pdf.set_font("DejaVu", "B", 9)
                     key_w = pdf.get_string_width(key + sep) + 1
@@ -137,7 +167,7 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
                 pdf.image(io.BytesIO(png), w=width * 0.85, x=pdf.l_margin + width * 0.075)
                 pdf.set_font("DejaVu", "", 7.5)
                 pdf.set_text_color(90, 90, 90)
-                pdf.multi_cell(width, 4, block.caption, **nl)
+                pdf.multi_cell(width, 4, _fit(block.caption), **nl)
                 pdf.set_text_color(*_TEXT)
                 pdf.ln(1.5)
         if section.page_break_after:
@@ -148,6 +178,11 @@ def render_document_pdf(doc: Document, footer: str = "") -> bytes:
 def _table(pdf: Any, block: Table, width: float) -> None:
     from fpdf.fonts import FontFace
 
+    block = Table(
+        [_fit(h, _CELL_CHARS) for h in block.header],
+        [[_fit(c, _CELL_CHARS) for c in row] for row in block.rows],
+        block.numeric,
+    )
     n = len(block.header)
     size = 8 if n <= 5 else 7
     pdf.set_font("DejaVu", "", size)
@@ -186,7 +221,10 @@ def render_comparison_pdf(c: Comparison, lang: Lang = "fr") -> bytes:
 
 
 def render_fiche_pdf(f: Fiche, lang: Lang = "fr") -> bytes:
-    """The procurement sheet as PDF bytes; every page's foot carries the inputs hash."""
+    """The procurement sheet as PDF bytes; every page's foot carries the inputs hash, and
+    the canonical fiche is embedded as ``fiche.json``."""
     return render_document_pdf(
-        fiche_document(f, lang), footer=f"ia-empreinte {f.tool_version} · SHA-256 {f.inputs_sha256}"
+        fiche_document(f, lang),
+        footer=f"ia-empreinte {f.tool_version} · SHA-256 {f.inputs_sha256}",
+        attachment=(EMBEDDED_NAME, embedded_json(f)),
     )

@@ -55,9 +55,14 @@ def serve(
 
 
 def running(
-    settings: ServerSettings | None = None, *, host: str = "127.0.0.1", port: int = 0
+    settings: ServerSettings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    compute_slots: int | None = None,
+    waiting: int | None = None,
 ) -> AbstractContextManager[str]:
     """The HTTP API in a background thread (see :func:`ia_empreinte.server.runner.running`)."""
     from ia_empreinte.server.runner import running as run
 
-    return run(settings, host=host, port=port)
+    return run(settings, host=host, port=port, compute_slots=compute_slots, waiting=waiting)

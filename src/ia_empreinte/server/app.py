@@ -22,12 +22,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ia_empreinte._version import __version__
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.server.bodies import document_components
-from ia_empreinte.server.limits import BodyLimit
+from ia_empreinte.server.http import HeadAsGet, ProblemCORS
+from ia_empreinte.server.limits import BodyLimit, ComputeSlots
 from ia_empreinte.server.problems import MEDIA_TYPE, Problem, ProblemError, problem_for
 from ia_empreinte.server.routes import build_router
 from ia_empreinte.server.settings import ServerSettings, from_environ, read_tokens
 
-__all__ = ["create_app", "create_app_from_environ"]
+__all__ = ["create_app", "create_app_from_environ", "default_compute_slots"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ Errors are problem documents (RFC 9457, `application/problem+json`): `detail` is
 message the CLI prints, `pointer` the offending member of the request body (RFC 6901).
 """
 
+DEFAULT_WAITING = 64
+"""Requests that may wait for a computing slot (each holds at most its body)."""
+
 _PROBLEM_STATUSES = {
     "400": "Unreadable request (malformed JSON, bad header)",
     "404": "Unknown resource named in the path",
@@ -47,28 +51,41 @@ _PROBLEM_STATUSES = {
     "415": "Request body is not JSON",
     "422": "Invalid input: the problem document names the field",
     "500": "Server fault (never caused by input)",
-    "503": "Time budget of the request exceeded",
+    "503": "Time budget exceeded, or every computing slot busy (see Retry-After)",
 }
 
 
-def create_app(settings: ServerSettings | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings | None = None,
+    *,
+    compute_slots: int | None = None,
+    waiting: int | None = None,
+) -> FastAPI:
     """Build the HTTP API application.
 
     Args:
         settings: limits, tokens file and CORS origins; defaults when None.
+        compute_slots: computations run at once (default: the usable CPU cores).
+        waiting: requests that may wait for a computing slot beyond those (default
+            64: a waiting request holds only its body); more are answered 503 at once.
 
     Raises:
         InputFileError: the tokens file cannot be read or holds no valid token.
     """
     settings = settings or ServerSettings()
     tokens = read_tokens(settings.tokens_file) if settings.tokens_file is not None else ()
-    # bounded and owned by this app: computations never run on the event loop
-    executor = ThreadPoolExecutor(thread_name_prefix="ia-empreinte-api")
+    # owned by this app; nothing runs on the event loop. Reading routes get a small
+    # pool of their own, so they answer while every computing slot is busy.
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ia-read")
+    count = compute_slots or default_compute_slots()
+    slots = ComputeSlots(count, DEFAULT_WAITING if waiting is None else waiting,
+                         settings.timeout_s)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         executor.shutdown(wait=False, cancel_futures=True)
+        slots.shutdown()
 
     app = FastAPI(
         title="ia-empreinte",
@@ -80,19 +97,20 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.include_router(build_router(settings, tokens, executor))
+    app.include_router(build_router(settings, tokens, executor, slots))
     _install_error_handlers(app)
+    # an oversized body is refused before any route or parser reads it
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # HEAD is GET without the body (RFC 9110 section 9.3.2), on every GET route
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
-        from fastapi.middleware.cors import CORSMiddleware
-
+        # outermost, so that every answer (a 413 included) carries the CORS headers
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORS,
             allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
-    # outermost: an oversized body is refused before anything else reads it
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -101,6 +119,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def default_compute_slots() -> int:
+    """Computing slots of one server process: the CPU cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def create_app_from_environ() -> FastAPI:
@@ -164,6 +192,9 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "Internal server error",
                 "the server failed while handling this request; this is a bug in "
                 "ia-empreinte, not a problem with the input",
+                # the fault is re-raised to the server, which then drops the connection:
+                # say so, so that a client does not send its next request on it
+                headers={"Connection": "close"},
             ),
             request,
         )

@@ -3,8 +3,9 @@
 The body limit is a plain ASGI middleware so that an oversized body is refused before
 any route or JSON parser sees it. The time budget runs each computation in a worker
 thread and stops waiting for it when the budget is spent: Python cannot stop a thread,
-so the budget bounds the response time while ``max_draws`` and ``max_offers`` bound
-the work a request can start.
+so the budget bounds the response time, ``max_draws`` and ``max_offers`` bound the work
+a request can start, and :class:`ComputeSlots` bounds how many computations run at
+once (a slot is held until its work has really ended, answered or not).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ia_empreinte.server.problems import MEDIA_TYPE, ProblemError
 
-__all__ = ["BodyLimit", "check_bearer", "check_count", "run_with_budget"]
+__all__ = ["BodyLimit", "ComputeSlots", "check_bearer", "check_count", "run_with_budget"]
 
 T = TypeVar("T")
 
@@ -176,11 +177,92 @@ async def run_with_budget(executor: Executor, timeout_s: float, work: Callable[[
     try:
         return await asyncio.wait_for(future, timeout_s)
     except TimeoutError:
-        raise ProblemError(
+        raise _budget_spent(timeout_s) from None
+
+
+class ComputeSlots:
+    """A fixed number of computing threads, and a short bounded wait for one of them.
+
+    At most ``slots`` computations run at once, each in its own thread; a slot is freed
+    when its work really ends, even when its request was answered 503 long before, so
+    abandoned work cannot pile up (memory and CPU stay bounded). Up to ``waiting`` more
+    requests wait for a slot, asynchronously (no thread), within their time budget; a
+    request beyond that, or one whose budget runs out while waiting, is answered 503
+    with ``Retry-After`` and its work never starts. Reading routes use another pool, so
+    they keep answering while every slot is busy.
+    """
+
+    def __init__(self, slots: int, waiting: int, timeout_s: float) -> None:
+        self.slots = slots
+        self.waiting = waiting
+        self.timeout_s = timeout_s
+        self.executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="ia-compute")
+        self._free = asyncio.Semaphore(slots)
+        self._admitted = 0
+
+    def _busy(self) -> ProblemError:
+        return ProblemError(
             503,
-            "time-budget-exceeded",
-            "Time budget exceeded",
-            f"the request did not finish within this server's time budget of {timeout_s:g} s "
-            "(ia-empreinte serve --timeout-s); ask for fewer draws or offers",
-            headers={"Retry-After": str(max(1, round(timeout_s)))},
-        ) from None
+            "server-busy",
+            "Server busy",
+            f"all {self.slots} computing slots of this server are busy and {self.waiting} "
+            "requests are already waiting; retry later",
+            headers={"Retry-After": str(max(1, min(10, round(self.timeout_s))))},
+        )
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Run ``work`` in a computing slot, within the time budget.
+
+        Raises:
+            ProblemError: 503 when the slots and the wait are full, or when the budget
+                is spent (waiting or computing).
+        """
+        if self._admitted >= self.slots + self.waiting:
+            raise self._busy()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        self._admitted += 1
+        acquired = False
+        try:
+            try:
+                await asyncio.wait_for(self._free.acquire(), self.timeout_s)
+            except TimeoutError:
+                raise _budget_spent(self.timeout_s) from None
+            acquired = True
+            future: Future[T] = self.executor.submit(work)
+        except BaseException:
+            self._admitted -= 1
+            if acquired:
+                self._free.release()
+            raise
+
+        def release(_: object) -> None:
+            # from the worker thread: the slot is free only once the work has ended
+            loop.call_soon_threadsafe(self._release)
+
+        future.add_done_callback(release)
+        try:
+            return await asyncio.wait_for(
+                asyncio.wrap_future(future), max(0.0, deadline - loop.time())
+            )
+        except TimeoutError:
+            raise _budget_spent(self.timeout_s) from None
+
+    def _release(self) -> None:
+        self._admitted -= 1
+        self._free.release()
+
+    def shutdown(self) -> None:
+        """Stop accepting work; running work ends in its own time."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _budget_spent(timeout_s: float) -> ProblemError:
+    return ProblemError(
+        503,
+        "time-budget-exceeded",
+        "Time budget exceeded",
+        f"the request did not finish within this server's time budget of {timeout_s:g} s "
+        "(ia-empreinte serve --timeout-s); ask for fewer draws or offers",
+        headers={"Retry-After": str(max(1, round(timeout_s)))},
+    )

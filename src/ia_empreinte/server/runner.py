@@ -22,6 +22,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API until interrupted.
 
+    uvicorn's access log (one line per request, a measurable share of a small
+    request's time) is off; start-up, shutdown and faults are still logged.
+
     Args:
         settings: limits, tokens file and CORS origins.
         host: address to listen on; the loopback address by default, so a server is
@@ -40,7 +43,8 @@ def serve(
     if settings.tokens_file is not None:
         read_tokens(settings.tokens_file)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    access_log=False)
         return
     # worker processes import the factory by name and read the settings it is handed
     os.environ.update(to_environ(settings))
@@ -51,24 +55,31 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=False,
     )
 
 
 @contextmanager
 def running(
-    settings: ServerSettings | None = None, *, host: str = "127.0.0.1", port: int = 0
+    settings: ServerSettings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    compute_slots: int | None = None,
+    waiting: int | None = None,
 ) -> Iterator[str]:
     """Run the HTTP API in a background thread for the duration of a ``with`` block.
 
     For tests and for embedding next to another Python service. Yields the base URL,
     e.g. ``http://127.0.0.1:51234``; the server stops when the block exits.
+    ``compute_slots`` and ``waiting`` are those of :func:`~ia_empreinte.server.app.create_app`.
 
     Raises:
         InputFileError: the tokens file cannot be read or holds no valid token.
         RuntimeError: the server did not start within 10 seconds.
     """
 
-    app = create_app(settings)
+    app = create_app(settings, compute_slots=compute_slots, waiting=waiting)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ia-empreinte-api", daemon=True)

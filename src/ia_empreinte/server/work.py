@@ -33,6 +33,7 @@ from ia_empreinte.server.bodies import (
     parse_estimate_request,
     record_store,
 )
+from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError
 from ia_empreinte.server.settings import ServerSettings
 from ia_empreinte.sheet import Difference, parse_fiche
@@ -211,8 +212,13 @@ def verify_reply(
     content_type: str | None,
     kind: VerifyKind | None,
     public_key: str | None,
+    settings: ServerSettings | None = None,
 ) -> Reply:
-    """``POST /v1/verify``: check a fiche (recomputed) or a benchmark record (sealed)."""
+    """``POST /v1/verify``: check a fiche (recomputed) or a benchmark record (sealed).
+
+    A fiche is recomputed only within the server's limits (``max_draws``,
+    ``max_offers``), like a compare request.
+    """
     data = decode_body(body, content_type)
     if kind is None:
         found = detect_kind(data, among=("fiche", "record"))
@@ -227,12 +233,17 @@ def verify_reply(
             )
         kind = found  # type: ignore[assignment]
     if kind == "fiche":
-        return _verify_fiche(data)
+        return _verify_fiche(data, settings or ServerSettings())
     return _verify_record(body, public_key)
 
 
-def _verify_fiche(data: dict[str, Any]) -> Reply:
+def _verify_fiche(data: dict[str, Any], settings: ServerSettings) -> Reply:
     fiche = parse_fiche(data)
+    # the recomputation is a comparison: the same limits as POST /v1/compare
+    check_count(len(fiche.inputs.offers), settings.max_offers, "offers",
+                ("inputs", "offers"), "--max-offers")
+    check_count(fiche.inputs.options.draws, settings.max_draws, "draws",
+                ("inputs", "options", "draws"), "--max-draws")
     # the fiche carries the hashes of its records, not the records: refused here
     record_store(
         [(offer, ("inputs", "offers", i)) for i, offer in enumerate(fiche.inputs.offers)],
