@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ia_empreinte._files import read_input_bytes
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, SUFFIXES, read_document
+from ia_empreinte.inputs.documents import SUFFIXES, read_document
 from ia_empreinte.offers import Offer, parse_offer
 from ia_empreinte.profiles import UsageProfile, parse_profile
 from ia_empreinte.render.embedded import EMBEDDED_NAME, extract_fiche_json, sheet_differences
@@ -84,24 +85,13 @@ def read_fiche_file(path: str | Path) -> tuple[str, bytes]:
         InputFileError: missing, a directory, larger than 10 MiB, or an extension that
             is neither a fiche document's nor a sheet's.
     """
-    p, name = Path(path), str(path)
+    p = Path(path)
     suffix = p.suffix.lower()
     fmt = SHEET_SUFFIXES.get(suffix) or ("json" if suffix in SUFFIXES else None)
     if fmt is None:
         raise InputFileError(
             f"unsupported file extension '{p.suffix}'; expected a fiche (.json) or a "
             f"sheet written by ia-empreinte report ({', '.join(SHEET_SUFFIXES)})",
-            file=name,
+            file=str(path),
         )
-    if p.is_dir():
-        raise InputFileError("is a directory; expected a file", file=name)
-    if not p.exists():
-        raise InputFileError("file not found", file=name)
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise InputFileError(
-                f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", file=name
-            )
-        return fmt, p.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read file ({exc.strerror})", file=name) from None
+    return fmt, read_input_bytes(path)  # a FIFO or a device: refused, not waited on
