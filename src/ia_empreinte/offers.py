@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, OfferError
-from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import Task
 from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte.errors import ProfileError
-from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.uncertainty import Quantity, bounded
 
 __all__ = [

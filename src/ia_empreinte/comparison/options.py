@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.scoring import DEFAULT_FLOOR_FRACTION, ScoreMethod
 
 __all__ = [

@@ -36,8 +36,8 @@ from ia_empreinte.harness.targets import (
     TargetRunner,
 )
 from ia_empreinte.harness.workloads import Api, Workload, WorkloadRequest, load_workload
-from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.inputs.records import load_record
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.records import BenchmarkRecord, Signature
 from ia_empreinte.records.schema import ModelInfo
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.errors import InputFileError, ValidationFailure
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import read_document
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import Task
 
 __all__ = ["Api", "Workload", "WorkloadRequest", "load_workload", "requests_sha256"]

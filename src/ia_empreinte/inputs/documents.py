@@ -9,16 +9,13 @@ also refuses duplicate keys and anchors/aliases (alias bombs); files larger than
 from __future__ import annotations
 
 import codecs
-import difflib
 import json
-import math
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from ia_empreinte._files import (
     MAX_FILE_BYTES,
@@ -28,8 +25,8 @@ from ia_empreinte._files import (
     tracking_reads,
     was_read,
 )
-from ia_empreinte.errors import IaEmpreinteError, InputFileError, ValidationFailure
-from ia_empreinte.kinds import kind_mismatch
+from ia_empreinte.errors import InputFileError
+from ia_empreinte.parsing import parse_model, type_name
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -46,8 +43,6 @@ __all__ = [
 
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
-
-M = TypeVar("M", bound=BaseModel)
 
 
 class _StrictSafeLoader(yaml.SafeLoader):
@@ -198,7 +193,7 @@ def read_document(path: str | Path, *, text: bytes | None = None) -> dict[str, A
             "Unicode", file=name) from None
     if not isinstance(data, dict):
         raise InputFileError(
-            f"top level is {_kind(data)}; expected a mapping of fields", file=name
+            f"top level is {type_name(data)}; expected a mapping of fields", file=name
         )
     return data
 
@@ -289,125 +284,3 @@ def _parse(text: str, fmt: str, name: str) -> Any:
         raise InputFileError(f"invalid {fmt.upper()}: {exc}", file=name) from None
     except TypeError as exc:  # e.g. an unhashable key a loader let through
         raise InputFileError(f"invalid {fmt.upper()}: {exc}", file=name) from None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    return f"a {type(value).__name__}"
-
-
-def parse_model(
-    model: type[M],
-    data: Any,
-    *,
-    file: str | None = None,
-    error: type[IaEmpreinteError] = ValidationFailure,
-    kind: str | None = None,
-) -> M:
-    """Validate ``data`` into ``model``, turning the first problem into one clear error.
-
-    Args:
-        model: the pydantic model.
-        data: the decoded document.
-        file: the file name, for the message.
-        error: the error class to raise.
-        kind: the document kind expected (``profile``, ``offer``...): an invalid
-            document that is plainly of another kind is named as such (``this is an
-            offer; expected a usage profile``) instead of its first unknown field.
-
-    Raises:
-        error: with the file, the field location and what is expected.
-    """
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        if kind is not None:
-            mismatch = kind_mismatch(data, kind)
-            if mismatch is not None:
-                raise error(mismatch, file=file) from None
-        raise _convert(exc, model, data, file, error) from None
-
-
-def _convert(
-    exc: ValidationError,
-    model: type[BaseModel],
-    data: Any,
-    file: str | None,
-    error: type[IaEmpreinteError],
-) -> IaEmpreinteError:
-    errors = exc.errors(include_url=False)
-    # A misspelled key shows up as an unknown field plus a missing one: name the
-    # misspelling first, since it explains the other.
-    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
-    message = _message(first, model, loc, data)
-    more = len(errors) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return error(message, file=file, location=loc)
-
-
-def _is_union_tag(part: Any) -> bool:
-    # pydantic adds the tag of a discriminated union or a function name to locations
-    return isinstance(part, str) and (
-        part in {"uniform", "triangular", "lognormal", "normal", "float", "int"}
-        or part.startswith(("function-", "tagged-union["))
-    )
-
-
-def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, loc[:-1])
-        name = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown field{hint} (expected one of: {', '.join(sorted(allowed))})"
-    if kind == "missing":
-        return "required field is missing"
-    msg = str(err["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix) :]
-    value = err.get("input")
-    if kind in {"finite_number"} or (isinstance(value, float) and not math.isfinite(value)):
-        return f"expected a finite number, got {value}"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        shown = repr(value) if not isinstance(value, dict | list) else _kind(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{msg[0].lower()}{msg[1:]}, got {shown}"
-    return msg[0].lower() + msg[1:] if msg else kind
-
-
-def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names allowed at ``loc`` inside ``model`` (best effort, for hints)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        current = _inner_model(fields[part].annotation)
-        if current is None:
-            return []
-    fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
-
-
-def _inner_model(annotation: Any) -> Any:
-    from typing import get_args
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-

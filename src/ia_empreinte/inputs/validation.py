@@ -7,9 +7,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.inputs.records import verify_record
 from ia_empreinte.kinds import ERRORS, INPUT_KINDS, detect_kind
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.schemas import model_for
 
 __all__ = ["validate_file"]

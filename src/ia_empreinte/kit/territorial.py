@@ -26,7 +26,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from ia_empreinte.errors import CatalogError, ProfileError
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import read_document
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import (
     REQUIRED_REQUEST_FIELDS,
     TASKS,

@@ -20,8 +20,8 @@ from typing import Any
 
 from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, RecordError
-from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.kinds import kind_mismatch
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.records.schema import (
     CI_WARNING,
     IDENTITY_TOLERANCE,

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.inputs.documents import parse_model
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.server.settings import ServerSettings
 
 if TYPE_CHECKING:

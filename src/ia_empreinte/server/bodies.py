@@ -25,7 +25,8 @@ from ia_empreinte import (
     parse_profile,
 )
 from ia_empreinte.errors import IaEmpreinteError, RecordError, ValidationFailure
-from ia_empreinte.inputs.documents import parse_model, read_document
+from ia_empreinte.inputs.documents import read_document
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.records import BenchmarkRecord, RecordStore, StoredRecord
 from ia_empreinte.records.store import check_pin, checked
 from ia_empreinte.server.limits import check_count

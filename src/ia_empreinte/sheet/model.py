@@ -17,8 +17,8 @@ from ia_empreinte import _canonical
 from ia_empreinte.comparison import CompareOptions, Comparison
 from ia_empreinte.equivalents import Equivalent
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.offers import Offer
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
-from ia_empreinte.inputs.documents import parse_model
 from ia_empreinte.kinds import ERRORS
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.records import BenchmarkRecord
 from ia_empreinte.records.store import checked
 from ia_empreinte.schemas import model_for
