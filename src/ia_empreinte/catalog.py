@@ -102,10 +102,12 @@ class Accelerator(BaseModel):
     """Dense bf16/fp16 peak, TFLOP/s (no sparsity)."""
     peak_tflops_fp8: Annotated[float, Field(gt=0)] | None = None
     """Dense fp8/int8 peak, TFLOP/s; None where the hardware has no fp8/int8 path."""
-    embodied_gwp_kgco2e: NonNegativeQuantity | None = None
-    embodied_adpe_kgsbeq: NonNegativeQuantity | None = None
-    embodied_pe_mj: NonNegativeQuantity | None = None
-    embodied_source: str | None = None
+    embodied_gwp_kgco2e: PositiveQuantity
+    """Manufacturing per device; required (never zero): a proxy where nothing is published."""
+    embodied_adpe_kgsbeq: PositiveQuantity
+    embodied_pe_mj: PositiveQuantity
+    embodied_source: SourceText
+    """Where the embodied figures come from, or the proxy's scaling rule."""
     source: SourceText
     year: Year
     notes: str = ""
@@ -120,9 +122,9 @@ class Server(BaseModel):
     accelerator_slots: Annotated[int, Field(ge=0, le=64)]
     host_idle_power_w: NonNegativeQuantity
     host_max_power_w: PositiveQuantity
-    embodied_gwp_kgco2e: NonNegativeQuantity
-    embodied_adpe_kgsbeq: NonNegativeQuantity | None = None
-    embodied_pe_mj: NonNegativeQuantity | None = None
+    embodied_gwp_kgco2e: PositiveQuantity
+    embodied_adpe_kgsbeq: PositiveQuantity
+    embodied_pe_mj: PositiveQuantity
     lifetime_years: PositiveQuantity
     source: SourceText
     year: Year

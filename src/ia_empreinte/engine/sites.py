@@ -168,17 +168,12 @@ def make_site(key: str, deployment: Deployment, sampler: Sampler) -> Site:
         lifetime = s(f"{sv}.lifetime_years", server.lifetime_years, 0.5)
 
     def embodied(field_name: str) -> Array:
-        acc_q = getattr(acc, field_name)
-        srv_q = getattr(server, field_name)
-        acc_v = s(f"{a}.{field_name}", acc_q) if acc_q is not None else sampler.constant(0.0)
-        srv_v = s(f"{sv}.{field_name}", srv_q) if srv_q is not None else sampler.constant(0.0)
+        # Catalog validation requires every embodied figure (a proxy where nothing is
+        # published): no zero fallback, so no offer is favoured by a gap of the catalog.
+        acc_v = s(f"{a}.{field_name}", getattr(acc, field_name))
+        srv_v = s(f"{sv}.{field_name}", getattr(server, field_name))
         return np.asarray(deployment.accelerator_count * acc_v + share * srv_v)
 
-    if acc.kind == "gpu" and acc.embodied_gwp_kgco2e is None:
-        caveats.append(Caveat(
-            code="embodied-missing",
-            message=f"accelerator {acc.id} has no embodied footprint in the catalog",
-        ))
     utilisation = s("engine.shared_utilisation", defaults.shared_utilisation.value, 0.05, 1.0)
     return Site(
         key=key, deployment=deployment, accelerator=acc, server=server, server_share=share,
