@@ -23,6 +23,7 @@ from ia_empreinte import (
 )
 from ia_empreinte.inputs.records import verify_record_bytes
 from ia_empreinte.kinds import detect_kind
+from ia_empreinte.offers import check_offer_serves_profile
 from ia_empreinte.records import Check
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
@@ -84,6 +85,7 @@ class Reply:
 def estimate_reply(body: bytes, content_type: str | None, settings: ServerSettings) -> Reply:
     """``POST /v1/estimate``: the document of ``ia-empreinte estimate --format json``."""
     request, profile, offer = parse_estimate_request(body, content_type, settings)
+    check_offer_serves_profile(profile, offer, at=("offer",))  # before reading records
     records = record_store([(offer, ("offer",))], request.records)
     result = estimate(profile, offer, draws=request.draws, seed=request.seed, records=records)
     return Reply(render_estimate(result, "json").encode("utf-8"), JSON)
