@@ -14,7 +14,9 @@ from ia_empreinte import (
     Consultation,
     Offer,
     RecordStore,
+    UsageProfile,
     build_fiche,
+    check_offer_serves_profile,
     load_fiche,
     load_offer,
     load_profile,
@@ -28,8 +30,6 @@ from ia_empreinte import (
 )
 from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
-from ia_empreinte.offers import check_offer_serves_profile
-from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
 from ia_empreinte.render.tabular import render_text_table

@@ -6,10 +6,16 @@ from pathlib import Path
 
 import click
 
-from ia_empreinte import USAGE_LOG_SCHEMA, load_offer, load_profile, load_records, read_usage_log
+from ia_empreinte import (
+    USAGE_LOG_SCHEMA,
+    check_offer_serves_profile,
+    load_offer,
+    load_profile,
+    load_records,
+    read_usage_log,
+)
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
-from ia_empreinte.offers import check_offer_serves_profile
 from ia_empreinte.render.estimate import FORMATS, render_estimate
 from ia_empreinte.render.files import write_output
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from ia_empreinte import (
     Offer,
     build_fiche,
+    check_offer_serves_profile,
     compare,
     estimate,
     render_comparison,
@@ -23,7 +24,6 @@ from ia_empreinte import (
 )
 from ia_empreinte.inputs.records import verify_record_bytes
 from ia_empreinte.kinds import detect_kind
-from ia_empreinte.offers import check_offer_serves_profile
 from ia_empreinte.records import Check
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
