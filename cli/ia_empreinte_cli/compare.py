@@ -14,7 +14,9 @@ from ia_empreinte import (
     Consultation,
     Offer,
     RecordStore,
+    UsageProfile,
     build_fiche,
+    check_offer_serves_profile,
     load_fiche,
     load_offer,
     load_profile,
@@ -84,8 +86,9 @@ def _options(kw: dict[str, Any]) -> CompareOptions:
         raise ValidationFailure(exc.message, location=(option,) if option else ()) from None
 
 
-def _load_offers(paths: tuple[str, ...]) -> list[Any]:
-    """The offers, refusing one given twice or two with the same id, naming the file."""
+def _load_offers(paths: tuple[str, ...], profile: UsageProfile) -> list[Any]:
+    """The offers, refusing one given twice, two with the same id, or one that does not
+    serve a task of ``profile``, naming the file."""
     loaded: list[Any] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -96,6 +99,7 @@ def _load_offers(paths: tuple[str, ...]) -> list[Any]:
                 raise ValidationFailure("given twice; expected each offer once", file=path)
             raise ValidationFailure(f"'{offer.id}' is also the id of {first}; expected "
                                     "distinct offer ids", file=path, location=("id",))
+        check_offer_serves_profile(profile, offer, file=path)
         loaded.append(offer)
     return loaded
 
@@ -114,7 +118,8 @@ def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: An
     Ranks the offers on the scored indicator (median), gives the probability that each
     offer beats each other one, the drivers of each figure and gap, and the marks.
     """
-    prof, docs = load_profile(profile), _load_offers(offers)
+    prof = load_profile(profile)
+    docs = _load_offers(offers, prof)
     result = compare_offers(prof, docs, _options(kw), records=_records(docs, offers))
     click.echo(render_comparison(result, fmt, lang), nl=False)  # type: ignore[arg-type]
 
@@ -201,7 +206,7 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
     prof = load_profile(profile)
     opts = _options(kw)
-    docs = _load_offers(offers)
+    docs = _load_offers(offers, prof)
     fiche = build_fiche(
         prof, docs, opts, cons, records=_records(docs, offers),
         computed_on=datetime.date.today().isoformat(),

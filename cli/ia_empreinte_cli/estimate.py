@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from ia_empreinte import USAGE_LOG_SCHEMA, load_offer, load_profile, load_records, read_usage_log
+from ia_empreinte import (
+    USAGE_LOG_SCHEMA,
+    check_offer_serves_profile,
+    load_offer,
+    load_profile,
+    load_records,
+    read_usage_log,
+)
 from ia_empreinte import audit as audit_log
 from ia_empreinte import estimate as estimate_offer
 from ia_empreinte.render.estimate import FORMATS, render_estimate
@@ -46,6 +53,7 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     embodied), water, abiotic resources and primary energy, each as p05/p50/p95/mean.
     """
     prof, off = load_profile(profile), load_offer(offer)
+    check_offer_serves_profile(prof, off, file=offer)
     records = load_records([(off, Path(offer).parent)])  # relative to the offer file
     result = estimate_offer(prof, off, draws=draws, seed=seed, records=records)
     _emit(render_estimate(result, fmt), output, (profile, offer))

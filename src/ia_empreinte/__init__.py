@@ -39,7 +39,7 @@ from ia_empreinte.kit import (
     shipped_profiles_table,
 )
 from ia_empreinte.kit.clause import rc_clause
-from ia_empreinte.offers import Offer, parse_offer
+from ia_empreinte.offers import Offer, check_offer_serves_profile, parse_offer
 from ia_empreinte.profiles import TASKS, UsageProfile, parse_profile
 from ia_empreinte.records import BenchmarkRecord, RecordStore
 from ia_empreinte.render.sheet import render_comparison, render_fiche
@@ -80,6 +80,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "build_fiche",
     "build_profile",
     "catalog_table",
+    "check_offer_serves_profile",
     "compare",
     "estimate",
     "json_schema",

@@ -9,16 +9,24 @@ the main model does not serve.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from ia_empreinte import catalog
 from ia_empreinte.errors import CatalogError, OfferError
 from ia_empreinte.parsing import parse_model
-from ia_empreinte.profiles import Task
+from ia_empreinte.profiles import Task, UsageProfile
 from ia_empreinte.types import Sha256Hex
-from ia_empreinte.uncertainty import Quantity, bounded
+from ia_empreinte.uncertainty import Quantity, bounded, central
 
 __all__ = [
     "BenchmarkRef",
@@ -29,7 +37,9 @@ __all__ = [
     "Offer",
     "Precision",
     "Training",
+    "check_offer_serves_profile",
     "parse_offer",
+    "unserved_tasks",
 ]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
@@ -44,7 +54,10 @@ class ModelSpec(BaseModel):
     """The model that serves the requests.
 
     Give a catalog ``id`` (sizes are then taken from ``ia-empreinte catalog models``),
-    explicit sizes, or both (explicit values win).
+    explicit sizes, or both. With both, a size the catalog marks ``sourced`` (published
+    by the developer) must be repeated unchanged: a different value is refused, since
+    the offer would then describe another model under a known name. A size the catalog
+    only ``estimated`` is replaced by the offer's (the vendor knows its own model).
     """
 
     model_config = _STRICT
@@ -64,6 +77,38 @@ class ModelSpec(BaseModel):
                 raise ValueError(exc.message) from None
         elif self.total_params_b is None:
             raise ValueError("give 'total_params_b' or a catalog model 'id'")
+        return self
+
+    @model_validator(mode="after")
+    def sizes_agree_with_the_catalog(self) -> ModelSpec:
+        """A published catalog size repeated with another value is a contradiction."""
+        if self.id is None:
+            return self
+        card = catalog.model(self.id)
+        if card.status != "sourced":
+            return self
+        for name in ("total_params_b", "active_params_b"):
+            given = getattr(self, name)
+            known = getattr(card, name)
+            if given is not None and given != known:
+                raise ValueError(
+                    f"{name} {_shown(given)} conflicts with catalog model {card.id} "
+                    f"({name} {_shown(known)}, published by the developer); expected the "
+                    f"catalog's {name} or no 'id'"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def active_is_at_most_total(self) -> ModelSpec:
+        """Active parameters are a subset of the total (equal for a dense model)."""
+        if self.total_params_b is None and self.id is None:
+            return self  # reported by sizes_are_given_or_known
+        total, active, _ = self.resolved()
+        if central(active) > central(total):
+            raise ValueError(
+                f"active_params_b {_shown(active)} is greater than total_params_b "
+                f"{_shown(total)}; expected active_params_b <= total_params_b"
+            )
         return self
 
     def resolved(self) -> tuple[Quantity, Quantity, Precision]:
@@ -181,6 +226,11 @@ class Offer(BaseModel):
     """True for the shipped examples: not a real vendor's offer."""
     model: ModelSpec
     deployment: Deployment
+    task: Task | None = None
+    """The task the main model serves. When omitted, the main model is taken to serve
+    every task of the profile that no component serves (offers written before this
+    field); when given, a profile with a task that neither it nor a component serves
+    is refused (:func:`check_offer_serves_profile`)."""
     components: list[Component] = []
     benchmarks: list[BenchmarkRef] = []
     declared: list[Declared] = []
@@ -193,7 +243,28 @@ class Offer(BaseModel):
         duplicated = sorted({t for t in tasks if tasks.count(t) > 1})
         if duplicated:
             raise ValueError(f"several components serve task {', '.join(duplicated)}")
+        if self.task is not None and self.task in tasks:
+            raise ValueError(
+                f"task {self.task} is served both by the main model and by a component; "
+                "expected the main model's 'task' to differ from every component's"
+            )
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent_task(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """An offer without ``task`` dumps as before the field existed, so the canonical
+        inputs and their SHA-256 of such an offer are unchanged."""
+        data = handler(self)
+        if self.task is None and isinstance(data, dict):
+            data.pop("task", None)
+        return data
+
+    def served_tasks(self) -> list[Task] | None:
+        """The tasks the offer serves (main model first), ``None`` when the main model
+        declares no task and so serves any task no component serves."""
+        if self.task is None:
+            return None
+        return [self.task, *(c.task for c in self.components)]
 
     def component_for(self, task: Task) -> Component:
         """The model and deployment that serve ``task`` (the main ones by default)."""
@@ -201,6 +272,56 @@ class Offer(BaseModel):
             if comp.task == task:
                 return comp
         return Component.model_construct(task=task, model=self.model, deployment=self.deployment)
+
+
+def _shown(q: object) -> str:
+    return f"{q:g}" if isinstance(q, float) else str(q)
+
+
+def unserved_tasks(profile: UsageProfile, offer: Offer) -> list[Task]:
+    """The tasks of ``profile``'s steps that ``offer`` does not serve, in step order.
+
+    A task is served by the main model's ``task`` or by a component's ``task``; an
+    offer whose main model declares no task serves every task (see :attr:`Offer.task`).
+    """
+    served = offer.served_tasks()
+    if served is None:
+        return []
+    out: list[Task] = []
+    for step in profile.effective_steps():
+        if step.task not in served and step.task not in out:
+            out.append(step.task)
+    return out
+
+
+def check_offer_serves_profile(
+    profile: UsageProfile, offer: Offer, *, file: str | None = None,
+    at: Sequence[str | int] = (),
+) -> None:
+    """Refuse an offer that does not serve every task of the profile's steps.
+
+    The one place this rule is checked; ``estimate``, ``compare``, ``report`` and the
+    HTTP API call it before any computation.
+
+    Args:
+        profile: the usage profile.
+        offer: the candidate offer.
+        file: the offer's file, named in the message when known.
+        at: where the offer sits in a request body (``("offers", 1)``), for the location.
+
+    Raises:
+        OfferError: naming the offer, the task(s) not served and the tasks it serves.
+    """
+    missing = unserved_tasks(profile, offer)
+    if not missing:
+        return
+    served = offer.served_tasks() or []
+    noun = "task" if len(missing) == 1 else "tasks"
+    raise OfferError(
+        f"offer {offer.id} does not serve {noun} {', '.join(missing)} of profile "
+        f"{profile.id} (it serves: {', '.join(served)})",
+        file=file, location=(*at, "task"),
+    )
 
 
 def parse_offer(data: object, *, file: str | None = None) -> Offer:

@@ -353,7 +353,7 @@ def test_a_stray_field_of_another_kind_keeps_the_field_message(tmp_path: Path) -
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {offer}: volume: unknown field (expected one of: benchmarks, components, "
-        "declared, deployment, id, illustrative, model, notes, service, training, vendor)\n"
+        "declared, deployment, id, illustrative, model, notes, service, task, training, vendor)\n"
     )
 
 

@@ -16,7 +16,7 @@ from ia_empreinte.comparison.options import INDICATOR_KEYS, CompareOptions, unit
 from ia_empreinte.comparison.probabilities import p_best, p_lower, ranks
 from ia_empreinte.comparison.sensitivity import drivers, gap_inputs
 from ia_empreinte.errors import ValidationFailure
-from ia_empreinte.offers import Offer
+from ia_empreinte.offers import Offer, check_offer_serves_profile
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Summary, Trace
@@ -184,10 +184,15 @@ def compare(
 
     Returns:
         The comparison: figures, ranking, P(A < B), drivers and marks.
+
+    Raises:
+        OfferError: an offer does not serve a task of the profile.
     """
     opts = options or CompareOptions()
     if not 1 <= opts.draws <= MAX_DRAWS:
         raise ValidationFailure(f"draws must be between 1 and {MAX_DRAWS:,}, got {opts.draws:,}")
+    for i, offer in enumerate(offers):  # every offer, before any computation
+        check_offer_serves_profile(profile, offer, at=("offers", i))
     sampler = Sampler(opts.seed, opts.draws, record=True)
     runs = [_run_engine(profile, o, sampler, records) for o in offers]
     return compare_draws(

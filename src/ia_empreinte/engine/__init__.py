@@ -11,7 +11,7 @@ from __future__ import annotations
 from ia_empreinte.engine.chain import DrawsResult, StepInput, estimate_draws
 from ia_empreinte.engine.log_audit import USAGE_LOG_SCHEMA, audit
 from ia_empreinte.engine.summary import inputs_sha256, summarise
-from ia_empreinte.offers import Offer
+from ia_empreinte.offers import Offer, check_offer_serves_profile
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Estimate
@@ -44,8 +44,10 @@ def estimate(
             layer: :func:`ia_empreinte.inputs.records.load_records`).
 
     Raises:
+        OfferError: the offer does not serve a task of the profile.
         RecordError: ``records`` does not hold a record the offer pins.
     """
+    check_offer_serves_profile(profile, offer)
     result = estimate_draws(profile, offer, Sampler(seed, draws), records=records)
     sha = inputs_sha256(profile.model_dump(mode="json"), offer, list(result.trace.records))
     return summarise(result, profile_id=profile.id, offer_id=offer.id, seed=seed,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from ia_empreinte import (
     Offer,
     build_fiche,
+    check_offer_serves_profile,
     compare,
     estimate,
     render_comparison,
@@ -84,6 +85,7 @@ class Reply:
 def estimate_reply(body: bytes, content_type: str | None, settings: ServerSettings) -> Reply:
     """``POST /v1/estimate``: the document of ``ia-empreinte estimate --format json``."""
     request, profile, offer = parse_estimate_request(body, content_type, settings)
+    check_offer_serves_profile(profile, offer, at=("offer",))  # before reading records
     records = record_store([(offer, ("offer",))], request.records)
     result = estimate(profile, offer, draws=request.draws, seed=request.seed, records=records)
     return Reply(render_estimate(result, "json").encode("utf-8"), JSON)
