@@ -18,18 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from ia_empreinte_cli.app import cli
-
-PROFILE_YAML = """\
-id: tiny
-task: text-generation
-request:
-  input_tokens: 100
-  output_tokens: 50
-volume:
-  requests_per_day: 10
-  days_per_year: 200
-contract_years: 2
-"""
+from tests.support.documents import PROFILE_YAML
 
 OFFER_YAML = """\
 id: offer-a

@@ -27,18 +27,7 @@ from ia_empreinte.server import ServerSettings, running
 from ia_empreinte.server.settings import read_tokens
 from ia_empreinte_cli.app import cli
 from tests.conftest import ROOT
-
-PROFILE_YAML = """\
-id: tiny
-task: text-generation
-request:
-  input_tokens: 100
-  output_tokens: 50
-volume:
-  requests_per_day: 10
-  days_per_year: 200
-contract_years: 2
-"""
+from tests.support.documents import PROFILE_YAML
 
 PROFILE = {"id": "tiny", "task": "text-generation",
            "request": {"input_tokens": 100, "output_tokens": 50},
