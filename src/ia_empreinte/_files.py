@@ -382,7 +382,7 @@ def write_output(
         path: the output file.
         data: its content.
         inputs: files the command read; writing over one of them is refused, as over
-            any file read so far under :func:`ia_empreinte.inputs.documents.tracking_reads`.
+            any file read so far under :func:`tracking_reads`.
         overwrite: False refuses an existing regular file (``--force`` not given).
 
     Raises:

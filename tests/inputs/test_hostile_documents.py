@@ -89,7 +89,7 @@ def test_tokens_file_from_dev_zero_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
-    from ia_empreinte.inputs.documents import read_input_bytes
+    from ia_empreinte._files import read_input_bytes
 
     path = tmp_path / "big.yaml"
     with open(path, "wb") as fh:
@@ -103,7 +103,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None
 
 
 def test_reads_are_recorded_by_inode(tmp_path: Path) -> None:
-    from ia_empreinte.inputs.documents import tracking_reads
+    from ia_empreinte._files import tracking_reads
 
     path = tmp_path / "p.yaml"
     path.write_text(PROFILE_YAML)

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ia_empreinte._files import note_read
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.harness.workloads import Api, WorkloadRequest
-from ia_empreinte.inputs.documents import note_read
 from ia_empreinte.records import Target
 
 __all__ = [

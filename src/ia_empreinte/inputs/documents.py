@@ -17,29 +17,11 @@ from typing import Any
 
 import yaml
 
-from ia_empreinte._files import (
-    MAX_FILE_BYTES,
-    InputsRead,
-    note_read,
-    read_input_bytes,
-    tracking_reads,
-    was_read,
-)
+from ia_empreinte._files import MAX_FILE_BYTES, read_input_bytes
 from ia_empreinte.errors import InputFileError
-from ia_empreinte.parsing import parse_model, type_name
+from ia_empreinte.parsing import type_name
 
-__all__ = [
-    "MAX_FILE_BYTES",
-    "SUFFIXES",
-    "InputsRead",
-    "loads_json",
-    "note_read",
-    "parse_model",
-    "read_document",
-    "read_input_bytes",
-    "tracking_reads",
-    "was_read",
-]
+__all__ = ["SUFFIXES", "loads_json", "read_document"]
 
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}

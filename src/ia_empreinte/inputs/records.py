@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
+from ia_empreinte._files import MAX_FILE_BYTES, note_read
 from ia_empreinte.errors import InputFileError, RecordError
-from ia_empreinte.inputs.documents import MAX_FILE_BYTES, note_read
 from ia_empreinte.offers import Offer
 from ia_empreinte.records.schema import BenchmarkRecord, Check
 from ia_empreinte.records.store import RecordStore, StoredRecord, check_pin, checked

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ia_empreinte._files import read_input_bytes
 from ia_empreinte.errors import InputFileError, ValidationFailure
-from ia_empreinte.inputs.documents import read_input_bytes
 from ia_empreinte.parsing import parse_model
 
 __all__ = [
