@@ -325,8 +325,9 @@ class ComputeSlots:
         self._free.release()
 
     def shutdown(self) -> None:
-        """Stop accepting work; running work ends in its own time."""
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        """Stop accepting work; running work ends in its own time (threads), or is
+        waited for (processes: they are then ended and reaped, none left behind)."""
+        self.executor.shutdown(wait=self.processes, cancel_futures=True)
 
 
 def _ready() -> bool:
