@@ -80,12 +80,12 @@ def test_every_row_is_described_or_skipped_with_a_reason() -> None:
         except ev.Undescribable as exc:
             reasons[str(exc)] += 1
     assert len(described) + sum(reasons.values()) == 97
-    assert reasons["mxfp4, a 4-bit float, is not a contract precision"] == 1
     assert reasons["text-to-video: no such task in the file contract"] == 2
     assert reasons["no energy per request (training or aggregate figure)"] == 10
     assert reasons["aggregate over many models, no single model size"] == 3
     assert reasons["model size not published"] == 4
-    assert len(described) == 72
+    assert len(described) == 73
+    assert [c.precision for c in described if c.row_id == "55"] == ["fp4"]
     gpu_only = [c for c in described if c.gpu_only_measured]
     assert {c.components[0] for c in gpu_only} == {"accelerators"}
     assert all(c.components == ["total"] for c in described if not c.gpu_only_measured)
