@@ -170,7 +170,7 @@ def markdown(res: Any, fit: Any) -> str:
             "class not measured on that accelerator, and the squared decades of batch outside",
             "the range measured for the stack (each judged against the rows the fold was fitted",
             "on). The engine draws `exp(sigma z)`, `z` standard normal under",
-            "`engine.llm.model_error[<accelerator>|<stack>]`: one draw per calibration domain.",
+            "`engine.llm.model_error[<accelerator>/<stack>]`: one draw per calibration domain.",
             "", "| component | log-space sd | factor at p95 |", "|---|--:|--:|"]
     for n, v in zip(fit.SIGMA_NAMES, res.sig, strict=True):
         out.append(f"| `{n}` | {v:.3f} | x{math.exp(1.645 * v):.2f} |")

@@ -78,8 +78,8 @@ def test_undeclared_stack_band_covers_both_and_vanishes_at_batch_eight() -> None
     assert np.percentile(unk, 5) < np.median(opt) * 1.5
     assert np.percentile(unk, 95) > np.median(gen) * 0.9
     cal = llm_calibration()
-    assert llm_domain(H100, "bf16", None, 8.0, cal).id == f"{H100}|optimised"
-    assert llm_domain(H100, "bf16", None, 1.0, cal).id == f"{H100}|unknown"
+    assert llm_domain(H100, "bf16", None, 8.0, cal).id == f"{H100}/optimised"
+    assert llm_domain(H100, "bf16", None, 1.0, cal).id == f"{H100}/unknown"
     s1 = Sampler(1, 1)
     assert _acc(_offer("x", batch_size=8), s1)[0] == _acc(
         _offer("y", batch_size=8, serving_stack="optimised"), s1)[0]
@@ -135,8 +135,8 @@ def test_compare_on_different_calibrations_draws_independent_model_errors() -> N
     b = _offer("b", accelerator=L40S, serving_stack="optimised")
     s = Sampler(11, n)
     acc_a, acc_b = _acc(a, s), _acc(b, s)
-    z_a = _error_draws(s, f"{H100}|optimised")
-    z_b = _error_draws(s, f"{L40S}|optimised")
+    z_a = _error_draws(s, f"{H100}/optimised")
+    z_b = _error_draws(s, f"{L40S}/optimised")
     cal = llm_calibration()
     s_a = llm_domain(H100, "bf16", "optimised", 64, cal).sigma
     s_b = llm_domain(L40S, "bf16", "optimised", 64, cal).sigma
@@ -156,7 +156,7 @@ def test_offers_on_the_same_calibration_share_their_model_error() -> None:
     b = _offer("b", serving_stack="optimised", batch_size=256, accelerator_count=2)
     ra = estimate_draws(_profile(), a, Sampler(5, 2000, record=True))
     rb = estimate_draws(_profile(), b, Sampler(5, 2000, record=True))
-    key = f"engine.llm.model_error[{H100}|optimised]"
+    key = f"engine.llm.model_error[{H100}/optimised]"
     assert key in ra.trace.sampled and key in rb.trace.sampled
     assert np.array_equal(ra.trace.sampled[key], rb.trace.sampled[key])
     _acc(a, s), _acc(b, s)

@@ -99,7 +99,7 @@ PRECISION_CLASS = {"fp32": "32-bit", "bf16": "16-bit", "fp16": "16-bit", "fp8": 
 class LlmDomain:
     """Where an LLM estimate stands with respect to the calibration rows.
 
-    ``id`` names the calibrated model the estimate rests on: ``<accelerator>|<stack>``
+    ``id`` names the calibrated model the estimate rests on: ``<accelerator>/<stack>``
     (stack ``optimised``, ``generate-loop`` or ``unknown``; an undeclared stack at a
     batch that implies a batching server is ``optimised``). Offers with the same ``id``
     share one model-error draw; offers with different ids draw independently.
@@ -160,7 +160,7 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
         if decades > 0:
             var += (cal.sigma_batch_per_decade * decades) ** 2
             reasons.append(f"batch {batch:g} outside the measured {lo:g}-{hi:g}")
-    return LlmDomain(id=f"{accelerator}|{stack}", stack=stack, unknown_span=span,
+    return LlmDomain(id=f"{accelerator}/{stack}", stack=stack, unknown_span=span,
                      sigma=float(np.sqrt(var)), reasons=tuple(reasons))
 
 
