@@ -151,9 +151,10 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
     elif PRECISION_CLASS[precision] not in cal.calibrated_precisions.get(accelerator, ()):
         var += cal.sigma_precision ** 2
         reasons.append(f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}")
-    ranges = ([cal.calibrated_batch_range.get(stack)] if stack != "unknown"
-              else [cal.calibrated_batch_range.get(s) for s in ("optimised", "generate-loop")])
-    seen = [r for r in ranges if r is not None]
+    measured = cal.calibrated_batch_range
+    own = measured.get(stack) if stack != "unknown" else None
+    # A stack never measured (or undeclared) is judged against every batch measured.
+    seen = [own] if own is not None else list(measured.values())
     if seen:
         lo, hi = min(r[0] for r in seen), max(r[1] for r in seen)
         decades = max(np.log10(lo / batch), np.log10(batch / hi), 0.0)
