@@ -48,3 +48,17 @@ def test_acceptance_fails_loudly() -> None:
            for i in range(6)]
     ok, why = fit.acceptance(bad)
     assert not ok and any("coverage" in w for w in why) and any("median" in w for w in why)
+
+
+def test_non_llm_rows_come_from_fit_tasks() -> None:
+    """The agreed interface: ``loso_predictions(rows) -> [{row_id, source, task,
+    published_wh, median_wh, p05_wh, p95_wh}]``, scored with the LLM rows."""
+    fit = _fit_module()
+    fit.loso_predictions = lambda raw: [
+        {"row_id": "88", "source": "AI Energy Score v1", "task": "speech-to-text",
+         "published_wh": 0.0134, "median_wh": 0.02, "p05_wh": 0.01, "p95_wh": 0.04}]
+    (s,) = fit.task_scored([])
+    assert (s.task, s.inside) == ("speech-to-text", True)
+    assert round(s.ratio, 3) == round(0.02 / 0.0134, 3)
+    fit.loso_predictions = None
+    assert fit.task_scored([]) is None
