@@ -159,7 +159,8 @@ def markdown(res: Any, fit: Any) -> str:
     out += ["## Constants of the text-generation model", "",
             f"Fitted on {len(res.rows)} GPU-only text-generation rows (penalised least squares,",
             "log space; prior centre and log10 sd in brackets, with their sources in",
-            "`benchmarks/calibration/fit.py`).", "", "| constant | value | prior |", "|---|--:|--:|"]
+            "`benchmarks/calibration/fit.py`).", "", "| constant | value | prior |",
+            "|---|--:|--:|"]
     for n, v in zip(fit.NAMES, res.theta, strict=True):
         c, sd, _ = fit.PRIORS[n]
         out.append(f"| `{n}` | {v:.4g} | {c:g} (sd {sd:g}) |")

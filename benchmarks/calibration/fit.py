@@ -25,8 +25,8 @@ by maximum likelihood of ``r_i ~ N(0, s_base^2 + sum_k x_ik s_k^2)``.
 
 Usage::
 
-    python benchmarks/calibration/fit.py           # fit, print, write the toml and docs/accuracy.md
-    python benchmarks/calibration/fit.py --check   # leave-one-source-out acceptance; exit 1 if it fails
+    python benchmarks/calibration/fit.py           # fit; write the toml and docs/accuracy.md
+    python benchmarks/calibration/fit.py --check   # leave one source out; exit 1 on failure
 
 ``--check`` runs every GPU-only row through the same chain as ``ia-empreinte estimate``
 (``estimate_draws``, 1000 draws, seed 42) with the constants refitted without the row's

@@ -93,7 +93,7 @@ def test_model_error_widens_with_distance_from_the_calibration() -> None:
     assert l40s.sigma == pytest.approx(math.sqrt(
         cal.sigma_base ** 2 + cal.sigma_accelerator ** 2 + cal.sigma_precision ** 2))
     far = llm_domain(H100, "bf16", "optimised", 30_000, cal)
-    lo, hi = cal.calibrated_batch_range["optimised"]
+    _, hi = cal.calibrated_batch_range["optimised"]
     assert far.sigma == pytest.approx(math.sqrt(
         cal.sigma_base ** 2 + (cal.sigma_batch_per_decade * math.log10(30_000 / hi)) ** 2))
     assert llm_domain(H100, "bf16", "generate-loop", 1, cal).sigma > inside.sigma

@@ -35,8 +35,17 @@ from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Normal, Quantity, Sampler, Uniform
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
-__all__ = ["DrawsResult", "LlmDomain", "StepInput", "estimate_draws", "llm_domain", "llm_peak_tflops", "run_chain",
-           "to_draws", "unknown_stack_span"]
+__all__ = [
+    "DrawsResult",
+    "LlmDomain",
+    "StepInput",
+    "estimate_draws",
+    "llm_domain",
+    "llm_peak_tflops",
+    "run_chain",
+    "to_draws",
+    "unknown_stack_span",
+]
 
 Reducer = Callable[[Array], Array]
 

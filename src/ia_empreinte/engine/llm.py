@@ -236,7 +236,9 @@ def llm_request(
     t_prefill = prefill_flops / (hw.peak_tflops * FLOP_PER_TFLOP * c.compute_efficiency * g_eff)
     p_prefill = accelerator_power_w(hw, 0.0, 1.0, c, pipeline=pipeline)
     decode_s = n_out * t_step / b
-    overhead_s = ((n_out / b + 1.0) * np.asarray(step_overhead_s_per_layer, dtype=np.float64)
+    # One overhead per decode step plus one for the prefill (none for an empty request).
+    steps = n_out / b + np.where(n_in + n_out > 0, 1.0, 0.0)
+    overhead_s = (steps * np.asarray(step_overhead_s_per_layer, dtype=np.float64)
                   * layer_count(total_params_b, c))
     idle_w = hw.count * np.asarray(hw.idle_power_w, dtype=np.float64)
     energy_j = decode_s * p_step + t_prefill * p_prefill + overhead_s * idle_w
