@@ -89,6 +89,8 @@ def test_model_error_widens_with_distance_from_the_calibration() -> None:
     cal = llm_calibration()
     inside = llm_domain(H100, "bf16", "optimised", 64, cal)
     assert inside.sigma == pytest.approx(cal.sigma_base) and inside.reasons == ()
+    assert [c for c, _ in llm_domain(H100, "bf16", None, 1, cal).reasons] == [
+        "serving-stack-undeclared"]
     l40s = llm_domain(L40S, "bf16", "optimised", 64, cal)
     assert l40s.sigma == pytest.approx(math.sqrt(
         cal.sigma_base ** 2 + cal.sigma_accelerator ** 2 + cal.sigma_precision ** 2))

@@ -120,8 +120,8 @@ class LlmDomain:
     """Share of the log-distance between the two stacks an undeclared stack spans (0-1)."""
     sigma: float
     """Log-space standard deviation of the model error at this distance."""
-    reasons: tuple[str, ...]
-    """What takes the estimate outside the calibrated domain (for the caveat)."""
+    reasons: tuple[tuple[str, str], ...]
+    """What takes the estimate outside the calibrated domain: (caveat code, text)."""
 
 
 def unknown_stack_span(batch: float, cal: reference.LlmCalibration) -> float:
@@ -148,18 +148,24 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
         span = unknown_stack_span(batch, cal)
         stack = "unknown" if span > 0 else "optimised"
     var = cal.sigma_base ** 2
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     if stack == "generate-loop":
         var += cal.sigma_generate_loop ** 2
     elif stack == "unknown":
         var += span * cal.sigma_generate_loop ** 2
-        reasons.append("serving stack not declared")
+        reasons.append(("serving-stack-undeclared",
+                        f"serving stack not declared at batch {batch:g}: the estimate spans "
+                        "an optimised server and a plain generate loop, centred on the "
+                        "costlier (declare deployment.serving_stack)"))
     if accelerator not in cal.calibrated_accelerators:
         var += cal.sigma_accelerator ** 2 + cal.sigma_precision ** 2
-        reasons.append(f"no calibration row on {accelerator}")
+        reasons.append(("accelerator-outside-calibration",
+                        f"no calibration row on {accelerator}: extrapolated from its "
+                        "bandwidth, FLOP/s and power"))
     elif PRECISION_CLASS[precision] not in cal.calibrated_precisions.get(accelerator, ()):
         var += cal.sigma_precision ** 2
-        reasons.append(f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}")
+        reasons.append(("model-outside-calibration",
+                        f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}"))
     measured = cal.calibrated_batch_range
     own = measured.get(stack) if stack != "unknown" else None
     # A stack never measured (or undeclared) is judged against every batch measured.
@@ -169,7 +175,8 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
         decades = max(np.log10(lo / batch), np.log10(batch / hi), 0.0)
         if decades > 0:
             var += (cal.sigma_batch_per_decade * decades) ** 2
-            reasons.append(f"batch {batch:g} outside the measured {lo:g}-{hi:g}")
+            reasons.append(("model-outside-calibration",
+                            f"batch {batch:g} outside the measured {lo:g}-{hi:g}"))
     return LlmDomain(id=f"{accelerator}/{stack}", stack=stack, unknown_span=span,
                      sigma=float(np.sqrt(var)), reasons=tuple(reasons))
 
@@ -292,14 +299,11 @@ def _llm_step(
             f"{memory_gb:g} GB of {site.hardware.count} x {site.accelerator.id}; "
             "the offer's accelerator count is probably too low",
         ))
-    if domain.reasons:
-        code = ("accelerator-outside-calibration"
-                if site.accelerator.id not in cal.calibrated_accelerators
-                else "model-outside-calibration")
+    for code, text in domain.reasons:
         caveats.append(Caveat(
             code=code,
-            message=f"{key}: {'; '.join(domain.reasons)}: the model error widens to a "
-            f"geometric sd of {np.exp(domain.sigma):.2f} (domain {domain.id})",
+            message=f"{key}: {text}; model error widened to a geometric sd of "
+            f"{np.exp(domain.sigma):.2f} (calibration domain {domain.id})",
         ))
     return energy * _column(error, two_d), busy, caveats
 
