@@ -156,6 +156,13 @@ def markdown(res: Any, fit: Any) -> str:
         out += [row("**overall**", fit.stats(scored)), ""]
         ok, why = fit.acceptance(scored)
         out += ["Acceptance: " + ("met." if ok else "NOT met: " + "; ".join(why) + "."), ""]
+    eco = np.abs(np.log10([fit.ecologits_gpu_wh(r) / r.energy_wh for r in res.rows]))
+    ours = np.abs(np.log10([s.ratio for s in res.scored["today"]]))
+    out += ["For reference, EcoLogits 0.11.3's published formula (GPU energy per output token",
+            "at a fixed batch of 64; `fit.ecologits_gpu_wh`) on the same text-generation rows:",
+            f"median abs(log10) {np.median(eco):.3f}, within 2x {np.mean(eco <= math.log10(2)):.0%}"
+            f" (ours, today's contract, leaving the source out: {np.median(ours):.3f}, "
+            f"{np.mean(ours <= math.log10(2)):.0%}).", ""]
     out += ["## Constants of the text-generation model", "",
             f"Fitted on {len(res.rows)} GPU-only text-generation rows (penalised least squares,",
             "log space; prior centre and log10 sd in brackets, with their sources in",

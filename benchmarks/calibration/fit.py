@@ -116,6 +116,9 @@ SIGMA_NAMES = ("sigma_base", "sigma_generate_loop", "sigma_accelerator", "sigma_
 SIGMA_FLOOR = 0.05
 """Smallest log-space sd of any component (published values carry their own noise)."""
 ACCEPT_MEDIAN, ACCEPT_COVER, AIM_WIDTH, MIN_ROWS = 0.15, 0.80, 4.0, 5
+# EcoLogits 0.11.3 GPU energy per output token and GPU (ecologits/impacts/llm.py, PyPI 2025,
+# https://pypi.org/project/ecologits/0.11.3/; methodology https://ecologits.ai).
+ECO_ALPHA, ECO_BETA, ECO_GAMMA, ECO_BATCH = 1.1665273e-6, -1.1205921e-2, 4.0529281e-5, 64
 
 
 @dataclass
@@ -190,6 +193,19 @@ def read_rows(path: Path = CSV) -> tuple[list[dict[str, str]], list[FitRow],
 def _number_after(text: str, prefix: str) -> float | None:
     i = text.find(prefix)
     return ev.leading_number(text[i + len(prefix):]) if i >= 0 else None
+
+
+def ecologits_gpu_wh(r: FitRow) -> float:
+    """EcoLogits 0.11.3 GPU energy per request: GPUs x N_out x f_E(P_active, 64).
+
+    f_E = alpha e^(beta B) P + gamma (Wh per output token per GPU), B fixed at 64; GPUs =
+    next power of two of ceil(1.2 x P_total x 16 / 8 / 80). Its output as users get it
+    (the batch is not an input).
+    """
+    n = math.ceil(1.2 * r.total_b * 16 / 8 / 80)
+    gpus = 2 ** math.ceil(math.log2(n)) if n > 1 else 1
+    per_token = ECO_ALPHA * math.exp(ECO_BETA * ECO_BATCH) * r.active_b + ECO_GAMMA
+    return gpus * r.output_tokens * per_token
 
 
 def constants(theta: np.ndarray) -> LlmConstants:
