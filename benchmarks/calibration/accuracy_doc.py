@@ -120,7 +120,7 @@ def plausibility() -> list[str]:
 def markdown(res: Any, fit: Any) -> str:
     def row(name: str, s: dict[str, float]) -> str:
         return (f"| {name} | {s['n']:.0f} | {s['median_abs_log10']:.3f} | "
-                f"{s['within_2x']:.0%} | {s['coverage']:.0%} | {s['median_p95_p05']:.2f} |")
+                f"{s['within_2x']:.0%} | {s['coverage_p05_p95']:.0%} | {s['median_p95_p05']:.2f} |")
 
     head = ["| group | rows | median abs(log10) | within 2x | inside p05-p95 | median p95/p05 |",
             "|---|--:|--:|--:|--:|--:|"]

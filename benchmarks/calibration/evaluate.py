@@ -63,6 +63,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,26 @@ class Undescribable(Exception):
     """The row cannot be written as a profile and an offer of today's file contract."""
 
 
+class Band:
+    """A published figure and the estimate's p05, p50, p95 (``published_wh``, ``p05``...)."""
+
+    published_wh: float
+    p05: float
+    p50: float
+    p95: float
+
+    @property
+    def ratio(self) -> float:
+        return self.p50 / self.published_wh
+
+    @property
+    def inside(self) -> bool:
+        """Inside p05-p95, up to float rounding (a zero-width band at a reference row)."""
+        return self.p05 * (1 - 1e-9) <= self.published_wh <= self.p95 * (1 + 1e-9)
+
+
 @dataclass
-class Case:
+class Case(Band):
     row_id: str
     source: str
     model: str
@@ -127,15 +146,6 @@ class Case:
     p05: float = math.nan
     p50: float = math.nan
     p95: float = math.nan
-
-    @property
-    def ratio(self) -> float:
-        return self.p50 / self.published_wh
-
-    @property
-    def inside(self) -> bool:
-        """Inside p05-p95, up to float rounding (a zero-width band at a reference row)."""
-        return self.p05 * (1 - 1e-9) <= self.published_wh <= self.p95 * (1 + 1e-9)
 
 
 def leading_number(text: str) -> float | None:
@@ -327,7 +337,7 @@ def estimate(case: Case, folder: Path) -> None:
         setattr(case, q, float(value))
 
 
-def stats(cases: list[Case]) -> dict[str, float]:
+def stats(cases: Sequence[Band]) -> dict[str, float]:
     err = np.abs(np.log10([c.ratio for c in cases]))
     return {"n": len(cases), "median_abs_log10": float(np.median(err)),
             "within_2x": float(np.mean(err <= math.log10(2))),

@@ -436,7 +436,7 @@ def band(case: Any, cal: reference.LlmCalibration, contract: str) -> tuple[float
 
 
 @dataclass
-class Scored:
+class Scored(ev.Band):
     row_id: str
     source: str
     task: str
@@ -445,14 +445,6 @@ class Scored:
     p05: float
     p50: float
     p95: float
-
-    @property
-    def ratio(self) -> float:
-        return self.p50 / self.published_wh
-
-    @property
-    def inside(self) -> bool:
-        return self.p05 * (1 - 1e-9) <= self.published_wh <= self.p95 * (1 + 1e-9)
 
 
 def llm_scored(rows: list[FitRow], loso: Loso, sig: np.ndarray, contract: str) -> list[Scored]:
@@ -474,12 +466,8 @@ def task_scored(raw: list[dict[str, str]]) -> list[Scored] | None:
                    float(p["p95_wh"])) for p in loso_predictions(raw)]
 
 
-def stats(scored: list[Scored]) -> dict[str, float]:
-    err = np.abs(np.log10([s.ratio for s in scored]))
-    return {"n": len(scored), "median_abs_log10": float(np.median(err)),
-            "within_2x": float(np.mean(err <= math.log10(2))),
-            "coverage": float(np.mean([s.inside for s in scored])),
-            "median_p95_p05": float(np.median([s.p95 / s.p05 for s in scored]))}
+stats = ev.stats
+"""n, median |log10|, within 2x, coverage_p05_p95, median p95/p05 (as evaluate.py)."""
 
 
 def table(scored: list[Scored], key: Callable[[Scored], str]) -> list[tuple[str, dict[str, float]]]:
@@ -498,9 +486,9 @@ def acceptance(scored: list[Scored]) -> tuple[bool, list[str]]:
     if s["median_abs_log10"] > ACCEPT_MEDIAN:
         ok = False
         lines.append(f"overall median |log10| {s['median_abs_log10']:.3f} > 0.15")
-    if s["coverage"] < ACCEPT_COVER:
+    if s["coverage_p05_p95"] < ACCEPT_COVER:
         ok = False
-        lines.append(f"overall coverage {s['coverage']:.0%} < 80 %")
+        lines.append(f"overall coverage {s['coverage_p05_p95']:.0%} < 80 %")
     return ok, lines
 
 
@@ -512,10 +500,10 @@ def format_table(title: str, scored: list[Scored]) -> list[str]:
         for name, s in table(scored, key):
             out.append(f"{(label + ': ' + name)[:44]:<44} {s['n']:>3.0f} "
                        f"{s['median_abs_log10']:>10.3f} {s['within_2x']:>8.0%} "
-                       f"{s['coverage']:>7.0%} {s['median_p95_p05']:>8.2f}")
+                       f"{s['coverage_p05_p95']:>7.0%} {s['median_p95_p05']:>8.2f}")
     s = stats(scored)
     out.append(f"{'overall':<44} {s['n']:>3.0f} {s['median_abs_log10']:>10.3f} "
-               f"{s['within_2x']:>8.0%} {s['coverage']:>7.0%} {s['median_p95_p05']:>8.2f}")
+               f"{s['within_2x']:>8.0%} {s['coverage_p05_p95']:>7.0%} {s['median_p95_p05']:>8.2f}")
     ok, why = acceptance(scored)
     out.append("acceptance (median |log10| <= 0.15 per task with >= 5 rows and overall; "
                f">= 80 % inside p05-p95; aim p95/p05 <= {AIM_WIDTH:g}): "

@@ -39,7 +39,7 @@ def test_fit_check_leaving_one_source_out(capsys: pytest.CaptureFixture[str]) ->
     for contract in ("full", "today"):
         scored = res.scored[contract]
         s = fit.stats(scored)
-        assert s["median_abs_log10"] <= 0.15 and s["coverage"] >= 0.8
+        assert s["median_abs_log10"] <= 0.15 and s["coverage_p05_p95"] >= 0.8
 
 
 def test_acceptance_fails_loudly() -> None:
