@@ -19,8 +19,9 @@ arbitrary value.
 
 Uncertainty: every source is left out in turn; the constants refitted on the others
 predict its rows (out-of-sample residuals). The log residuals give the model error and
-how it grows with the distance from the calibrated domain (generate loop, accelerator
-not in the fit rows, precision class not measured on it, batch outside the range seen),
+how it grows with the distance from the calibrated domain (generate loop, generate loop
+split over several accelerators, accelerator not in the fit rows, precision class not
+measured on it, batch outside the range seen),
 by maximum likelihood of ``r_i ~ N(0, s_base^2 + sum_k x_ik s_k^2)``.
 
 Usage::
@@ -111,8 +112,8 @@ PRIORS: dict[str, tuple[float, float, str]] = {
                                                 "2021)"),
 }
 POWER_WEIGHT = TIME_WEIGHT = 0.3
-SIGMA_NAMES = ("sigma_base", "sigma_generate_loop", "sigma_accelerator", "sigma_precision",
-               "sigma_batch_per_decade")
+SIGMA_NAMES = ("sigma_base", "sigma_generate_loop", "sigma_layer_split", "sigma_accelerator",
+               "sigma_precision", "sigma_batch_per_decade")
 SIGMA_FLOOR = 0.05
 """Smallest log-space sd of any component (published values carry their own noise)."""
 ACCEPT_MEDIAN, ACCEPT_COVER, AIM_WIDTH, MIN_ROWS = 0.15, 0.80, 4.0, 5
@@ -337,7 +338,8 @@ def distance(r: FitRow, d: Domain) -> np.ndarray:
     if rng is None:  # the stack itself is unseen: distance from every batch seen
         rng = (min(v[0] for v in d.batch_range.values()), max(v[1] for v in d.batch_range.values()))
     decades = max(math.log10(rng[0] / r.batch), math.log10(r.batch / rng[1]), 0.0)
-    return np.array([1.0, float(r.stack == "generate-loop"), float(acc_unseen),
+    loop = r.stack == "generate-loop"
+    return np.array([1.0, float(loop), float(loop and r.count > 1), float(acc_unseen),
                      float(prec_unseen), decades ** 2])
 
 

@@ -136,12 +136,13 @@ def unknown_stack_span(batch: float, cal: reference.LlmCalibration) -> float:
 
 
 def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float,
-               cal: reference.LlmCalibration) -> LlmDomain:
+               cal: reference.LlmCalibration, count: int = 1) -> LlmDomain:
     """The calibration domain of an LLM estimate and its model-error width.
 
-    ``sigma^2 = s_base^2 + k s_loop^2 + [accelerator unseen] s_acc^2 + [precision class
-    unseen on it] s_prec^2 + (s_batch x decades outside the batch range)^2``, with
-    ``k`` 1 for a generate loop, the undeclared span for an unknown stack, else 0.
+    ``sigma^2 = s_base^2 + k (s_loop^2 + [count > 1] s_split^2) + [accelerator unseen]
+    s_acc^2 + [precision class unseen on it] s_prec^2 + (s_batch x decades outside the
+    batch range)^2``, with ``k`` 1 for a generate loop, the undeclared span for an
+    unknown stack, else 0 (``count``: accelerators of the replica).
     """
     span = 0.0
     if stack in (None, "unknown"):
@@ -149,10 +150,11 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
         stack = "unknown" if span > 0 else "optimised"
     var = cal.sigma_base ** 2
     reasons: list[tuple[str, str]] = []
+    loop_var = cal.sigma_generate_loop ** 2 + (cal.sigma_layer_split ** 2 if count > 1 else 0.0)
     if stack == "generate-loop":
-        var += cal.sigma_generate_loop ** 2
+        var += loop_var
     elif stack == "unknown":
-        var += span * cal.sigma_generate_loop ** 2
+        var += span * loop_var
         reasons.append(("serving-stack-undeclared",
                         f"serving stack not declared at batch {batch:g}: the estimate spans "
                         "an optimised server and a plain generate loop, centred on the "
@@ -252,7 +254,7 @@ def _llm_step(
                          else f"model.{comp.model.id}.reasoning_tokens")
         output = output + _column(sampler.sample(reasoning_key, reasoning_q, low=0.0), two_d)
     domain = llm_domain(site.accelerator.id, precision, comp.deployment.serving_stack,
-                        float(np.median(batch)), cal)
+                        float(np.median(batch)), cal, site.hardware.count)
     consts = _constants()
 
     def run(stack: str) -> tuple[Array, Array]:

@@ -73,6 +73,8 @@ class LlmCalibration(BaseModel):
     """Log-space standard deviation of the model error inside the calibrated domain."""
     sigma_generate_loop: Annotated[float, Field(ge=0)] = 0.0
     """Added (in quadrature) for a plain generate loop (per-model loop overheads vary)."""
+    sigma_layer_split: Annotated[float, Field(ge=0)] = 0.0
+    """Added for a generate loop split by layers over several accelerators."""
     sigma_accelerator: Annotated[float, Field(ge=0)] = 0.0
     """Added for an accelerator absent from the calibration rows (extrapolated)."""
     sigma_precision: Annotated[float, Field(ge=0)] = 0.0
