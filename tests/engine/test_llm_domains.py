@@ -85,6 +85,11 @@ def test_undeclared_stack_band_covers_both_and_vanishes_at_batch_eight() -> None
         _offer("y", batch_size=8, serving_stack="optimised"), s1)[0]
 
 
+def test_undeclared_stack_request_without_work_is_zero() -> None:
+    acc = _acc(_offer("z", batch_size=1), Sampler(2, 200), _profile(0, 0))
+    assert np.all(acc == 0.0)
+
+
 def test_model_error_widens_with_distance_from_the_calibration() -> None:
     cal = llm_calibration()
     inside = llm_domain(H100, "bf16", "optimised", 64, cal)

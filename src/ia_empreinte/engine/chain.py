@@ -223,6 +223,15 @@ def llm_peak_tflops(acc: catalog.Accelerator, precision: str) -> float:
     return acc.peak_tflops_bf16
 
 
+def _log_mix(a: Array, b: Array, u: Array) -> Array:
+    """``a^(1-u) b^u`` (0 where either is 0: a request without work)."""
+    positive = (a > 0) & (b > 0)
+    with np.errstate(divide="ignore"):
+        mixed = np.exp((1.0 - u) * np.log(np.where(positive, a, 1.0))
+                       + u * np.log(np.where(positive, b, 1.0)))
+    return np.asarray(np.where(positive, mixed, 0.0), dtype=np.float64)
+
+
 def _llm_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
 ) -> tuple[Array, Array, list[Caveat]]:
@@ -276,8 +285,7 @@ def _llm_step(
         v = sampler.sample(f"{key}.deployment.serving_stack",
                            Uniform(dist="uniform", low=0.0, high=1.0))
         u = _column(domain.unknown_span * np.minimum(1.0, 2.0 * v), two_d)
-        energy = np.exp((1.0 - u) * np.log(e_opt) + u * np.log(e_gen))
-        busy = np.exp((1.0 - u) * np.log(t_opt) + u * np.log(t_gen))
+        energy, busy = _log_mix(e_opt, e_gen, u), _log_mix(t_opt, t_gen, u)
     else:
         energy, busy = run(domain.stack)
     z = sampler.sample(f"engine.llm.model_error[{domain.id}]",
