@@ -81,6 +81,15 @@ class ModelSpec(BaseModel):
     the vendor declares them; omitted: the catalog model's class default (0 for a model
     that does not reason), see ``docs/methodology.md``."""
 
+    @model_serializer(mode="wrap")
+    def _without_absent_reasoning(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A model without ``reasoning_tokens`` dumps as before the field existed (same
+        canonical inputs and SHA-256)."""
+        data = handler(self)
+        if self.reasoning_tokens is None and isinstance(data, dict):
+            data.pop("reasoning_tokens", None)
+        return data
+
     @model_validator(mode="before")
     @classmethod
     def precision_aliases(cls, data: Any) -> Any:
@@ -186,6 +195,15 @@ class Deployment(BaseModel):
     wue_l_per_kwh: Annotated[Quantity, bounded(0, 20, unit="L/kWh")] | None = None
     """On-site water per kWh of IT energy; data-centre class default when omitted."""
     hardware_lifetime_years: Annotated[Quantity, bounded(0.5, 20, unit="years")] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_stack(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A deployment without ``serving_stack`` dumps as before the field existed (same
+        canonical inputs and SHA-256)."""
+        data = handler(self)
+        if self.serving_stack is None and isinstance(data, dict):
+            data.pop("serving_stack", None)
+        return data
 
     @model_validator(mode="after")
     def catalog_ids_exist(self) -> Deployment:

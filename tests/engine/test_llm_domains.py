@@ -60,6 +60,17 @@ def test_fp4_aliases_bytes_and_peak_path() -> None:
                      "deployment": {"accelerator": H100}}, file="offer.yaml")
 
 
+def test_new_fields_absent_dump_as_before() -> None:
+    """Offers written before these fields existed keep their canonical inputs and hash."""
+    dumped = _offer().model_dump(mode="json")
+    assert "reasoning_tokens" not in dumped["model"]
+    assert "serving_stack" not in dumped["deployment"]
+    given = _offer(model={"total_params_b": 8, "reasoning_tokens": 100},
+                   serving_stack="optimised").model_dump(mode="json")
+    assert given["model"]["reasoning_tokens"] == 100
+    assert given["deployment"]["serving_stack"] == "optimised"
+
+
 def test_serving_stack_generate_loop_costs_more_at_batch_one() -> None:
     s = Sampler(1, 1)
     opt = _acc(_offer("o", batch_size=1, serving_stack="optimised"), s)[0]
