@@ -163,6 +163,11 @@ def markdown(res: Any, fit: Any) -> str:
             f"median abs(log10) {np.median(eco):.3f}, within 2x {np.mean(eco <= math.log10(2)):.0%}"
             f" (ours, today's contract, leaving the source out: {np.median(ours):.3f}, "
             f"{np.mean(ours <= math.log10(2)):.0%}).", ""]
+    s = fit.stats(res.scored["shipped"])
+    out += ["For information, in-sample (the shipped constants, today's contract: what",
+            "`ia-empreinte estimate` gives for these text-generation rows): median abs(log10)",
+            f"{s['median_abs_log10']:.3f}, within 2x {s['within_2x']:.0%}, inside p05-p95 "
+            f"{s['coverage_p05_p95']:.0%}, median p95/p05 {s['median_p95_p05']:.2f}.", ""]
     out += ["## Constants of the text-generation model", "",
             f"Fitted on {len(res.rows)} GPU-only text-generation rows (penalised least squares,",
             "log space; prior centre and log10 sd in brackets, with their sources in",
@@ -180,9 +185,13 @@ def markdown(res: Any, fit: Any) -> str:
             "the range measured for the stack (each judged against the rows the fold was fitted",
             "on). The engine draws `exp(sigma z)`, `z` standard normal under",
             "`engine.llm.model_error[<accelerator>/<stack>]`: one draw per calibration domain.",
-            "", "| component | log-space sd | factor at p95 |", "|---|--:|--:|"]
-    for n, v in zip(fit.SIGMA_NAMES, res.sig, strict=True):
-        out.append(f"| `{n}` | {v:.3f} | x{math.exp(1.645 * v):.2f} |")
+            "", "| component | log-space sd | factor at p95 | left-out rows at this distance |",
+            "|---|--:|--:|--:|"]
+    rows_at = np.sum(res.loso.x[:, 1:] != 0, axis=0)
+    for i, (n, v) in enumerate(zip(fit.SIGMA_NAMES, res.sig, strict=True)):
+        at = len(res.rows) if i == 0 else int(rows_at[i - 1])
+        note = "" if at else " (no left-out row at this distance: set to `sigma_base`)"
+        out.append(f"| `{n}` | {v:.3f}{note} | x{math.exp(1.645 * v):.2f} | {at} |")
     out += ["", "## Text-generation rows, leave one source out", "",
             "| row | source | model | stack | GPUs | batch | published Wh | p05 | p50 | p95 |"
             " ratio | inside | today's contract p50 (p05-p95) |",

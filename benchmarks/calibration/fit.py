@@ -335,24 +335,33 @@ def distance(r: FitRow, d: Domain) -> np.ndarray:
     acc_unseen = r.accelerator not in d.accelerators
     prec_unseen = acc_unseen or PRECISION_CLASS[r.precision] not in d.precisions[r.accelerator]
     rng = d.batch_range.get(r.stack)
-    if rng is None:  # the stack itself is unseen: distance from every batch seen
-        rng = (min(v[0] for v in d.batch_range.values()), max(v[1] for v in d.batch_range.values()))
-    decades = max(math.log10(rng[0] / r.batch), math.log10(r.batch / rng[1]), 0.0)
+    # A stack the fold never saw has no batch range to stand outside of: its rows are
+    # the "new source" error every estimate carries (sigma_base), not a batch distance.
+    decades = (max(math.log10(rng[0] / r.batch), math.log10(r.batch / rng[1]), 0.0)
+               if rng is not None else 0.0)
     loop = r.stack == "generate-loop"
     return np.array([1.0, float(loop), float(loop and r.count > 1), float(acc_unseen),
                      float(prec_unseen), decades ** 2])
 
 
 def sigma_components(resid: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Maximum likelihood of ``r_i ~ N(0, x_i . s^2)``, each ``s_k >= SIGMA_FLOOR``."""
+    """Maximum likelihood of ``r_i ~ N(0, x_i . s^2)``, each ``s_k >= SIGMA_FLOOR``.
+
+    A component no left-out row exercises (its column all 0) has no evidence: it is set
+    to ``sigma_base`` (one unit of that distance costs as much as a new source)."""
+    seen = np.any(x != 0, axis=0)
+
     def nll(log_s: np.ndarray) -> float:
-        var = x @ np.exp(2 * log_s)
+        var = x[:, seen] @ np.exp(2 * log_s)
         return float(np.sum(np.log(var) + resid ** 2 / var))
 
-    start = np.log(np.full(x.shape[1], 0.3))
+    start = np.log(np.full(int(seen.sum()), 0.3))
     res = optimize.minimize(nll, start, method="L-BFGS-B",
-                            bounds=[(math.log(SIGMA_FLOOR), math.log(5.0))] * x.shape[1])
-    return np.asarray(np.exp(res.x), dtype=float)
+                            bounds=[(math.log(SIGMA_FLOOR), math.log(5.0))] * int(seen.sum()))
+    out = np.empty(x.shape[1])
+    out[seen] = np.exp(res.x)
+    out[~seen] = out[0]
+    return out
 
 
 @dataclass
@@ -534,6 +543,9 @@ def run() -> Result:
     sources = sorted({r.source for r in rows})
     cal = calibration(theta, sig, domain_of(rows), len(rows), sources)
     scored = {c: llm_scored(rows, loso, sig, c) for c in ("full", "today")}
+    shipped = model_of(cal)
+    scored["shipped"] = [Scored(r.row_id, r.source, "text-generation", r.case.model,
+                                r.energy_wh, *band(r.case, shipped, "today")) for r in rows]
     return Result(raw, rows, skipped, theta, sig, loso, cal, scored, task_scored(raw))
 
 
@@ -543,7 +555,10 @@ def report(res: Result) -> tuple[list[str], bool]:
     lines.append("constants (all rows):")
     lines += [f"  {n} = {v:.6g}" for n, v in zip(NAMES, res.theta, strict=True)]
     lines.append("model error (log-space sd, leave-one-source-out residuals):")
-    lines += [f"  {n} = {v:.4f}" for n, v in zip(SIGMA_NAMES, res.sig, strict=True)]
+    unused = ~np.any(res.loso.x != 0, axis=0)
+    lines += [f"  {n} = {v:.4f}" + ("  (no left-out row at this distance: set to sigma_base)"
+                                     if unused[i] else "")
+              for i, (n, v) in enumerate(zip(SIGMA_NAMES, res.sig, strict=True))]
     if res.tasks is None:
         lines.append("fit_tasks.loso_predictions not available: LLM rows only")
     ok_all = True
@@ -553,6 +568,12 @@ def report(res: Result) -> tuple[list[str], bool]:
         lines.append("")
         lines += format_table(f"leave one source out, {title}", scored)
         ok_all &= acceptance(scored)[0]
+    s = stats(res.scored["shipped"])
+    lines += ["", "for information, in-sample (the shipped constants, today's contract, what "
+              "ia-empreinte estimate gives for these text-generation rows): "
+              f"median |log10| {s['median_abs_log10']:.3f}, within 2x {s['within_2x']:.0%}, "
+              f"inside p05-p95 {s['coverage_p05_p95']:.0%}, median p95/p05 "
+              f"{s['median_p95_p05']:.2f}"]
     return lines, ok_all
 
 

@@ -169,9 +169,10 @@ def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float
         reasons.append(("model-outside-calibration",
                         f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}"))
     measured = cal.calibrated_batch_range
-    own = measured.get(stack) if stack != "unknown" else None
-    # A stack never measured (or undeclared) is judged against every batch measured.
-    seen = [own] if own is not None else list(measured.values())
+    # An undeclared stack is judged against every batch measured; a stack never
+    # measured has no range (its error is in sigma_base, as fit.py's distance).
+    seen = ([measured[stack]] if stack in measured
+            else list(measured.values()) if stack == "unknown" else [])
     if seen:
         lo, hi = min(r[0] for r in seen), max(r[1] for r in seen)
         decades = max(np.log10(lo / batch), np.log10(batch / hi), 0.0)
