@@ -102,6 +102,9 @@ class Accelerator(BaseModel):
     """Dense bf16/fp16 peak, TFLOP/s (no sparsity)."""
     peak_tflops_fp8: Annotated[float, Field(gt=0)] | None = None
     """Dense fp8/int8 peak, TFLOP/s; None where the hardware has no fp8/int8 path."""
+    peak_tflops_fp4: Annotated[float, Field(gt=0)] | None = None
+    """Dense fp4 peak, TFLOP/s; None where the hardware has no fp4 tensor path (4-bit
+    weights then run on the fp8 path, else the bf16 one)."""
     embodied_gwp_kgco2e: PositiveQuantity
     """Manufacturing per device; required (never zero): a proxy where nothing is published."""
     embodied_adpe_kgsbeq: PositiveQuantity
@@ -154,7 +157,11 @@ class ModelCard(BaseModel):
     provider: str
     total_params_b: Annotated[Quantity, bounded(0, 100_000, low_inclusive=False)]
     active_params_b: Annotated[Quantity, bounded(0, 100_000, low_inclusive=False)]
-    precision: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] = "bf16"
+    precision: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"] = "bf16"
+    reasoning_tokens: NonNegativeQuantity | None = None
+    """Class default of hidden reasoning tokens per request (models that always reason);
+    ``reasoning_source`` cites it."""
+    reasoning_source: str = ""
     open_weights: bool
     status: Literal["sourced", "estimated"]
     basis: str = ""

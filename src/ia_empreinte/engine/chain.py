@@ -32,10 +32,20 @@ from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Method, Trace
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
+from ia_empreinte.uncertainty import Normal, Quantity, Sampler, Uniform
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
-__all__ = ["DrawsResult", "StepInput", "estimate_draws", "run_chain", "to_draws"]
+__all__ = [
+    "DrawsResult",
+    "LlmDomain",
+    "StepInput",
+    "estimate_draws",
+    "llm_domain",
+    "llm_peak_tflops",
+    "run_chain",
+    "to_draws",
+    "unknown_stack_span",
+]
 
 Reducer = Callable[[Array], Array]
 
@@ -84,7 +94,94 @@ def _constants() -> LlmConstants:
         memory_usable_fraction=cal.memory_usable_fraction,
         width_depth_coef=cal.width_depth_coef,
         width_depth_exponent=cal.width_depth_exponent,
+        layers_coef=cal.layers_coef,
+        layers_exponent=cal.layers_exponent,
     )
+
+
+PRECISION_CLASS = {"fp32": "32-bit", "bf16": "16-bit", "fp16": "16-bit", "fp8": "8-bit",
+                   "int8": "8-bit", "int4": "4-bit", "fp4": "4-bit"}
+"""Precision classes of the calibration domain (the arithmetic path they run on)."""
+
+
+@dataclass(frozen=True)
+class LlmDomain:
+    """Where an LLM estimate stands with respect to the calibration rows.
+
+    ``id`` names the calibrated model the estimate rests on: ``<accelerator>/<stack>``
+    (stack ``optimised``, ``generate-loop`` or ``unknown``; an undeclared stack at a
+    batch that implies a batching server is ``optimised``). Offers with the same ``id``
+    share one model-error draw; offers with different ids draw independently.
+    """
+
+    id: str
+    stack: str
+    unknown_span: float
+    """Share of the log-distance between the two stacks an undeclared stack spans (0-1)."""
+    sigma: float
+    """Log-space standard deviation of the model error at this distance."""
+    reasons: tuple[tuple[str, str], ...]
+    """What takes the estimate outside the calibrated domain: (caveat code, text)."""
+
+
+def unknown_stack_span(batch: float, cal: reference.LlmCalibration) -> float:
+    """1 at or below the first ``unknown_stack_batch``, 0 at or above the second,
+    log-linear in between."""
+    lo, hi = cal.unknown_stack_batch
+    if batch <= lo:
+        return 1.0
+    if batch >= hi:
+        return 0.0
+    return float(np.log(hi / batch) / np.log(hi / lo))
+
+
+def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float,
+               cal: reference.LlmCalibration, count: int = 1) -> LlmDomain:
+    """The calibration domain of an LLM estimate and its model-error width.
+
+    ``sigma^2 = s_base^2 + k (s_loop^2 + [count > 1] s_split^2) + [accelerator unseen]
+    s_acc^2 + [precision class unseen on it] s_prec^2 + (s_batch x decades outside the
+    batch range)^2``, with ``k`` 1 for a generate loop, the undeclared span for an
+    unknown stack, else 0 (``count``: accelerators of the replica).
+    """
+    span = 0.0
+    if stack in (None, "unknown"):
+        span = unknown_stack_span(batch, cal)
+        stack = "unknown" if span > 0 else "optimised"
+    var = cal.sigma_base ** 2
+    reasons: list[tuple[str, str]] = []
+    loop_var = cal.sigma_generate_loop ** 2 + (cal.sigma_layer_split ** 2 if count > 1 else 0.0)
+    if stack == "generate-loop":
+        var += loop_var
+    elif stack == "unknown":
+        var += span * loop_var
+        reasons.append(("serving-stack-undeclared",
+                        f"serving stack not declared at batch {batch:g}: the estimate spans "
+                        "an optimised server and a plain generate loop, centred on the "
+                        "costlier (declare deployment.serving_stack)"))
+    if accelerator not in cal.calibrated_accelerators:
+        var += cal.sigma_accelerator ** 2 + cal.sigma_precision ** 2
+        reasons.append(("accelerator-outside-calibration",
+                        f"no calibration row on {accelerator}: extrapolated from its "
+                        "bandwidth, FLOP/s and power"))
+    elif PRECISION_CLASS[precision] not in cal.calibrated_precisions.get(accelerator, ()):
+        var += cal.sigma_precision ** 2
+        reasons.append(("model-outside-calibration",
+                        f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}"))
+    measured = cal.calibrated_batch_range
+    # An undeclared stack is judged against every batch measured; a stack never
+    # measured has no range (its error is in sigma_base, as fit.py's distance).
+    seen = ([measured[stack]] if stack in measured
+            else list(measured.values()) if stack == "unknown" else [])
+    if seen:
+        lo, hi = min(r[0] for r in seen), max(r[1] for r in seen)
+        decades = max(np.log10(lo / batch), np.log10(batch / hi), 0.0)
+        if decades > 0:
+            var += (cal.sigma_batch_per_decade * decades) ** 2
+            reasons.append(("model-outside-calibration",
+                            f"batch {batch:g} outside the measured {lo:g}-{hi:g}"))
+    return LlmDomain(id=f"{accelerator}/{stack}", stack=stack, unknown_span=span,
+                     sigma=float(np.sqrt(var)), reasons=tuple(reasons))
 
 
 def _component_key(offer: Offer, task: str) -> str:
@@ -117,10 +214,35 @@ def _column(x: Array, two_d: bool) -> Array:
     return x[:, None] if two_d else x
 
 
+def llm_peak_tflops(acc: catalog.Accelerator, precision: str) -> float:
+    """Dense peak on the precision's path: fp4 where the accelerator has it, 8-bit
+    weights (and 4-bit without an fp4 path) on the fp8/int8 path, else bf16."""
+    if precision == "fp4" and acc.peak_tflops_fp4 is not None:
+        return acc.peak_tflops_fp4
+    if BYTES_PER_PARAM[precision] <= 1.0 and acc.peak_tflops_fp8 is not None:
+        return acc.peak_tflops_fp8
+    return acc.peak_tflops_bf16
+
+
+def _log_mix(a: Array, b: Array, u: Array) -> Array:
+    """``a^(1-u) b^u`` (0 where either is 0: a request without work)."""
+    positive = (a > 0) & (b > 0)
+    with np.errstate(divide="ignore"):
+        mixed = np.exp((1.0 - u) * np.log(np.where(positive, a, 1.0))
+                       + u * np.log(np.where(positive, b, 1.0)))
+    return np.asarray(np.where(positive, mixed, 0.0), dtype=np.float64)
+
+
 def _llm_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
 ) -> tuple[Array, Array, list[Caveat]]:
     """Text generation: the decode/prefill model of :mod:`.llm` x the model-error factor.
+
+    The serving stack sets the per-layer step overhead and the multi-accelerator split;
+    an undeclared stack mixes both in log space (half the draws at the costlier generate
+    loop, so declaring never raises the central value). The model error is drawn under
+    ``engine.llm.model_error[<domain id>]`` (:func:`llm_domain`): one standard normal per
+    calibration domain, scaled by the offer's distance from it.
 
     Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
     """
@@ -130,23 +252,46 @@ def _llm_step(
     bpp = BYTES_PER_PARAM[precision]
     two_d = step.sizes["input_tokens"].ndim == 2
     hw = site.hardware
-    peak = hw.peak_tflops
-    if bpp <= 1.0 and site.accelerator.peak_tflops_fp8 is not None:
-        peak = site.accelerator.peak_tflops_fp8  # 8-bit weights run on the fp8/int8 path
     hw = dataclasses.replace(
-        hw, peak_tflops=peak,
+        hw, peak_tflops=llm_peak_tflops(site.accelerator, precision),
         max_power_w=_column(np.asarray(hw.max_power_w, dtype=np.float64), two_d),
         idle_power_w=_column(np.asarray(hw.idle_power_w, dtype=np.float64), two_d),
     )
-    res = llm_request(
-        hw, _column(total, two_d), _column(active, two_d), bpp, _column(batch, two_d),
-        step.sizes["input_tokens"], step.sizes["output_tokens"], _constants(),
-    )
-    error = sampler.sample(
-        "engine.llm.model_error",
-        Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
-        if cal.model_error_gsd > 1 else 1.0,
-    )
+    reasoning_q, reasoning_from = comp.model.resolved_reasoning_tokens()
+    output = step.sizes["output_tokens"]
+    if reasoning_from != "none":
+        reasoning_key = (f"{key}.model.reasoning_tokens" if reasoning_from == "declared"
+                         else f"model.{comp.model.id}.reasoning_tokens")
+        output = output + _column(sampler.sample(reasoning_key, reasoning_q, low=0.0), two_d)
+    domain = llm_domain(site.accelerator.id, precision, comp.deployment.serving_stack,
+                        float(np.median(batch)), cal, site.hardware.count)
+    consts = _constants()
+
+    def run(stack: str) -> tuple[Array, Array]:
+        loop = stack == "generate-loop"
+        res = llm_request(
+            hw, _column(total, two_d), _column(active, two_d), bpp, _column(batch, two_d),
+            step.sizes["input_tokens"], output, consts,
+            step_overhead_s_per_layer=(cal.step_overhead_generate_loop_s_per_layer if loop
+                                       else cal.step_overhead_optimised_s_per_layer),
+            pipeline=loop and site.hardware.count > 1,
+        )
+        return res.energy_wh, res.busy_s
+
+    if domain.stack == "unknown":
+        e_opt, t_opt = run("optimised")
+        e_gen, t_gen = run("generate-loop")
+        # Half the draws at the generate loop, the other half spread towards the
+        # optimised server: u = span x min(1, 2 v), v uniform.
+        v = sampler.sample(f"{key}.deployment.serving_stack",
+                           Uniform(dist="uniform", low=0.0, high=1.0))
+        u = _column(domain.unknown_span * np.minimum(1.0, 2.0 * v), two_d)
+        energy, busy = _log_mix(e_opt, e_gen, u), _log_mix(t_opt, t_gen, u)
+    else:
+        energy, busy = run(domain.stack)
+    z = sampler.sample(f"engine.llm.model_error[{domain.id}]",
+                       Normal(dist="normal", mean=0.0, sd=1.0))
+    error = np.exp(domain.sigma * z)
     caveats: list[Caveat] = []
     lo, hi = cal.params_range_b
     mid = float(np.median(active))
@@ -155,13 +300,6 @@ def _llm_step(
             code="model-outside-calibration",
             message=f"{key}: {mid:g} B active parameters is outside the calibrated range "
             f"{lo:g}-{hi:g} B",
-        ))
-    b_lo, b_hi = cal.batch_range
-    if not b_lo <= float(np.median(batch)) <= b_hi:
-        caveats.append(Caveat(
-            code="model-outside-calibration",
-            message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
-            f"range {b_lo:g}-{b_hi:g}",
         ))
     weights_gb = float(np.median(total)) * bpp
     memory_gb = site.hardware.count * site.hardware.memory_gb
@@ -172,13 +310,13 @@ def _llm_step(
             f"{memory_gb:g} GB of {site.hardware.count} x {site.accelerator.id}; "
             "the offer's accelerator count is probably too low",
         ))
-    if site.accelerator.id != "nvidia-h100-sxm-80gb":
+    for code, text in domain.reasons:
         caveats.append(Caveat(
-            code="accelerator-outside-calibration",
-            message=f"{key}: the text-generation model is calibrated on H100 SXM only; "
-            f"{site.accelerator.id} is extrapolated from its bandwidth, FLOP/s and power",
+            code=code,
+            message=f"{key}: {text}; model error widened to a geometric sd of "
+            f"{np.exp(domain.sigma):.2f} (calibration domain {domain.id})",
         ))
-    return res.energy_wh * _column(error, two_d), res.busy_s, caveats
+    return energy * _column(error, two_d), busy, caveats
 
 
 def _task_step(

@@ -7,8 +7,10 @@ validated models, never at import time.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import tomllib
+from collections.abc import Iterator
 from importlib import resources
 from typing import Annotated, Any
 
@@ -24,6 +26,7 @@ __all__ = [
     "TaskReference",
     "defaults",
     "llm_calibration",
+    "overriding_llm_calibration",
     "task_reference",
     "task_scaling",
 ]
@@ -57,7 +60,38 @@ class LlmCalibration(BaseModel):
     communication_overhead: Annotated[float, Field(ge=0, le=1)]
     """Lost parallel efficiency per extra accelerator: g_eff = g / (1 + c (g - 1))."""
     model_error_gsd: Annotated[float, Field(ge=1)]
-    """Geometric standard deviation of the fit residuals (lognormal model error)."""
+    """Geometric standard deviation of the model error inside the calibrated domain
+    (``exp(sigma_base)``; leave-one-source-out residuals)."""
+    step_overhead_optimised_s_per_layer: Annotated[float, Field(ge=0)] = 0.0
+    """Host-side overhead per layer and decode step of an optimised serving stack (s)."""
+    step_overhead_generate_loop_s_per_layer: Annotated[float, Field(ge=0)] = 0.0
+    """Host-side overhead per layer and decode step of a plain generate loop (s)."""
+    layers_coef: Annotated[float, Field(gt=0)] = 16.0
+    """Transformer layers = coef x total_params_b ** exp."""
+    layers_exponent: Annotated[float, Field(gt=0)] = 0.38
+    sigma_base: Annotated[float, Field(ge=0)] = 0.0
+    """Log-space standard deviation of the model error inside the calibrated domain."""
+    sigma_generate_loop: Annotated[float, Field(ge=0)] = 0.0
+    """Added (in quadrature) for a plain generate loop (per-model loop overheads vary)."""
+    sigma_layer_split: Annotated[float, Field(ge=0)] = 0.0
+    """Added for a generate loop split by layers over several accelerators."""
+    sigma_accelerator: Annotated[float, Field(ge=0)] = 0.0
+    """Added for an accelerator absent from the calibration rows (extrapolated)."""
+    sigma_precision: Annotated[float, Field(ge=0)] = 0.0
+    """Added for a precision class not measured on that accelerator."""
+    sigma_batch_per_decade: Annotated[float, Field(ge=0)] = 0.0
+    """Added per decade of batch size outside the range measured for the stack."""
+    calibrated_accelerators: tuple[str, ...] = ()
+    """Accelerators with calibration rows (each one calibration domain)."""
+    calibrated_precisions: dict[str, tuple[str, ...]] = {}
+    """Precision classes (``32-bit``, ``16-bit``, ``8-bit``, ``4-bit``) measured per
+    accelerator."""
+    calibrated_batch_range: dict[str, tuple[float, float]] = {}
+    """Batch range measured per serving stack (``optimised``, ``generate-loop``)."""
+    unknown_stack_batch: tuple[float, float] = (1.0, 8.0)
+    """An undeclared stack spans both stacks fully up to the first batch, and is read as
+    an optimised server from the second (a plain loop does not batch concurrent
+    requests), log-linearly in between."""
     kv_bytes_per_token_coef: Annotated[float, Field(gt=0)]
     """KV-cache bytes per token per sequence at 16 bits = coef x total_params_b ** exp."""
     kv_bytes_per_token_exponent: Annotated[float, Field(gt=0)]
@@ -115,10 +149,28 @@ def _read(name: str) -> dict[str, Any]:
     return tomllib.loads(data.decode("utf-8"))
 
 
+_OVERRIDE: list[LlmCalibration] = []
+
+
 @functools.cache
+def _shipped_llm_calibration() -> LlmCalibration:
+    return LlmCalibration.model_validate(_read("llm_calibration.toml")["constants"])
+
+
 def llm_calibration() -> LlmCalibration:
     """The fitted constants of the text-generation model."""
-    return LlmCalibration.model_validate(_read("llm_calibration.toml")["constants"])
+    return _OVERRIDE[-1] if _OVERRIDE else _shipped_llm_calibration()
+
+
+@contextlib.contextmanager
+def overriding_llm_calibration(cal: LlmCalibration) -> Iterator[LlmCalibration]:
+    """Estimate with other constants inside the block (the calibration harness refits
+    them leaving one source out, then runs the same chain as the CLI)."""
+    _OVERRIDE.append(cal)
+    try:
+        yield cal
+    finally:
+        _OVERRIDE.pop()
 
 
 @functools.cache
