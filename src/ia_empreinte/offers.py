@@ -29,6 +29,7 @@ from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded, central
 
 __all__ = [
+    "Architecture",
     "BenchmarkRef",
     "Component",
     "Declared",
@@ -47,6 +48,10 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_
 so a document and its JSON round trip hash the same."""
 
 Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
+Architecture = Literal["encoder-decoder", "ctc", "unet", "dit", "encoder", "cnn", "vit"]
+"""Architecture class of a non-LLM model: speech-to-text ``encoder-decoder`` (Whisper
+class) or ``ctc`` (wav2vec 2.0 class); image generation ``unet`` or ``dit``; ``encoder``
+(embeddings, text classification); image classification ``cnn`` or ``vit``."""
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]
 
 
@@ -67,6 +72,18 @@ class ModelSpec(BaseModel):
     active_params_b: Params | None = None
     """Parameters used per token; lower than the total for mixture-of-experts models."""
     precision: Precision | None = None
+    architecture: Architecture | None = None
+    """Architecture class of a non-LLM model (:data:`Architecture`); omitted: the band
+    spans every class of the task, its median at the costliest."""
+
+    @model_serializer(mode="wrap")
+    def _without_absent_architecture(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A model without ``architecture`` dumps as before the field existed (same
+        canonical inputs and SHA-256)."""
+        data = handler(self)
+        if self.architecture is None and isinstance(data, dict):
+            data.pop("architecture", None)
+        return data
 
     @model_validator(mode="after")
     def sizes_are_given_or_known(self) -> ModelSpec:
