@@ -178,3 +178,16 @@ def test_multi_step_is_the_count_weighted_sum_of_its_steps() -> None:
     assert not [c for c in multi.caveats  # the LLM runs on H100: only the L4 step caveats
                 if c.code == "accelerator-outside-calibration" and "components" not in c.message]
     assert "batch-not-modelled" not in codes
+
+
+def test_undeclared_precision_is_never_cheaper_than_declaring() -> None:
+    """No model.precision on a non-LLM task: fp32, the costliest measured, with a caveat."""
+    profile = _profile("embeddings", {"input_tokens": 500})
+    h100 = "nvidia-h100-sxm-80gb"
+    undeclared = estimate(profile, _offer(0.3, h100), draws=1)
+    fp32 = estimate(profile, _offer(0.3, h100, precision="fp32"), draws=1)
+    bf16 = estimate(profile, _offer(0.3, h100, precision="bf16"), draws=1)
+    assert _acc(undeclared) == _acc(fp32)
+    assert _acc(fp32) == pytest.approx(_acc(bf16) * task_model_error().fp32_factor, rel=1e-12)
+    assert "precision-defaulted" in {c.code for c in undeclared.caveats}
+    assert "precision-defaulted" not in {c.code for c in fp32.caveats}

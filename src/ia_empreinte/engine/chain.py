@@ -223,6 +223,15 @@ def _task_step(
     h = hardware_factor(site.hardware.max_power_w, site.accelerator.peak_tflops_bf16, ref_max,
                         ref_acc.peak_tflops_bf16)
     two_d = next(iter(step.sizes.values())).ndim == 2
+    caveats: list[Caveat] = []
+    if (comp.model.precision is None and comp.model.id is None
+            and any(c.precision_sensitive for c in classes)):
+        precision = "fp32"  # the conservative default: never cheaper than declaring
+        caveats.append(Caveat(
+            code="precision-defaulted",
+            message=f"{key}: model.precision not declared; fp32 assumed for {task}, the "
+            "costliest precision measured (declare it to use yours)",
+        ))
     group = precision_group(precision)
     if task == "image-generation":
         sizes = step.sizes
@@ -236,7 +245,6 @@ def _task_step(
         units = step.sizes[UNIT_FIELD[task]]
     s_acc = (0.0 if site.accelerator.id == ref_acc.id else
              peak_sigma(site.accelerator.peak_tflops_bf16, ref_acc.peak_tflops_bf16))
-    caveats: list[Caveat] = []
     logs: list[Array] = []
     errors: list[tuple[reference.TaskClass, float, float, float]] = []
     for cls in classes:
