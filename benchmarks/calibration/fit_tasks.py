@@ -23,11 +23,11 @@ inference", https://huggingface.co/docs/diffusers/optimization/fp16, versions 0.
 Uncertainty: each source is left out in turn and the references refitted without it
 predict its rows. Where the left-out source holds every row of a task (a single-source
 task), its rows are predicted leaving that row out instead (``held_out = "model"``):
-there is nothing else to predict them from. Model error: ``sigma_within`` = RMS of the
-leave-one-row-out log residuals, ``sigma_source`` = the extra spread of the
-leave-one-source-out residuals (image generation, the task with two sources), added in
-quadrature; the engine widens it off the reference accelerator, for a precision group
-not measured, and for classes without a published row (``engine.tasks``).
+there is nothing else to predict them from. Model error per reference group: the RMS of
+its out-of-sample log residuals, shrunk towards the RMS of all of them by two
+pseudo-rows (groups hold 2-8 rows); the engine widens it off the reference accelerator,
+for a precision group not measured, and for classes without a published row
+(``engine.tasks``).
 
 ``loso_predictions(rows)`` returns, for every row described, the p05 / p50 / p95 of the
 accelerator energy that ``ia-empreinte estimate`` gives (the real chain, 1000 draws,
@@ -289,24 +289,39 @@ def held_out_fits(rows: list[Row]) -> list[Held]:
     return out
 
 
+SHRINK_ROWS = 2.0
+"""Pseudo-rows of the pooled error each group's error is shrunk towards (few rows)."""
+
+
 @dataclass(frozen=True)
 class Sigmas:
     within: float
+    """RMS of the leave-one-row-out log residuals (all groups)."""
     source: float
+    """Extra spread of the leave-one-source-out residuals over ``within``."""
+    pooled: float
+    """RMS of every out-of-sample residual."""
+    group: dict[str, float]
+    """Per group: its residuals' RMS shrunk towards ``pooled`` by :data:`SHRINK_ROWS`."""
 
-    @property
-    def calibration(self) -> float:
-        return math.hypot(self.within, self.source)
+    def of(self, g: str) -> float:
+        return self.group.get(g, self.pooled)
 
 
 def sigmas(held: list[Held], skip: str | None = None) -> Sigmas:
-    """RMS of the leave-one-row-out residuals, and the extra spread leaving a source out
-    (``skip``: a row whose own residual is left out of the estimate)."""
-    lomo = [h.resid for h in held if h.held_out == "model" and h.row.row_id != skip]
-    loso = [h.resid for h in held if h.held_out == "source" and h.row.row_id != skip]
+    """Model error from the out-of-sample residuals (``skip``: a row whose own residual
+    is left out of the estimate, for its own band)."""
+    kept = [h for h in held if h.row.row_id != skip]
+    lomo = [h.resid for h in kept if h.held_out == "model"]
+    loso = [h.resid for h in kept if h.held_out == "source"]
     within = math.sqrt(float(np.mean(np.square(lomo)))) if lomo else 0.0
     total = float(np.mean(np.square(loso))) if loso else within**2
-    return Sigmas(within, math.sqrt(max(0.0, total - within**2)))
+    pooled = math.sqrt(float(np.mean(np.square([h.resid for h in kept]))))
+    group = {}
+    for g in sorted({h.row.group for h in kept}):
+        r2 = [h.resid**2 for h in kept if h.row.group == g]
+        group[g] = math.sqrt((sum(r2) + SHRINK_ROWS * pooled**2) / (len(r2) + SHRINK_ROWS))
+    return Sigmas(within, math.sqrt(max(0.0, total - within**2)), pooled, group)
 
 
 def _citation(rows: list[Row]) -> str:
@@ -323,7 +338,6 @@ def _citation(rows: list[Row]) -> str:
 
 def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
     """The ``tasks.toml`` layout for fitted ``p`` (``reference.overriding_tasks``)."""
-    sig = s.calibration
     tasks: list[dict[str, Any]] = []
     for g, (group_tasks, archs) in GROUPS.items():
         if g not in p.intercept:
@@ -336,7 +350,7 @@ def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
             "architectures": list(archs), "reference_wh_per_unit": float(math.exp(ln_e)),
             "reference_params_b": 1.0 if image else float(math.exp(p.ln_ref[g])),
             "params_exponent": 0.0 if image else p.exponent,
-            "reference_precision": prec, "sigma": sig,
+            "reference_precision": prec, "sigma": s.of(g),
             "fitted_rows": ", ".join(r.row_id for r in rs), "source": _citation(rs),
             "year": 2025}
         if g == "text-encoder":
@@ -353,7 +367,7 @@ def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
                 entry["default_denoising_steps"] = DEFAULT_STEPS
                 entry["default_megapixels"] = 1.048576
             if task == "speech-to-text":
-                entry["classes"].append(_ctc(p, sig))
+                entry["classes"].append(_ctc(p, s.of("text-encoder")))
             tasks.append(entry)
     for a in ASSUMED:
         tasks.append({
@@ -374,7 +388,9 @@ def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
         "Face AI Energy Score v1 FP32), prior ln 2.1 +- 0.6 from the Hugging Face Diffusers "
         "documentation 'Speed up inference' (fp32 -> fp16: x1.50 on A100, x2.63-2.91 on "
         "Titan RTX; https://huggingface.co/docs/diffusers/optimization/fp16); "
-        f"model error: leave-one-row-out sd {s.within:.3f}, between-source sd {s.source:.3f}"},
+        f"model error (log sd): leave-one-row-out {s.within:.3f}, extra leaving a source out "
+        f"{s.source:.3f}, all out-of-sample residuals {s.pooled:.3f}; per class, its own "
+        f"residuals shrunk towards the pooled value by {SHRINK_ROWS:g} pseudo-rows"},
         "task": tasks}
 
 
@@ -504,8 +520,10 @@ def markdown(preds: list[dict[str, Any]], p: Params, s: Sigmas) -> str:
              "sources. Acceptance: median abs(log10) <= 0.15 per task with at least 5 rows, "
              ">= 80 % of published values inside p05-p95.", "",
              f"Fitted on all rows: size exponent a = {p.exponent:.3f}, fp32 factor "
-             f"F = {math.exp(p.ln_fp32):.2f}, model error (log sd) within a source "
-             f"{s.within:.3f}, between sources {s.source:.3f}.", "",
+             f"F = {math.exp(p.ln_fp32):.2f}; model error (log sd, out-of-sample): "
+             + ", ".join(f"{g} {v:.3f}" for g, v in s.group.items())
+             + f" (pooled {s.pooled:.3f}; leave-one-row-out {s.within:.3f}, extra leaving a "
+             f"source out {s.source:.3f}).", "",
              "| task | rows | median abs(log10) | within 2x | inside p05-p95 | median p95/p05 |",
              "|---|---:|---:|---:|---:|---:|"]
     for name in sorted({x["task"] for x in preds}):
@@ -556,7 +574,8 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{r.row_id} ({r.task})" for r in rows))
     print(f"size exponent a = {p.exponent:.4f}; fp32 factor F = {math.exp(p.ln_fp32):.3f} "
           f"({'fitted' if p.fp32_measured else 'prior'}); sigma within = {s.within:.4f}, "
-          f"between sources = {s.source:.4f}, calibration = {s.calibration:.4f}")
+          f"between sources = {s.source:.4f}, pooled = {s.pooled:.4f}; per group "
+          + ", ".join(f"{g} {v:.3f}" for g, v in s.group.items()))
     print(f"text-encoder fixed cost T0 = {p.fixed_tokens:.1f} token-equivalents")
     for g, b in p.intercept.items():
         print(f"  {g} ({p.precisions[g]}) E_ref = "
