@@ -85,6 +85,9 @@ PRIOR_LN_FP32, PRIOR_LN_FP32_SD = math.log(2.1), 0.6
 PRIOR_LN_T0, PRIOR_LN_T0_SD = math.log(64.0), 1.0
 F_SCALE = 0.2
 """Soft-L1 scale of the log residuals: beyond it a row pulls linearly (robust)."""
+FP32_BYTES_RATIO = 2.0
+"""fp32 factor of the classes measured at one precision only (all but image generation):
+the ratio of weight bytes moved, 4 / 2."""
 SIGMA_DERIVED = math.log(2.0)
 """Added to a class without any published row (its reference is derived from another)."""
 MIN_ROWS, ACCEPT_MEDIAN, ACCEPT_COVER, AIM_WIDTH = 5, 0.15, 0.8, 4.0
@@ -355,6 +358,7 @@ def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
             "year": 2025}
         if g == "text-encoder":
             cls["fixed_units"] = p.fixed_tokens
+        cls["fp32_factor"] = float(math.exp(p.ln_fp32)) if image else FP32_BYTES_RATIO
         for task in group_tasks:
             entry: dict[str, Any] = {
                 "id": task, "unit": UNITS_TEXT[task],
@@ -379,6 +383,7 @@ def tasks_data(p: Params, s: Sigmas, rows: list[Row]) -> dict[str, Any]:
                          "params_exponent": p.exponent,
                          "reference_precision": a["reference_precision"], "sigma": 0.0,
                          "precision_sensitive": not a.get("cpu", False),
+                         "fp32_factor": FP32_BYTES_RATIO,
                          "source": a["source"], "year": 2025}]})
     return {"model_error": {
         "fp32_factor": float(math.exp(p.ln_fp32)), "sigma_precision": PRIOR_LN_FP32_SD,
@@ -402,7 +407,7 @@ def _ctc(p: Params, sig: float) -> dict[str, Any]:
     return {"architectures": ["ctc"], "reference_wh_per_unit": wh,
             "reference_params_b": float(math.exp(p.ln_ref[g])), "params_exponent": p.exponent,
             "reference_precision": "32-bit", "sigma": sig, "derived": True,
-            "fixed_units": p.fixed_tokens / CTC_FRAMES_PER_S,
+            "fixed_units": p.fixed_tokens / CTC_FRAMES_PER_S, "fp32_factor": FP32_BYTES_RATIO,
             "source": "Derived, no published row: one encoder pass per clip (connectionist "
             "temporal classification, no autoregressive decoder) over 50 frames per second "
             "(20 ms stride, Baevski et al., 'wav2vec 2.0', NeurIPS 2020, arXiv:2006.11477), "

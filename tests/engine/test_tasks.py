@@ -71,6 +71,7 @@ def test_image_generation_scales_with_steps_params_pixels_and_precision() -> Non
     assert ref.classes[0].reference_precision == "16-bit"
     assert _acc(bf16) == pytest.approx(e_ref * 2 * 30 * 12 * 0.786432, rel=1e-12)
     assert _acc(fp32) / _acc(bf16) == pytest.approx(task_model_error().fp32_factor, rel=1e-12)
+    assert ref.classes[0].fp32_factor == task_model_error().fp32_factor
 
 
 def test_undeclared_steps_default_to_the_highest_pipeline_default() -> None:
@@ -188,6 +189,8 @@ def test_undeclared_precision_is_never_cheaper_than_declaring() -> None:
     fp32 = estimate(profile, _offer(0.3, h100, precision="fp32"), draws=1)
     bf16 = estimate(profile, _offer(0.3, h100, precision="bf16"), draws=1)
     assert _acc(undeclared) == _acc(fp32)
-    assert _acc(fp32) == pytest.approx(_acc(bf16) * task_model_error().fp32_factor, rel=1e-12)
+    cls = task_reference("embeddings").classes[0]
+    assert cls.fp32_factor == 2.0  # the weight-bytes ratio: one precision measured
+    assert _acc(fp32) == pytest.approx(_acc(bf16) * cls.fp32_factor, rel=1e-12)
     assert "precision-defaulted" in {c.code for c in undeclared.caveats}
     assert "precision-defaulted" not in {c.code for c in fp32.caveats}

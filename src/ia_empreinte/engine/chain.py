@@ -251,8 +251,8 @@ def _task_step(
         label = _class_label(cls)
         e_ref = sampler.sample(f"engine.tasks.{task}[{label}].reference_wh_per_unit",
                                cls.reference_wh_per_unit, low=0.0)
-        factor = ((shared.fp32_factor if group == "32-bit" else 1.0)
-                  / (shared.fp32_factor if cls.reference_precision == "32-bit" else 1.0)
+        factor = ((cls.fp32_factor if group == "32-bit" else 1.0)
+                  / (cls.fp32_factor if cls.reference_precision == "32-bit" else 1.0)
                   if cls.precision_sensitive else 1.0)
         exponent = 0.0 if task == "image-generation" else cls.params_exponent
         energy = task_energy_wh(_column(e_ref, two_d), units + cls.fixed_units,

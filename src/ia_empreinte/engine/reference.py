@@ -102,6 +102,10 @@ class TaskClass(BaseModel):
     """Fixed cost of a batch-1 request, in units (text encoders: token-equivalents)."""
     precision_sensitive: bool = True
     """False where weight precision does not apply (a CPU reference such as tabular)."""
+    fp32_factor: Annotated[float, Field(ge=1)] = 2.0
+    """Energy of 32-bit weights over 16-bit ones for this class: fitted for image
+    generation (rows at both precisions); elsewhere 2, the ratio of weight bytes moved
+    (no row measures another precision)."""
     fitted_rows: str = ""
     source: SourceText
     year: int
@@ -133,7 +137,8 @@ class TaskModelError(BaseModel):
 
     model_config = _STRICT
     fp32_factor: Annotated[float, Field(ge=1)]
-    """Energy of 32-bit weights over 16-bit ones, same model and work."""
+    """Energy of 32-bit weights over 16-bit ones fitted on image generation (the only
+    task measured at both precisions; each class carries the factor it uses)."""
     sigma_precision: Annotated[float, Field(ge=0)]
     """Log sd added when the offer's precision group was not measured for the class."""
     sigma_derived: Annotated[float, Field(ge=0)]
