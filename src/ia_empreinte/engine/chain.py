@@ -245,7 +245,7 @@ def _task_step(
         units = step.sizes[UNIT_FIELD[task]]
     s_acc = (0.0 if site.accelerator.id == ref_acc.id else
              peak_sigma(site.accelerator.peak_tflops_bf16, ref_acc.peak_tflops_bf16))
-    logs: list[Array] = []
+    energies: list[Array] = []
     errors: list[tuple[reference.TaskClass, float, float, float]] = []
     for cls in classes:
         label = _class_label(cls)
@@ -258,7 +258,7 @@ def _task_step(
         energy = task_energy_wh(_column(e_ref, two_d), units + cls.fixed_units,
                                 _column(active, two_d),
                                 cls.reference_params_b, exponent, _column(h, two_d), factor)
-        logs.append(np.log(np.maximum(energy, 1e-300)))
+        energies.append(energy)
         s_prec = (shared.sigma_precision if cls.precision_sensitive
                   and group != cls.reference_precision else 0.0)
         s_cal = float(np.hypot(cls.sigma, shared.sigma_derived if cls.derived else 0.0))
@@ -284,14 +284,16 @@ def _task_step(
     if len(classes) == 1:
         cls, s_cal, s_acc, s_prec = errors[0]
         name = f"engine.task.model_error[{task}:{_class_label(cls)}]"
-        log_e = logs[0]
+        central_e = energies[0]
         log_error = s_cal * sampler.sample(name, normal)
     else:
         name = f"engine.task.model_error[{task}:undeclared]"
         s_cal = max(e[1] for e in errors)
         s_prec = max(e[3] for e in errors)
-        log_e = undeclared_span(np.minimum.reduce(logs), np.maximum.reduce(logs),
-                                _column(sampler.sample(name, normal), two_d), s_cal)
+        logs = [np.log(np.maximum(e, 1e-300)) for e in energies]
+        central_e = np.exp(undeclared_span(np.minimum.reduce(logs), np.maximum.reduce(logs),
+                                           _column(sampler.sample(name, normal), two_d),
+                                           s_cal))
         log_error = np.zeros(sampler.draws)
         caveats.append(Caveat(
             code="architecture-undeclared",
@@ -304,7 +306,7 @@ def _task_step(
             f"{name[:-1]}@{site.accelerator.id}]", normal)
     if s_prec:
         log_error = log_error + s_prec * sampler.sample(f"{name[:-1]}#{group}]", normal)
-    energy = np.exp(log_e + _column(log_error, two_d))
+    energy = central_e * np.exp(_column(log_error, two_d))
     if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
