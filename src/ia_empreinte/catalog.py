@@ -156,6 +156,9 @@ class ModelCard(BaseModel):
     active_params_b: Annotated[Quantity, bounded(0, 100_000, low_inclusive=False)]
     precision: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] = "bf16"
     open_weights: bool
+    architecture: str | None = None
+    """Architecture class of a non-LLM model (``model.architecture`` of an offer),
+    as its developer publishes it; None for a language model or where not recorded."""
     status: Literal["sourced", "estimated"]
     basis: str = ""
     """For ``estimated`` sizes: how the estimate was made."""

@@ -194,3 +194,20 @@ def test_undeclared_precision_is_never_cheaper_than_declaring() -> None:
     assert _acc(fp32) == pytest.approx(_acc(bf16) * cls.fp32_factor, rel=1e-12)
     assert "precision-defaulted" in {c.code for c in undeclared.caveats}
     assert "precision-defaulted" not in {c.code for c in fp32.caveats}
+
+
+def test_catalog_model_carries_its_published_architecture() -> None:
+    """whisper-small is an encoder-decoder in the catalog: no undeclared band; a catalog
+    class that is not one of the task's (resnet-50 'cnn' for object detection) is ignored."""
+    profile = _profile("speech-to-text", {"audio_seconds": 7.4})
+    card = parse_offer({"id": "t", "model": {"id": "whisper-small"},
+                        "deployment": {"accelerator": "nvidia-h100-sxm-80gb", "zone": "FR"}})
+    declared = _offer(0.244, "nvidia-h100-sxm-80gb", precision="fp32",
+                      architecture="encoder-decoder")
+    a = estimate(profile, card, draws=200, seed=1)
+    b = estimate(profile, declared, draws=200, seed=1)
+    assert _acc(a) == pytest.approx(_acc(b), rel=1e-12)
+    assert "architecture-undeclared" not in {c.code for c in a.caveats}
+    det = parse_offer({"id": "t", "model": {"id": "resnet-50"},
+                       "deployment": {"accelerator": "nvidia-h100-sxm-80gb", "zone": "FR"}})
+    assert _acc(estimate(_profile("object-detection", {"images": 1}), det, draws=1)) > 0

@@ -211,7 +211,11 @@ def _task_step(
     task = step.task
     ref = reference.task_reference(task)
     shared = reference.task_model_error()
-    architecture = comp.model.architecture
+    architecture: str | None = comp.model.architecture
+    if architecture is None and comp.model.id is not None:
+        published = catalog.model(comp.model.id).architecture  # by its developer
+        if published is not None and ref.for_architecture(published):
+            architecture = published  # a class of this task: as if declared
     classes = ref.for_architecture(architecture)
     if not classes:
         allowed = ", ".join(ARCHITECTURES.get(task, ())) or "none (omit the field)"
