@@ -163,6 +163,9 @@ class ModelCard(BaseModel):
     ``reasoning_source`` cites it."""
     reasoning_source: str = ""
     open_weights: bool
+    architecture: str | None = None
+    """Architecture class of a non-LLM model (``model.architecture`` of an offer),
+    as its developer publishes it; None for a language model or where not recorded."""
     status: Literal["sourced", "estimated"]
     basis: str = ""
     """For ``estimated`` sizes: how the estimate was made."""

@@ -29,6 +29,7 @@ from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded, central
 
 __all__ = [
+    "Architecture",
     "BenchmarkRef",
     "Component",
     "Declared",
@@ -54,6 +55,10 @@ ServingStack = Literal["optimised", "generate-loop", "unknown"]
 """``optimised``: a continuous-batching inference server (vLLM, TGI, SGLang, TensorRT-LLM);
 ``generate-loop``: a plain framework generate loop (Hugging Face transformers
 ``generate``, PyTorch eager); ``unknown`` (or omitted): the band covers both."""
+Architecture = Literal["encoder-decoder", "ctc", "unet", "dit", "encoder", "cnn", "vit"]
+"""Architecture class of a non-LLM model: speech-to-text ``encoder-decoder`` (Whisper
+class) or ``ctc`` (wav2vec 2.0 class); image generation ``unet`` or ``dit``; ``encoder``
+(embeddings, text classification); image classification ``cnn`` or ``vit``."""
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]
 
 
@@ -80,14 +85,19 @@ class ModelSpec(BaseModel):
     """Hidden reasoning tokens generated per request on top of the visible answer, as
     the vendor declares them; omitted: the catalog model's class default (0 for a model
     that does not reason), see ``docs/methodology.md``."""
+    architecture: Architecture | None = None
+    """Architecture class of a non-LLM model (:data:`Architecture`); omitted: the band
+    spans every class of the task, its median at the costliest."""
 
     @model_serializer(mode="wrap")
-    def _without_absent_reasoning(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """A model without ``reasoning_tokens`` dumps as before the field existed (same
-        canonical inputs and SHA-256)."""
+    def _without_absent_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A model without ``reasoning_tokens`` or ``architecture`` dumps as before those
+        fields existed (same canonical inputs and SHA-256)."""
         data = handler(self)
-        if self.reasoning_tokens is None and isinstance(data, dict):
-            data.pop("reasoning_tokens", None)
+        if isinstance(data, dict):
+            for name in ("reasoning_tokens", "architecture"):
+                if getattr(self, name) is None:
+                    data.pop(name, None)
         return data
 
     @model_validator(mode="before")

@@ -31,15 +31,22 @@ def test_fit_check_leaving_one_source_out(capsys: pytest.CaptureFixture[str]) ->
     assert len(res.raw) == 97 and len(res.rows) >= 45
     assert all(why for _, _, why in res.skipped)
     fit.run = lambda: res  # main() reuses this run
-    assert fit.main(["--check"]) == 0
+    # Known gap, reported in docs/accuracy.md: image generation leaving one source out
+    # (every FP32 row from one source, every BF16 row from the other). The check must
+    # fail on that task alone; when it passes, this test fails: update it.
+    assert fit.main(["--check"]) == 1
     out = capsys.readouterr().out
     assert "today's file contract (no serving stack)" in out
-    assert out.count("acceptance (median |log10| <= 0.15") == 2
-    assert "FAILED" not in out
+    verdicts = [line for line in out.splitlines() if line.startswith("acceptance (")]
+    assert len(verdicts) == 2
+    for line in verdicts:
+        assert line.endswith("FAILED: task image-generation: median |log10| 0.354 > 0.15")
     for contract in ("full", "today"):
         scored = res.scored[contract]
         s = fit.stats(scored)
         assert s["median_abs_log10"] <= 0.15 and s["coverage_p05_p95"] >= 0.8
+        text = fit.stats([r for r in scored if r.task == "text-generation"])
+        assert text["median_abs_log10"] <= 0.15 and text["coverage_p05_p95"] >= 0.8
 
 
 def test_acceptance_fails_loudly() -> None:

@@ -8,6 +8,7 @@ over every distribution) and :func:`audit_draws` (a usage log, every row at once
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,11 +23,17 @@ from ia_empreinte.engine.llm import LlmConstants, llm_request
 from ia_empreinte.engine.measured import declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
 from ia_empreinte.engine.tasks import (
+    ARCHITECTURES,
     UNIT_FIELD,
     hardware_factor,
     image_generation_units,
+    model_error_sigma,
+    peak_sigma,
+    precision_group,
     task_energy_wh,
+    undeclared_span,
 )
+from ia_empreinte.errors import OfferError
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
@@ -319,47 +326,133 @@ def _llm_step(
     return energy * _column(error, two_d), busy, caveats
 
 
+def _class_label(cls: reference.TaskClass) -> str:
+    return "|".join(cls.architectures) or "any"
+
+
 def _task_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
 ) -> tuple[Array, Array, list[Caveat]]:
-    """Other tasks: reference energy x units x size and hardware factors (:mod:`.tasks`).
+    """Other tasks: reference energy of the architecture class x units x size, precision
+    and hardware factors x the class's model error (:mod:`.tasks`).
+
+    The model error is drawn per calibration: ``engine.task.model_error[<task>:<class>]``
+    (shared by every offer resting on that class's fit), plus independent terms per
+    accelerator extrapolated to (``...@<accelerator>``) and per precision group not
+    measured (``...#<group>``). An undeclared architecture spans every class of the task
+    (:func:`.tasks.undeclared_span`) with its own draw (``...:undeclared``).
 
     Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
     """
-    _, active, _ = _model_sizes(comp, key, sampler)
+    _, active, precision = _model_sizes(comp, key, sampler)
     batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
-    ref = reference.task_reference(step.task)
+    task = step.task
+    ref = reference.task_reference(task)
+    shared = reference.task_model_error()
+    architecture: str | None = comp.model.architecture
+    if architecture is None and comp.model.id is not None:
+        published = catalog.model(comp.model.id).architecture  # by its developer
+        if published is not None and ref.for_architecture(published):
+            architecture = published  # a class of this task: as if declared
+    classes = ref.for_architecture(architecture)
+    if not classes:
+        allowed = ", ".join(ARCHITECTURES.get(task, ())) or "none (omit the field)"
+        raise OfferError(f"{key}.model.architecture: '{architecture}' is not an architecture "
+                         f"class of {task}; expected {allowed}")
     ref_acc = catalog.accelerator(ref.reference_accelerator)
-    e_ref = sampler.sample(f"engine.tasks.{step.task}.reference_wh_per_unit",
-                           ref.reference_wh_per_unit, low=0.0)
     ref_max = sampler.sample(f"accelerator.{ref_acc.id}.max_power_w", ref_acc.max_power_w,
                              low=0.0)
     h = hardware_factor(site.hardware.max_power_w, site.accelerator.peak_tflops_bf16, ref_max,
                         ref_acc.peak_tflops_bf16)
     two_d = next(iter(step.sizes.values())).ndim == 2
-    if step.task == "image-generation":
-        default_steps = ref.default_denoising_steps or 28.0
+    caveats: list[Caveat] = []
+    if (comp.model.precision is None and comp.model.id is None
+            and any(c.precision_sensitive for c in classes)):
+        precision = "fp32"  # the conservative default: never cheaper than declaring
+        caveats.append(Caveat(
+            code="precision-defaulted",
+            message=f"{key}: model.precision not declared; fp32 assumed for {task}, the "
+            "costliest precision measured (declare it to use yours)",
+        ))
+    group = precision_group(precision)
+    if task == "image-generation":
         sizes = step.sizes
         units = image_generation_units(
             sizes["images"], sizes.get("image_width", 1024.0),
             sizes.get("image_height", 1024.0),
-            sizes.get("denoising_steps", default_steps),
+            sizes.get("denoising_steps", ref.default_denoising_steps or 50.0),
             _column(active, two_d),
         )
-        energy = task_energy_wh(_column(e_ref, two_d), units, 1.0, ref.reference_params_b, 0.0,
-                                _column(h, two_d))
     else:
-        exponent = sampler.sample("engine.tasks.params_exponent",
-                                  reference.task_scaling().value, low=0.0)
-        energy = task_energy_wh(
-            _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
-            ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
-        )
-    caveats: list[Caveat] = []
+        units = step.sizes[UNIT_FIELD[task]]
+    s_acc = (0.0 if site.accelerator.id == ref_acc.id else
+             peak_sigma(site.accelerator.peak_tflops_bf16, ref_acc.peak_tflops_bf16))
+    energies: list[Array] = []
+    errors: list[tuple[reference.TaskClass, float, float, float]] = []
+    for cls in classes:
+        label = _class_label(cls)
+        e_ref = sampler.sample(f"engine.tasks.{task}[{label}].reference_wh_per_unit",
+                               cls.reference_wh_per_unit, low=0.0)
+        factor = ((cls.fp32_factor if group == "32-bit" else 1.0)
+                  / (cls.fp32_factor if cls.reference_precision == "32-bit" else 1.0)
+                  if cls.precision_sensitive else 1.0)
+        exponent = 0.0 if task == "image-generation" else cls.params_exponent
+        energy = task_energy_wh(_column(e_ref, two_d), units + cls.fixed_units,
+                                _column(active, two_d),
+                                cls.reference_params_b, exponent, _column(h, two_d), factor)
+        energies.append(energy)
+        s_prec = (shared.sigma_precision if cls.precision_sensitive
+                  and group != cls.reference_precision else 0.0)
+        s_cal = float(np.hypot(cls.sigma, shared.sigma_derived if cls.derived else 0.0))
+        errors.append((cls, s_cal, s_acc, s_prec))
+        reasons = []
+        if cls.derived:
+            reasons.append(f"the {label} class of {task} has no published measurement "
+                           "(derived)")
+        if s_prec:
+            reasons.append(f"{group} weights were not measured for the {label} class")
+        if s_acc:
+            reasons.append(f"{task} is calibrated on {ref_acc.id} only; {site.accelerator.id} "
+                           "is extrapolated from its power and FLOP/s")
+        if reasons:
+            sigma = model_error_sigma(s_cal, accelerator=s_acc, precision=s_prec)
+            caveats.append(Caveat(
+                code=("accelerator-outside-calibration" if s_acc and not cls.derived
+                      and not s_prec else "model-outside-calibration"),
+                message=f"{key}: {'; '.join(reasons)}: the model error widens to a "
+                f"geometric sd of {math.exp(sigma):.2f}",
+            ))
+    normal = Normal(dist="normal", mean=0.0, sd=1.0)
+    if len(classes) == 1:
+        cls, s_cal, s_acc, s_prec = errors[0]
+        name = f"engine.task.model_error[{task}:{_class_label(cls)}]"
+        central_e = energies[0]
+        log_error = s_cal * sampler.sample(name, normal)
+    else:
+        name = f"engine.task.model_error[{task}:undeclared]"
+        s_cal = max(e[1] for e in errors)
+        s_prec = max(e[3] for e in errors)
+        logs = [np.log(np.maximum(e, 1e-300)) for e in energies]
+        central_e = np.exp(undeclared_span(np.minimum.reduce(logs), np.maximum.reduce(logs),
+                                           _column(sampler.sample(name, normal), two_d),
+                                           s_cal))
+        log_error = np.zeros(sampler.draws)
+        caveats.append(Caveat(
+            code="architecture-undeclared",
+            message=f"{key}: model.architecture not declared; the band spans the "
+            f"{', '.join(_class_label(c) for c in classes)} classes of {task}, its median "
+            "at the costliest (declare it to narrow the band)",
+        ))
+    if s_acc:
+        log_error = log_error + s_acc * sampler.sample(
+            f"{name[:-1]}@{site.accelerator.id}]", normal)
+    if s_prec:
+        log_error = log_error + s_prec * sampler.sample(f"{name[:-1]}#{group}]", normal)
+    energy = central_e * np.exp(_column(log_error, two_d))
     if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
-            message=f"{key}: batching of {step.task} is not modelled (batch-1 reference)",
+            message=f"{key}: batching of {task} is not modelled (batch-1 reference)",
         ))
     frac = sampler.sample("engine.task_power_fraction",
                           reference.defaults().task_power_fraction.value, low=0.01, high=1.0)

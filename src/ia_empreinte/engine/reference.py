@@ -12,7 +12,7 @@ import functools
 import tomllib
 from collections.abc import Iterator
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,12 +23,15 @@ __all__ = [
     "EngineDefaults",
     "LlmCalibration",
     "SourcedValue",
+    "TaskClass",
+    "TaskModelError",
     "TaskReference",
     "defaults",
     "llm_calibration",
     "overriding_llm_calibration",
+    "overriding_tasks",
+    "task_model_error",
     "task_reference",
-    "task_scaling",
 ]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
@@ -111,26 +114,74 @@ class LlmCalibration(BaseModel):
     year: int
 
 
+class TaskClass(BaseModel):
+    """The reference energy of one architecture class of a non-LLM task (``tasks.toml``,
+    written by ``benchmarks/calibration/fit_tasks.py``)."""
+
+    model_config = _STRICT
+    architectures: tuple[str, ...]
+    """The ``model.architecture`` values this reference applies to."""
+    reference_wh_per_unit: Quantity
+    reference_params_b: Annotated[float, Field(gt=0)]
+    params_exponent: Annotated[float, Field(ge=0)]
+    reference_precision: Literal["32-bit", "16-bit"]
+    """Precision group of the rows the reference was measured at."""
+    sigma: Annotated[float, Field(ge=0)]
+    """Log-space sd of the model error (out-of-sample residuals, see ``fit_tasks.py``)."""
+    derived: bool = False
+    """True when no published row measures the class (derived from another class)."""
+    fixed_units: Annotated[float, Field(ge=0)] = 0.0
+    """Fixed cost of a batch-1 request, in units (text encoders: token-equivalents)."""
+    precision_sensitive: bool = True
+    """False where weight precision does not apply (a CPU reference such as tabular)."""
+    fp32_factor: Annotated[float, Field(ge=1)] = 2.0
+    """Energy of 32-bit weights over 16-bit ones for this class: fitted for image
+    generation (rows at both precisions); elsewhere 2, the ratio of weight bytes moved
+    (no row measures another precision)."""
+    fitted_rows: str = ""
+    source: SourceText
+    year: int
+
+
 class TaskReference(BaseModel):
-    """The reference energy of one non-LLM task on its reference accelerator."""
+    """The reference energies of one non-LLM task on its reference accelerator."""
 
     model_config = _STRICT
     id: str
     unit: str
-    reference_wh_per_unit: Quantity
-    reference_model: str
-    reference_params_b: Annotated[float, Field(gt=0)]
     reference_accelerator: str
     per: str = ""
     default_denoising_steps: float | None = None
     default_megapixels: float | None = None
+    classes: list[TaskClass]
+    source: SourceText
+    year: int
+
+    def for_architecture(self, architecture: str | None) -> list[TaskClass]:
+        """The class serving ``architecture``; every class when it is undeclared."""
+        if architecture is None:
+            return list(self.classes)
+        return [c for c in self.classes if architecture in c.architectures]
+
+
+class TaskModelError(BaseModel):
+    """Shared terms of the non-LLM model error and the precision factor."""
+
+    model_config = _STRICT
+    fp32_factor: Annotated[float, Field(ge=1)]
+    """Energy of 32-bit weights over 16-bit ones fitted on image generation (the only
+    task measured at both precisions; each class carries the factor it uses)."""
+    sigma_precision: Annotated[float, Field(ge=0)]
+    """Log sd added when the offer's precision group was not measured for the class."""
+    sigma_derived: Annotated[float, Field(ge=0)]
+    """Log sd added for a class without published rows."""
     source: SourceText
     year: int
 
 
 class _Tasks(BaseModel):
     model_config = _STRICT
-    scaling: dict[str, Any]
+    model_error: TaskModelError
     task: list[TaskReference]
 
 
@@ -173,9 +224,28 @@ def overriding_llm_calibration(cal: LlmCalibration) -> Iterator[LlmCalibration]:
         _OVERRIDE.pop()
 
 
+_TASKS_OVERRIDE: list[_Tasks] = []
+
+
 @functools.cache
-def _tasks() -> _Tasks:
+def _shipped_tasks() -> _Tasks:
     return _Tasks.model_validate(_read("tasks.toml"))
+
+
+def _tasks() -> _Tasks:
+    return _TASKS_OVERRIDE[-1] if _TASKS_OVERRIDE else _shipped_tasks()
+
+
+@contextlib.contextmanager
+def overriding_tasks(data: dict[str, Any]) -> Iterator[None]:
+    """Use ``data`` (the layout of ``tasks.toml``) instead of the shipped task references
+    inside the block: the leave-one-source-out check of ``fit_tasks.py`` runs the real
+    chain with references refitted without a source."""
+    _TASKS_OVERRIDE.append(_Tasks.model_validate(data))
+    try:
+        yield
+    finally:
+        _TASKS_OVERRIDE.pop()
 
 
 def task_reference(task: str) -> TaskReference:
@@ -186,12 +256,9 @@ def task_reference(task: str) -> TaskReference:
     raise KeyError(task)  # a packaging bug: every non-LLM task has an entry
 
 
-def task_scaling() -> SourcedValue:
-    """The model-size exponent shared by the non-LLM tasks."""
-    return SourcedValue.model_validate(
-        {"value": _tasks().scaling["params_exponent"], "source": _tasks().scaling["source"],
-         "year": _tasks().scaling["year"]}
-    )
+def task_model_error() -> TaskModelError:
+    """The precision factor and the shared model-error terms of the non-LLM tasks."""
+    return _tasks().model_error
 
 
 @functools.cache
