@@ -44,6 +44,7 @@ from ia_empreinte.kit.floor import absolute_floor
 from ia_empreinte.offers import Offer, check_offer_serves_profile, parse_offer
 from ia_empreinte.profiles import TASKS, UsageProfile, parse_profile
 from ia_empreinte.records import BenchmarkRecord, RecordStore
+from ia_empreinte.records.verdict import RULE_LABELS_FR, Verdict, record_verdict
 from ia_empreinte.render.sheet import render_comparison, render_fiche
 from ia_empreinte.results import Caveat, Estimate, Provenance, Summary
 from ia_empreinte.schemas import json_schema, schema_names
@@ -77,6 +78,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "OfferError",
     "ProfileError",
     "Provenance",
+    "RULE_LABELS_FR",
     "RecordError",
     "RecordStore",
     "Summary",
@@ -85,6 +87,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "UsageLog",
     "UsageProfile",
     "ValidationFailure",
+    "Verdict",
     "VerificationError",
     "__version__",
     "absolute_floor",
@@ -115,6 +118,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "rc_clause",
     "read_usage_log",
     "recommend_method",
+    "record_verdict",
     "relative_floor_caveat",
     "render_comparison",
     "render_fiche",

@@ -20,11 +20,14 @@ from ia_empreinte.offers import Offer, parse_offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.uncertainty import central
 
-__all__ = ["FLOOR_MARGIN", "absolute_floor", "frugal_reference_offer"]
+__all__ = ["FLOOR_DRAWS", "FLOOR_MARGIN", "absolute_floor", "frugal_reference_offer"]
 
 FLOOR_MARGIN = 2.0
 """The floor is the frugal reference's 5th percentile divided by this margin (our choice:
 an offer must be more than twice as frugal as the frugal reference to be raised)."""
+
+FLOOR_DRAWS = 400
+"""Monte Carlo draws of the frugal reference (its 5th percentile is stable to a few %)."""
 
 _REFERENCE_ACCELERATOR = "nvidia-h100-sxm-80gb"
 _REFERENCE_PUE = 1.1
@@ -53,14 +56,15 @@ def absolute_floor(profile: UsageProfile, options: CompareOptions | None = None)
 
     Args:
         profile: the usage profile annexed to the tender.
-        options: indicator, scope, seed and draws (the floor follows the scored figure).
+        options: indicator, scope and seed (the floor follows the scored figure); the
+            reference is drawn :data:`FLOOR_DRAWS` times.
 
     Returns:
         The frugal reference offer's 5th percentile divided by :data:`FLOOR_MARGIN`,
         rounded to three significant digits so that it can be published as is.
     """
-    opts = (options or CompareOptions()).model_copy(update={"floor": None,
-                                                            "floor_fraction": None})
+    opts = (options or CompareOptions()).model_copy(update={
+        "floor": None, "floor_fraction": None, "draws": FLOOR_DRAWS})
     result = compare(profile, [frugal_reference_offer()], opts)
     value = result.offers[0].scored.p05 / FLOOR_MARGIN
     return float(f"{value:.3g}")
