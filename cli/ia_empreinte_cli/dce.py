@@ -19,13 +19,14 @@ from ia_empreinte import (
     load_profile,
     method_warning,
     parse_compare_options,
+    rc_clause,
     recommend_method,
     relative_floor_caveat,
     simulate_scores,
 )
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.render.tabular import render_text_table
-from ia_empreinte_cli.compare import _compare_options, _options, _scoring_options, rc_clause_text
+from ia_empreinte_cli.compare import _compare_options, _options, _scoring_options
 from ia_empreinte_cli.errors import CliError
 
 __all__ = ["clause", "dce", "score"]
@@ -106,14 +107,17 @@ def simulate(values: tuple[float, ...], points: float, method: str, floor: float
 @_compare_options
 @click.option("--weight", type=click.FloatRange(0, 100), default=None,
               help="Weight of the criterion in percent.")
-def clause(profile: str, weight: float | None, **kw: Any) -> None:
+@click.option("--criterion-number", type=click.IntRange(1, 99), default=1, show_default=True,
+              help="Number of the criterion in the RC.")
+def clause(profile: str, weight: float | None, criterion_number: int, **kw: Any) -> None:
     """Print a French draft of the award-criterion clause for the tender rules (RC).
 
     Names the profile (id and SHA-256), the tool version, the reference data and the
     formula; for the buyer's lawyer to adapt. `ia-empreinte dce` writes the complete
     consultation kit (RC article, CCTP/CCAP clauses, protocol, annexes).
     """
-    click.echo(rc_clause_text(load_profile(profile), _options(kw), weight), nl=False)
+    click.echo(rc_clause(load_profile(profile), _options(kw), weight_pct=weight,
+                         criterion_number=criterion_number), nl=False)
 
 
 @click.command()

@@ -407,6 +407,7 @@ def floor_effect(scores: Scores, lang: str = "fr") -> str | None:
     names = ", ".join(raised)
     v = f"{scores.floor.value:g}"
     if lang == "fr":
+        v = v.replace(".", ",")
         text = (
             f"Sous le plancher ({v}) : {names}. Leur valeur est notée au plancher et fait "
             "l'objet d'une demande de précisions ; si la réponse ne la justifie pas par les "

@@ -201,7 +201,10 @@ def test_cli_clause_and_report_rc_clause(tmp_path: Path) -> None:
     assert "Note = 10 × (V_max − V_offre) / (V_max − V_min)" in res.output
     rep = runner.invoke(cli, ["report", *ARGS, "-o", str(tmp_path / "f.md"), "--rc-clause",
                               "--draws", "50"], catch_exceptions=False)
-    assert "Critère n° 3" in rep.output
+    assert "Critère n° 1" in rep.output
+    res = runner.invoke(cli, ["clause", ARGS[0], "--criterion-number", "4"],
+                        catch_exceptions=False)
+    assert "**Critère n° 4 – " in res.output and "location-based" not in res.output
 
 
 def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -> None:
