@@ -211,6 +211,7 @@ def _dce_options(*, weight: float, method: str, points: float, floor: str,
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else ""
         got = err.get("input")
+        got = f"{got:g}" if isinstance(got, float) else got
         raise ValidationFailure(f"{err['msg'].lower()}, got {got}",
                                 location=(fields.get(name, name),)) from None
 
