@@ -43,10 +43,9 @@ def boamps_estimate(profile: str, offer: str, draws: int, seed: int, publisher: 
     check_offer_serves_profile(prof, off, file=offer)
     records = load_records([(off, Path(offer).parent)])
     result = estimate_offer(prof, off, draws=draws, seed=seed, records=records)
-    text = json.dumps(estimate_to_boamps(
-        result, off, prof, publisher=publisher,
-        report_datetime=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")), indent=2,
-                      ensure_ascii=False, sort_keys=True) + "\n"
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    report = estimate_to_boamps(result, off, prof, publisher=publisher, report_datetime=now)
+    text = json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -32,7 +32,6 @@ from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
-from ia_empreinte.render.tabular import render_text_table
 
 __all__ = ["compare", "rc_clause_text", "report", "verify"]
 

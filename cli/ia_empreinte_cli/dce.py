@@ -203,9 +203,9 @@ def _dce_options(*, weight: float, method: str, points: float, floor: str,
               "floor_fraction": "--floor-fraction", "criterion_number": "--criterion-number"}
     try:
         return DceOptions(
-            weight_pct=weight, method=method, points=points, floor=value, floor_kind=kind,  # type: ignore[arg-type]
+            weight_pct=weight, method=method, points=points, floor=value, floor_kind=kind,
             floor_fraction=floor_fraction, criterion_number=criterion_number, lot=lot,
-            consultation=consultation, lang=lang, compare=compare,  # type: ignore[arg-type]
+            consultation=consultation, lang=lang, compare=compare,
         )
     except ValidationError as exc:
         err = exc.errors()[0]

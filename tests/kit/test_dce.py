@@ -79,7 +79,7 @@ def test_clauses_and_protocol_are_written(kit: Path) -> None:
 def test_absolute_floor_is_derived_from_the_profile_and_stated(kit: Path) -> None:
     profile = load_profile(str(PROFILE))
     floor = absolute_floor(profile)
-    assert 0 < floor
+    assert floor > 0
     text = (kit / "01-rc-article-critere.md").read_text(encoding="utf-8")
     assert f"Toute valeur inférieure à {f'{floor:g}'.replace('.', ',')} kgCO2e" in text
     assert frugal_reference_offer().deployment.pue == 1.1

@@ -292,8 +292,10 @@ def boamps_evidence(data: Any, *, file: str) -> BoampsEvidence:
     if energy == 0:
         raise ValidationFailure("the measures add up to 0 kWh; expected a measured energy",
                                 file=file, location=("measures",))
-    header = data.get("header") if isinstance(data.get("header"), dict) else {}
-    publisher = header.get("publisher") if isinstance(header.get("publisher"), dict) else {}
+    raw_header = data.get("header")
+    header: dict[str, Any] = raw_header if isinstance(raw_header, dict) else {}
+    raw_publisher = header.get("publisher")
+    publisher: dict[str, Any] = raw_publisher if isinstance(raw_publisher, dict) else {}
     return BoampsEvidence(
         report_id=str(header.get("reportId") or "-"),
         publisher=str(publisher.get("name") or "-"),
