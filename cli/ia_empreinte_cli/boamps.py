@@ -12,8 +12,7 @@ import yaml
 
 from ia_empreinte import check_offer_serves_profile, load_offer, load_profile, load_records
 from ia_empreinte import estimate as estimate_offer
-from ia_empreinte.harness.boamps import boamps_evidence, estimate_to_boamps
-from ia_empreinte.inputs.documents import read_document
+from ia_empreinte.harness.boamps import estimate_to_boamps, load_boamps_evidence
 from ia_empreinte.render.files import write_output
 
 __all__ = ["boamps"]
@@ -59,7 +58,7 @@ def boamps_estimate(profile: str, offer: str, draws: int, seed: int, publisher: 
 def boamps_evidence_command(report: str, lang: str) -> None:
     """Check a BoAmps measurement REPORT and print the entry of the offer's `declared`
     list it supports (energy per request, server scope, its source)."""
-    evidence = boamps_evidence(read_document(report), file=report)
+    evidence = load_boamps_evidence(report)
     entry = yaml.safe_dump({"declared": [evidence.declared_entry()]}, allow_unicode=True,
                            sort_keys=False)
     if lang == "fr":

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte.errors import ValidationFailure
+from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records import BenchmarkRecord, record_sha256
@@ -32,6 +33,7 @@ __all__ = [
     "BoampsEvidence",
     "boamps_evidence",
     "estimate_to_boamps",
+    "load_boamps_evidence",
     "to_boamps",
 ]
 
@@ -304,3 +306,13 @@ def boamps_evidence(data: Any, *, file: str) -> BoampsEvidence:
         energy_wh_per_request=energy * 1000 / requests,
         measures=len(measures), quality=str(data.get("quality") or "-"),
     )
+
+
+def load_boamps_evidence(path: str) -> BoampsEvidence:
+    """:func:`boamps_evidence` of the BoAmps report file at ``path`` (JSON).
+
+    Raises:
+        InputFileError: the file cannot be read or parsed.
+        ValidationFailure: naming the file and the field.
+    """
+    return boamps_evidence(read_document(path), file=path)
