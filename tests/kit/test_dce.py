@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ia_empreinte import DceOptions, build_dce_kit, load_profile
+from ia_empreinte.kit.dce import default_rules
 from ia_empreinte.kit.floor import FLOOR_MARGIN, absolute_floor, frugal_reference_offer
 from ia_empreinte_cli.app import cli
 from tests.conftest import PROFILES
@@ -25,7 +26,8 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--consultation", "2027-AO-012", "--lot", "2", "--draws", "200",
     ], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert res.output == f"{out} : 20 fichiers écrits ; index 00-index.md, SHA256SUMS\n"
+    count = 1 + len((out / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    assert res.output == f"{out} : {count} fichiers écrits ; index 00-index.md, SHA256SUMS\n"
     return out
 
 
@@ -55,7 +57,9 @@ def test_docx_opens_and_holds_weight_evidence_and_default_rule(kit: Path) -> Non
     assert "annexe XII du règlement (UE) 2024/1689" in text  # parameter count
     assert "contrat d'hébergement" in text
     assert "clé publique de signature est déposée avec l'offre" in text
-    assert "Donnée non déclarée." in text and "zone WORLD" in text
+    assert "Donnée non déclarée." in text
+    for field, rule in default_rules("fr"):  # read from the library's published rules
+        assert f"{field} : {rule}." in text
     assert "L'acheteur calcule la valeur de chaque offre" in text
     assert "Demande de précisions." in text
     assert "méthode linéaire" in text and "location-based" not in text

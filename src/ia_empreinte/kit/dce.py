@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
@@ -161,13 +162,18 @@ def evidence_list(lang: str = "fr") -> list[tuple[str, str]]:
 def default_rules(lang: str = "fr") -> list[tuple[str, str]]:
     """The published conservative default of each field an offer leaves undeclared.
 
-    Reads the rule from the library when it provides one
-    (``catalog.undeclared_defaults()``: rows with ``field``, ``value``, ``source``);
-    otherwise lists the defaults the engine applies today, from the packaged data.
+    Reads the rules the library publishes (``data/undeclared.toml``: per rule, the field,
+    its text in French and English and its source) when the packaged data has them;
+    otherwise lists the defaults the engine applies, from the packaged data.
     """
-    provider = getattr(catalog, "undeclared_defaults", None)
-    if callable(provider):
-        return [(str(r["field"]), f"{r['value']} ({r['source']})") for r in provider()]
+    if resources.files("ia_empreinte").joinpath("data", "undeclared.toml").is_file():
+        text = resources.files("ia_empreinte").joinpath("data", "undeclared.toml").read_text(
+            encoding="utf-8")
+        rules = tomllib.loads(text).get("rule", {})
+        return [(str(r["field"]), f"{r['fr' if lang == 'fr' else 'en']} (source : "
+                 f"{r['source']}, {r['year']})" if lang == "fr" else
+                 f"{r['en']} (source: {r['source']}, {r['year']})")
+                for _, r in sorted(rules.items(), key=lambda kv: str(kv[1]["field"]))]
     unknown = catalog.datacenter("unknown")
     pue = unknown.pue
     wue = unknown.wue_l_per_kwh
