@@ -173,9 +173,9 @@ def dce(profile: str, output: str, weight: float, method: str, points: float, fl
     text = Path(profile).read_text(encoding="utf-8")
     files = build_dce_kit(prof, opts, profile_text=text)
     _write_all(out, [(f.name, f.data) for f in files])
-    msg = (f"{output} : {len(files)} fichiers écrits ; index 00-index.md, SHA256SUMS"
+    msg = (f"{output} : kit de consultation écrit ; index 00-index.md, SHA256SUMS"
            if lang == "fr" else
-           f"{output}: {len(files)} files written; index 00-index.md, SHA256SUMS")
+           f"{output}: consultation kit written; index 00-index.md, SHA256SUMS")
     click.echo(msg, err=True)
 
 
