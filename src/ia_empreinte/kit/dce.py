@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -356,6 +357,10 @@ Empreinte SHA-256 de chaque fichier (vérification : `sha256sum -c SHA256SUMS`).
 """
 
 
+_ITEM = re.compile(r"^(-|\d+\.) ")
+"""A markdown list item: ``- text`` (bullet) or ``1. text`` (numbered)."""
+
+
 def _docx(markdown: str) -> bytes:
     """A DOCX of the markdown text (headings, bullets, bold runs, paragraphs)."""
     import io
@@ -372,10 +377,18 @@ def _docx(markdown: str) -> bytes:
             doc.add_heading(text.lstrip("#").strip(), level=min(level, 4))
             continue
         lines = text.splitlines()
-        if all(line.startswith("- ") or line[:1].isdigit() for line in lines) and (
-                lines[0].startswith("- ")):
+        if _ITEM.match(lines[0]):
+            items: list[tuple[str, str]] = []
             for line in lines:
-                _runs(doc.add_paragraph(style="List Bullet"), line[2:])
+                m = _ITEM.match(line)
+                if m:  # numbers stay in the text: Word would continue one list across
+                    items.append(("List Bullet", line[m.end():]) if m.group(1) == "-"
+                                 else ("Normal", line))
+                else:  # a wrapped line continues the item
+                    style, body = items[-1]
+                    items[-1] = (style, f"{body} {line.strip()}")
+            for style, body in items:
+                _runs(doc.add_paragraph(style=style), body)
             continue
         if text.startswith("|"):
             _table(doc, lines)
