@@ -193,6 +193,10 @@ def _dce_options(*, weight: float, method: str, points: float, floor: str,
             raise ValidationFailure(
                 f"expected absolute, relative, none or a number >= 0, got '{floor}'",
                 location=("--floor",)) from None
+    for option, text in (("--lot", lot), ("--consultation", consultation)):
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise ValidationFailure("expected one line of text, without control characters",
+                                    location=(option,))
     try:
         compare = parse_compare_options({"indicator": indicator, "scope": scope,
                                          "draws": draws, "seed": seed})
@@ -200,7 +204,8 @@ def _dce_options(*, weight: float, method: str, points: float, floor: str,
         option = "--" + str(exc.location[0]).replace("_", "-") if exc.location else ""
         raise ValidationFailure(exc.message, location=(option,) if option else ()) from None
     fields = {"weight_pct": "--weight", "points": "--points", "floor": "--floor",
-              "floor_fraction": "--floor-fraction", "criterion_number": "--criterion-number"}
+              "floor_fraction": "--floor-fraction", "criterion_number": "--criterion-number",
+              "lot": "--lot", "consultation": "--consultation"}
     try:
         return DceOptions(
             weight_pct=weight, method=method, points=points, floor=value, floor_kind=kind,
@@ -211,7 +216,7 @@ def _dce_options(*, weight: float, method: str, points: float, floor: str,
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else ""
         got = err.get("input")
-        got = f"{got:g}" if isinstance(got, float) else got
+        got = f"{got:g}" if isinstance(got, float) else repr(got) if isinstance(got, str) else got
         raise ValidationFailure(f"{err['msg'].lower()}, got {got}",
                                 location=(fields.get(name, name),)) from None
 

@@ -119,3 +119,29 @@ def test_a_non_empty_folder_is_refused(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "folder exists and is not empty" in res.output
     assert [p.name for p in tmp_path.iterdir()] == ["x"]
+
+
+def test_user_text_is_escaped_in_markdown_and_literal_in_docx() -> None:
+    from docx import Document
+
+    hostile = "**gras** <b>x</b> | `code` _i_ # [lien](http://x)"
+    files = build_dce_kit(load_profile(str(PROFILE)),
+                          DceOptions(weight_pct=10, consultation=hostile, lot="2",
+                                     floor_kind="none"))
+    by_name = {f.name: f.data for f in files}
+    md = by_name["01-rc-article-critere.md"].decode()
+    assert ("Consultation \\*\\*gras\\*\\* \\<b\\>x\\</b\\> \\| \\`code\\` \\_i\\_ \\# "
+            "\\[lien\\](http://x) – lot 2") in md
+    doc = Document(io.BytesIO(by_name["01-rc-article-critere.docx"]))
+    para = next(p for p in doc.paragraphs if p.text.startswith("Consultation "))
+    assert para.text == f"Consultation {hostile} – lot 2"
+    assert not any(r.bold for r in para.runs)
+
+
+def test_a_line_break_in_the_lot_is_refused(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["dce", str(PROFILE), "-o", str(tmp_path / "k"),
+                                   "--weight", "5", "--lot", "2\n3"])
+    assert res.exit_code == 2
+    assert res.output == (
+        "Error: --lot: expected one line of text, without control characters\n")
+    assert list(tmp_path.iterdir()) == []

@@ -76,9 +76,9 @@ class DceOptions(BaseModel):
     floor_fraction: float = Field(default=DEFAULT_FLOOR_FRACTION, gt=0, le=1)
     """For a relative floor: the fraction of the median offer."""
     criterion_number: int = Field(default=1, ge=1, le=99)
-    lot: str = ""
-    consultation: str = ""
-    buyer: str = ""
+    lot: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    consultation: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    """Free text of the buyer (no line break); escaped in every piece."""
     lang: Literal["fr", "en"] = "fr"
     compare: CompareOptions = CompareOptions()
     """Indicator, scope, draws and seed of the scored figure."""
@@ -109,6 +109,11 @@ _SCOPE_FR = {"per_request": "par requête", "per_year": "par an",
              "contract": "sur la durée du marché"}
 _METHOD_FR = {"proportional": "méthode proportionnelle", "linear": "méthode linéaire",
               "mean": "méthode relative à la moyenne des offres"}
+
+
+def _md(text: str) -> str:
+    """``text`` as literal markdown: every character markdown reads is escaped."""
+    return re.sub(r"([\\`*_\[\]#|<>~])", r"\\\1", text)
 
 
 def _fr(x: float) -> str:
@@ -211,9 +216,9 @@ def _rc_article(profile: UsageProfile, opts: DceOptions, floor: float | None,
     name, note = _INDICATOR_FR[c.indicator]
     note = f" ({note})" if note else ""
     n = opts.criterion_number
-    lot = f" – lot {opts.lot}" if opts.lot else ""
-    cons = f"Consultation {opts.consultation}{lot}\n\n" if opts.consultation else (
-        f"Lot {opts.lot}\n\n" if opts.lot else "")
+    lot = f" – lot {_md(opts.lot)}" if opts.lot else ""
+    cons = f"Consultation {_md(opts.consultation)}{lot}\n\n" if opts.consultation else (
+        f"Lot {_md(opts.lot)}\n\n" if opts.lot else "")
     if opts.floor_kind == "absolute" and floor is not None:
         floor_txt = (
             f"**Plancher.** Toute valeur inférieure à {_fr(floor)} {unit} est ramenée à "
@@ -343,8 +348,8 @@ un avis juridique.*
 def kit_index(files: list[KitFile], *, profile: UsageProfile, opts: DceOptions) -> str:
     """The index of the kit: every file with its SHA-256 (markdown)."""
     rows = "\n".join(f"| `{f.name}` | `{f.sha256}` |" for f in files)
-    lot = f", lot {opts.lot}" if opts.lot else ""
-    cons = f"Consultation {opts.consultation}{lot}. " if opts.consultation else ""
+    lot = f", lot {_md(opts.lot)}" if opts.lot else ""
+    cons = f"Consultation {_md(opts.consultation)}{lot}. " if opts.consultation else ""
     return f"""\
 # Index des pièces – kit de consultation ia-empreinte
 
@@ -400,18 +405,20 @@ def _docx(markdown: str) -> bytes:
 
 
 def _runs(paragraph: Any, text: str) -> None:
-    """Add ``text`` to ``paragraph``, **bold** and *italic* spans as such, `code` plain."""
-    text = text.replace("`", "")
-    parts = text.split("**")
-    for i, part in enumerate(parts):
+    """Add ``text`` to ``paragraph``: **bold** and *italic* spans as such, `code` plain,
+    backslash escapes (user text, see :func:`_md`) as the literal character."""
+    text = re.sub(r"(?<!\\)`", "", text)
+    for i, part in enumerate(re.split(r"(?<!\\)\*\*", text)):
         if not part:
             continue
+        italic = i % 2 == 0 and len(part) > 2 and part[0] == "*" and part[-1] == "*" and (
+            part[-2] != "\\")
+        literal = re.sub(r"\\(.)", r"\1", part[1:-1] if italic else part)
+        run = paragraph.add_run(literal)
         if i % 2 == 1:
-            paragraph.add_run(part).bold = True
-        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            paragraph.add_run(part[1:-1]).italic = True
-        else:
-            paragraph.add_run(part)
+            run.bold = True
+        elif italic:
+            run.italic = True
 
 
 def _table(doc: Any, lines: list[str]) -> None:
