@@ -240,6 +240,8 @@ def test_record_verifies_like_bench_verify(
     assert result.output.splitlines()[-3] == f"{path}: sha256 {answer['sha256']}"
     assert result.output.splitlines()[-1].startswith("Verdict: NOT valid for the tender: ")
     assert answer["kind"] == "record" and answer["ok"] is True and answer["signed"] is False
+    assert answer["verdict"]["valid"] is False
+    assert "unsigned record" in answer["verdict"]["reasons_en"]
     shown = [f"{c['status']:<4}  {c['rule']:<20} {c['detail']}" for c in answer["checks"]]
     assert shown == result.output.splitlines()[:-3]
 
