@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ia_empreinte import (
     DceOptions,
+    absolute_floor,
     build_dce_kit,
     floor_effect,
     load_profile,
@@ -53,16 +54,21 @@ def score() -> None:
 @score.command()
 @click.argument("values", nargs=-1, required=True, type=click.FloatRange(min=0))
 @_scoring_options
+@click.option("--profile", "profile", type=click.Path(dir_okay=False), default=None,
+              help="Usage profile: the floor is then the absolute one derived from it "
+                   "(GHG over the contract, kgCO2e), as `dce` publishes it.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the output.")
 def simulate(values: tuple[float, ...], points: float, method: str, floor: float | None,
-             floor_fraction: float, lang: str) -> None:
+             floor_fraction: float, profile: str | None, lang: str) -> None:
     """Try the formulas on hypothetical VALUES before publishing the tender.
 
     The offers are named A, B, C... Every method is shown; --method only picks the one
     listed first. Ends with the method the DAJ guidance points to for these values and
     why, the warning of the mean method and what the floor did.
     """
+    if profile is not None and floor is None:
+        floor = absolute_floor(load_profile(profile))
     order = [method] + [m for m in _METHODS if m != method]
     results = simulate_scores(list(values), n_max=points, floor=floor,
                               floor_fraction=floor_fraction or None, methods=order)  # type: ignore[arg-type]
@@ -82,7 +88,8 @@ def simulate(values: tuple[float, ...], points: float, method: str, floor: float
     if fl.basis == "none":
         click.echo("plancher : aucun" if lang == "fr" else "floor: none")
     elif lang == "fr":
-        basis = ("absolu" if fl.basis == "absolute"
+        basis = (("absolu, fixé à partir du profil" if profile else "absolu")
+                 if fl.basis == "absolute"
                  else f"{_g(100 * (fl.fraction or 0), lang)} % de la médiane des offres")
         click.echo(f"plancher : {_g(fl.value, lang)} ({basis}) ; valeurs relevées : "
                    f"{', '.join(fl.floored) or none}")

@@ -290,7 +290,7 @@ class MethodAdvice(BaseModel):
 def _ratio_text(ratio: float, lang: str) -> str:
     if not math.isfinite(ratio):
         return "infini" if lang == "fr" else "infinite"
-    text = f"{ratio:.3g}"
+    text = f"{ratio:.0f}" if ratio >= 100 else f"{ratio:.3g}"
     return text.replace(".", ",") if lang == "fr" else text
 
 

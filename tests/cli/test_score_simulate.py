@@ -42,3 +42,17 @@ def test_two_offers_under_the_floor_share_the_mark_and_it_is_said() -> None:
     assert effect is not None
     assert effect.startswith("Sous le plancher (10) : a, b.")
     assert "Les 2 offres sous le plancher reçoivent la même note" in effect
+
+
+def test_profile_gives_the_absolute_floor_the_kit_publishes() -> None:
+    from ia_empreinte import absolute_floor, load_profile
+    from tests.conftest import PROFILES
+
+    path = PROFILES / "chatbot-web-metropole.yaml"
+    floor = absolute_floor(load_profile(path))
+    res = CliRunner().invoke(cli, ["score", "simulate", "104", "970", "2720", "0.01",
+                                   "--profile", str(path)], catch_exceptions=False)
+    shown = f"{floor:g}".replace(".", ",")
+    assert f"plancher : {shown} (absolu, fixé à partir du profil) ; valeurs relevées : D" in (
+        res.output)
+    assert f"Sous le plancher ({shown}) : D." in res.output
