@@ -145,3 +145,12 @@ def test_a_line_break_in_the_lot_is_refused(tmp_path: Path) -> None:
     assert res.output == (
         "Error: --lot: expected one line of text, without control characters\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_floor_set_by_the_buyer_is_said_so() -> None:
+    files = build_dce_kit(load_profile(str(PROFILE)),
+                          DceOptions(weight_pct=10, floor=0.5, method="mean"))
+    rc = next(f for f in files if f.name == "01-rc-article-critere.md").data.decode()
+    assert ("Toute valeur inférieure à 0,5 kgCO2e est ramenée à 0,5 kgCO2e pour le calcul "
+            "de la note. Ce plancher est fixé par l'acheteur avant la publication.") in rc
+    assert "n° 373362" in rc  # the mean method's warning

@@ -220,13 +220,17 @@ def _rc_article(profile: UsageProfile, opts: DceOptions, floor: float | None,
     cons = f"Consultation {_md(opts.consultation)}{lot}\n\n" if opts.consultation else (
         f"Lot {_md(opts.lot)}\n\n" if opts.lot else "")
     if opts.floor_kind == "absolute" and floor is not None:
+        how = (
+            "Ce plancher est fixé par l'acheteur avant la publication."
+            if opts.floor is not None else
+            "Ce plancher est fixé avant la publication à partir du seul profil d'usage : "
+            "c'est la moitié du 5e centile de la valeur d'une offre de référence très "
+            "sobre (modèle d'un milliard de paramètres, capacité mutualisée, électricité "
+            "la moins carbonée des données de référence)."
+        )
         floor_txt = (
             f"**Plancher.** Toute valeur inférieure à {_fr(floor)} {unit} est ramenée à "
-            f"{_fr(floor)} {unit} pour le calcul de la note. Ce plancher est fixé avant la "
-            "publication à partir du seul profil d'usage : c'est la moitié du 5e "
-            "centile de la valeur d'une offre de référence très sobre (modèle d'un "
-            "milliard de paramètres, capacité mutualisée, électricité la moins carbonée "
-            "des données de référence)."
+            f"{_fr(floor)} {unit} pour le calcul de la note. {how}"
         )
     elif opts.floor_kind == "relative":
         floor_txt = (
