@@ -177,8 +177,7 @@ def dce(profile: str, output: str, weight: float, method: str, points: float, fl
                         lot=lot, consultation=consultation, indicator=indicator,
                         scope=scope, draws=draws, seed=seed, lang=lang)
     prof = load_profile(profile)
-    text = Path(profile).read_text(encoding="utf-8")
-    files = build_dce_kit(prof, opts, profile_text=text)
+    files = build_dce_kit(prof, opts, profile_bytes=Path(profile).read_bytes())
     _write_all(out, [(f.name, f.data) for f in files])
     msg = (f"{output} : kit de consultation écrit ; index 00-index.md, SHA256SUMS"
            if lang == "fr" else

@@ -447,15 +447,15 @@ def build_dce_kit(
     profile: UsageProfile,
     options: DceOptions,
     *,
-    profile_text: str | None = None,
+    profile_bytes: bytes | None = None,
 ) -> list[KitFile]:
     """Every file of the consultation kit, the index and ``SHA256SUMS`` last.
 
     Args:
         profile: the usage profile annexed to the tender (annexe A).
         options: weight, method, floor, criterion number, lot, consultation.
-        profile_text: the profile file as the buyer wrote it (kept byte for byte as
-            annexe A); the canonical YAML of ``profile`` when not given.
+        profile_bytes: the profile file as the buyer wrote it (kept byte for byte as
+            annexe A); the YAML of ``profile`` when not given.
 
     Raises:
         ValidationFailure: a floor that is not a finite number.
@@ -480,8 +480,8 @@ def build_dce_kit(
         KitFile("02-clauses-cctp-ccap.md", clauses.encode()),
         KitFile("02-clauses-cctp-ccap.docx", _docx(clauses)),
         KitFile("annexe-A-profil-usage.yaml",
-                (profile_text if profile_text is not None else profile_to_yaml(profile))
-                .encode()),
+                profile_bytes if profile_bytes is not None
+                else profile_to_yaml(profile).encode()),
         *_reference_data(),
         KitFile("annexe-C-protocole-mesure.md", protocol.encode()),
         KitFile("annexe-C-protocole-mesure.docx", _docx(protocol)),
