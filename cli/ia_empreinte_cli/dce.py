@@ -18,6 +18,7 @@ from ia_empreinte import (
     build_dce_kit,
     floor_effect,
     load_profile,
+    load_profile_bytes,
     method_warning,
     parse_compare_options,
     rc_clause,
@@ -176,8 +177,8 @@ def dce(profile: str, output: str, weight: float, method: str, points: float, fl
                         floor_fraction=floor_fraction, criterion_number=criterion_number,
                         lot=lot, consultation=consultation, indicator=indicator,
                         scope=scope, draws=draws, seed=seed, lang=lang)
-    prof = load_profile(profile)
-    files = build_dce_kit(prof, opts, profile_bytes=Path(profile).read_bytes())
+    prof, raw = load_profile_bytes(profile)
+    files = build_dce_kit(prof, opts, profile_bytes=raw)
     _write_all(out, [(f.name, f.data) for f in files])
     msg = (f"{output} : kit de consultation écrit ; index 00-index.md, SHA256SUMS"
            if lang == "fr" else

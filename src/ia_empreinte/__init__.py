@@ -22,7 +22,7 @@ from ia_empreinte.errors import (
     ValidationFailure,
     VerificationError,
 )
-from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile
+from ia_empreinte.inputs.load import load_fiche, load_offer, load_profile, load_profile_bytes
 from ia_empreinte.inputs.records import load_record, load_records, verify_record
 from ia_empreinte.inputs.usage_logs import read_usage_log
 from ia_empreinte.inputs.validation import validate_file
@@ -105,6 +105,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "load_fiche",
     "load_offer",
     "load_profile",
+    "load_profile_bytes",
     "load_record",
     "load_records",
     "method_warning",
