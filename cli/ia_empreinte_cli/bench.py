@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ia_empreinte import verify_record
+from ia_empreinte import RULE_LABELS_FR, Verdict, record_verdict, verify_record
 from ia_empreinte.harness import Progress as BenchProgress
 from ia_empreinte.harness import bench_export, bench_keygen, bench_run
 from ia_empreinte.render.files import check_writable, write_output
@@ -147,28 +147,41 @@ def run(
                    err=True)
 
 
+_STATUS_FR = {"pass": "ok", "warn": "attention", "fail": "échec"}
+
+
 @bench.command()
 @click.argument("record", type=click.Path(dir_okay=False))
 @click.option("--public-key", metavar="KEY",
               help="Vendor's public key (file from `bench keygen`, or 64 hex characters); "
               "the record must be signed with it.")
-def verify(record: str, public_key: str | None) -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the output.")
+def verify(record: str, public_key: str | None, lang: str) -> None:
     """Check a record: schema, hash, canonical form, signature and plausibility rules.
 
+    Ends with a verdict a buyer can read: valid for the tender or not, and why, and
+    what the signature proves (that the record was not changed, not who measured).
     Exit code 2 naming the failed rule when a check fails.
     """
     rec, checks = verify_record(record, public_key=public_key)
+    fr = lang == "fr"
     for check in checks:
-        click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
-    sig = rec.integrity.signature if rec.integrity else None
-    if sig is None:
-        signed = "unsigned"
-    elif public_key is not None:
-        signed = "signed"
-    else:  # the signature matches the content, but nothing says whose key made it
-        signed = (f"signed with the key of fingerprint {sig.key_fingerprint}, not verified "
-                  "against a known key: give --public-key")
-    click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
+        if fr:
+            status = _STATUS_FR[check.status]
+            rule = RULE_LABELS_FR.get(check.rule, check.rule)
+            click.echo(f"{status:<9}  {rule:<26} {check.detail}")
+        else:
+            click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
+    click.echo(f"{record} : SHA-256 {rec.sha256()}" if fr else f"{record}: sha256 {rec.sha256()}")
+    for line in buyer_verdict(rec, checks, key_given=public_key is not None).lines(lang):
+        click.echo(line)
+
+
+def buyer_verdict(rec: Any, checks: Any, *, key_given: bool) -> Verdict:
+    """The verdict of ``bench verify``; the place where a key register plugs in
+    (``signer=``: key fingerprint -> registered holder)."""
+    return record_verdict(rec, checks, key_given=key_given, signer=None)
 
 
 @bench.command()

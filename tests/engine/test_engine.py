@@ -311,3 +311,19 @@ def test_draws_come_with_one_trace_and_do_not_unpack() -> None:
     recorded = estimate_draws(profile, offer, Sampler(7, 20, record=True))
     assert "accelerator.cpu-server.idle_power_w" in recorded.trace.sampled
     assert all(np.ptp(v) > 0 for v in recorded.trace.sampled.values())
+
+
+def test_declared_figure_below_the_model_p05_is_flagged() -> None:
+    raw = load_offer(FIXTURES / "offer-tabular-fr.yaml").model_dump(mode="json")
+    profile = load_profile(FIXTURES / "profile-tabular.yaml")
+    modelled = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    server_wh = (modelled.per_request.energy_wh_by_component["accelerators"].p05
+                 + modelled.per_request.energy_wh_by_component["host"].p05)
+    raw["declared"] = [{"energy_wh_per_request": server_wh / 100, "scope": "server"}]
+    low = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    codes = [c.code for c in low.caveats]
+    assert codes == ["declared-figure-used", "declared-below-model-p05"]
+    assert "to be verified" in low.caveats[1].message
+    raw["declared"] = [{"energy_wh_per_request": server_wh * 100, "scope": "server"}]
+    high = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    assert [c.code for c in high.caveats] == ["declared-figure-used"]

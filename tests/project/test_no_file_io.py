@@ -34,6 +34,8 @@ ALLOWED_FUNCTIONS: dict[tuple[str, str], str] = {
     ("kit/territorial.py", "shipped_profile_text"): "reads a shipped profile "
     "(importlib.resources, through _profiles_root)",
     ("sheet/tables.py", "datasets"): "hashes the packaged data files (importlib.resources)",
+    ("kit/dce.py", "_reference_data"): "copies the packaged data files into annexe B of the "
+    "consultation kit (importlib.resources)",
     ("server/settings.py", "read_tokens"): "reads the bearer tokens file named by "
     "--tokens-file once, at start-up: server configuration, not a request's input",
 }

@@ -20,7 +20,7 @@ from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_emb
 from ia_empreinte.engine.facility import facility_overhead_wh, per_kwh_impact, water_l
 from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_idle_wh
 from ia_empreinte.engine.llm import LlmConstants, llm_request
-from ia_empreinte.engine.measured import declared_for, measured_energy
+from ia_empreinte.engine.measured import declared_below_model, declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
 from ia_empreinte.engine.tasks import (
     ARCHITECTURES,
@@ -515,6 +515,13 @@ def run_chain(
             if declared is not None:
                 value, scope = declared.energy_wh, declared.scope
                 caveats.append(declared.caveat)
+                low = declared_below_model(offer.id, step.task, declared, {
+                    "accelerators": acc_wh, "server": acc_wh + host_wh,
+                    "facility": (acc_wh + host_wh)
+                    * (site.pue[:, None] if busy_s.ndim == 2 else site.pue),
+                }[scope])
+                if low is not None:
+                    caveats.append(low)
                 method = "declared"
                 if busy_s.ndim == 2:
                     value = value[:, None] * np.ones_like(acc_wh)

@@ -17,7 +17,14 @@ from ia_empreinte.render.embedded import EMBEDDED_NAME, extract_fiche_json, shee
 from ia_empreinte.render.sheet import render_fiche
 from ia_empreinte.sheet import Fiche, parse_fiche
 
-__all__ = ["SHEET_SUFFIXES", "load_fiche", "load_offer", "load_profile", "read_fiche_file"]
+__all__ = [
+    "SHEET_SUFFIXES",
+    "load_fiche",
+    "load_offer",
+    "load_profile",
+    "load_profile_bytes",
+    "read_fiche_file",
+]
 
 SHEET_SUFFIXES = {".pdf": "pdf", ".html": "html", ".xlsx": "xlsx", ".md": "markdown"}
 """Sheets written by ``ia-empreinte report`` that carry their fiche, by suffix."""
@@ -31,6 +38,18 @@ def load_profile(path: str | Path) -> UsageProfile:
         ProfileError: a field is invalid.
     """
     return parse_profile(read_document(path), file=str(path))
+
+
+def load_profile_bytes(path: str | Path) -> tuple[UsageProfile, bytes]:
+    """:func:`load_profile`, with the file's bytes as read (annexed as they are to a
+    consultation kit); the file is read once.
+
+    Raises:
+        InputFileError: the file cannot be read or parsed.
+        ProfileError: a field is invalid.
+    """
+    raw = read_input_bytes(Path(path))
+    return parse_profile(read_document(path, text=raw), file=str(path)), raw
 
 
 def load_offer(path: str | Path) -> Offer:

@@ -27,6 +27,7 @@ from ia_empreinte.kinds import ERRORS, INPUT_KINDS, detect_kind
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.records import BenchmarkRecord, Check
 from ia_empreinte.records.store import checked
+from ia_empreinte.records.verdict import Verdict, record_verdict
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
 from ia_empreinte.schemas import model_for
@@ -225,6 +226,8 @@ class RecordVerification(BaseModel):
     """True only when ``public_key`` was given and the record is signed with it; a
     signature checked without a known key proves integrity, not who signed."""
     checks: list[Check]
+    verdict: Verdict | None = None
+    """Whether the record is valid for the tender and why, as ``bench verify`` ends."""
 
 
 VerifyKind = Literal["fiche", "record"]
@@ -305,5 +308,6 @@ def _verify_record(body: bytes, public_key: str | None) -> Reply:
         key_fingerprint=signature.key_fingerprint if signature is not None else None,
         key_verified=public_key is not None and signature is not None,
         checks=checks,
+        verdict=record_verdict(record, checks, key_given=public_key is not None),
     )
     return Reply(answer.model_dump_json().encode("utf-8"), JSON)
