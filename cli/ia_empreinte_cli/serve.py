@@ -52,6 +52,10 @@ _DEFAULTS = ServerSettings()
     "--cors-origin", "cors_origins", multiple=True,
     help="Allow this origin by CORS (repeatable); no CORS header is sent without one.",
 )
+@click.option(
+    "--registry-url", metavar="URL",
+    help="Serve the registry routes (/v1/registry) on this database (see `registry init`).",
+)
 def serve(
     host: str,
     port: int,
@@ -62,6 +66,7 @@ def serve(
     max_offers: int,
     timeout_s: float,
     cors_origins: tuple[str, ...],
+    registry_url: str | None,
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
 
@@ -76,6 +81,7 @@ def serve(
         "timeout_s": timeout_s,
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
+        "registry_url": registry_url,
     }
     try:
         ServerSettings.model_validate(settings)

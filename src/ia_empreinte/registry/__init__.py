@@ -24,6 +24,7 @@ from ia_empreinte.registry.database import DEFAULT_FILE, HEAD, URL_ENV, resolve_
 from ia_empreinte.registry.errors import (
     RegistryAuthError,
     RegistryError,
+    RegistryForbidden,
     RegistryIntegrityError,
     RegistryNotFound,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Registry",
     "RegistryAuthError",
     "RegistryError",
+    "RegistryForbidden",
     "RegistryIntegrityError",
     "RegistryNotFound",
     "SearchQuery",

@@ -7,6 +7,7 @@ from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
 __all__ = [
     "RegistryAuthError",
     "RegistryError",
+    "RegistryForbidden",
     "RegistryIntegrityError",
     "RegistryNotFound",
 ]
@@ -28,3 +29,7 @@ class RegistryAuthError(IaEmpreinteError, PermissionError):
 class RegistryIntegrityError(IaEmpreinteError, ValueError):
     """Stored bytes no longer match their hash: the database was edited outside the
     registry."""
+
+
+class RegistryForbidden(RegistryAuthError):
+    """A known organisation acting on another organisation's entry."""

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ia_empreinte.registry.errors import RegistryAuthError, RegistryError, RegistryNotFound
+from ia_empreinte.registry.errors import (
+    RegistryAuthError,
+    RegistryError,
+    RegistryForbidden,
+    RegistryNotFound,
+)
 from ia_empreinte.registry.tables import organisations, vendor_keys
 
 __all__ = [
@@ -192,7 +197,7 @@ def revoke_key(
     if key is None:
         raise RegistryNotFound(f"no registered key has fingerprint '{fingerprint}'")
     if key.organisation != org.name:
-        raise RegistryAuthError("this key is registered to another organisation")
+        raise RegistryForbidden("this key is registered to another organisation")
     if key.revoked_on is not None:
         return key
     day = today or _now().date()

@@ -27,6 +27,7 @@ from ia_empreinte.parsing import parse_model
 from ia_empreinte.registry.bands import BANDS, band_of
 from ia_empreinte.registry.errors import (
     RegistryAuthError,
+    RegistryForbidden,
     RegistryError,
     RegistryIntegrityError,
     RegistryNotFound,
@@ -295,7 +296,7 @@ def _owned(conn: Connection, org: Organisation, project_id: int) -> None:
     if row is None:
         raise RegistryNotFound(f"no project has id {project_id}")
     if row.organisation_id != org.id:
-        raise RegistryAuthError(f"project {project_id} belongs to another organisation")
+        raise RegistryForbidden(f"project {project_id} belongs to another organisation")
 
 
 def _touch(conn: Connection, project_id: int, **values: Any) -> None:

@@ -20,7 +20,7 @@ from ia_empreinte.records import BenchmarkRecord, RecordStore
 from ia_empreinte.records.store import checked
 from ia_empreinte.records.verify import check_integrity, parse_record
 from ia_empreinte.registry.errors import (
-    RegistryAuthError,
+    RegistryForbidden,
     RegistryIntegrityError,
     RegistryNotFound,
 )
@@ -43,7 +43,7 @@ def publish_record(conn: Connection, org: Organisation, record: BenchmarkRecord,
     if sig is not None:
         key = find_key(conn, sig.key_fingerprint)
         if key is not None and key.organisation != org.name:
-            raise RegistryAuthError(
+            raise RegistryForbidden(
                 f"{name}: signed with a key registered to {key.organisation}, not to "
                 f"{org.name}")
     sha = record.sha256()

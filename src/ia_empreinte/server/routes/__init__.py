@@ -61,4 +61,10 @@ def build_router(
     v1.include_router(documents_router(ctx))
     v1.include_router(compute_router(ctx))
     router.include_router(v1)
+    if settings.registry_url is not None:
+        # public reads; writes carry an organisation's token, checked by the registry
+        from ia_empreinte.registry import Registry
+        from ia_empreinte.server.routes.registry import registry_router
+
+        router.include_router(registry_router(ctx, Registry(settings.registry_url)))
     return router
