@@ -152,9 +152,17 @@ def run(
 @click.option("--public-key", metavar="KEY",
               help="Vendor's public key (file from `bench keygen`, or 64 hex characters); "
               "the record must be signed with it.")
-def verify(record: str, public_key: str | None) -> None:
+@click.option("--registry-url", metavar="URL", envvar="IA_EMPREINTE_REGISTRY_URL",
+              help="Registry to ask who holds the signing key [$IA_EMPREINTE_REGISTRY_URL, "
+              "else ia-empreinte-registry.sqlite when present].")
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]),
+              help="Tender deadline: say whether the key was registered before it.")
+def verify(record: str, public_key: str | None, registry_url: str | None,
+           deadline: Any) -> None:
     """Check a record: schema, hash, canonical form, signature and plausibility rules.
 
+    A signed record's key is looked up in the registry, when there is one: the
+    organisation it is registered to and the date, or "unknown key".
     Exit code 2 naming the failed rule when a check fails.
     """
     rec, checks = verify_record(record, public_key=public_key)
@@ -169,6 +177,13 @@ def verify(record: str, public_key: str | None) -> None:
         signed = (f"signed with the key of fingerprint {sig.key_fingerprint}, not verified "
                   "against a known key: give --public-key")
     click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
+    if sig is not None:  # who holds the key, as the registry knows it
+        from ia_empreinte.registry import key_verdict
+
+        verdict = key_verdict(sig.key_fingerprint, url=registry_url,
+                              deadline=deadline.date() if deadline else None)
+        if verdict is not None:
+            click.echo(f"key   {verdict.sentence('en')}")
 
 
 @bench.command()

@@ -101,6 +101,7 @@ class Registry:
     @contextmanager
     def _ready(self) -> Iterator[Connection]:
         """A transaction on a database migrated to :data:`HEAD`."""
+        database.check_exists(self.engine)  # never create an empty file but in init()
         revision = self.revision()
         if revision != HEAD:
             where = "empty" if revision is None else f"at revision {revision}"

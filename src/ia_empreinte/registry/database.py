@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_FILE",
     "HEAD",
     "URL_ENV",
+    "check_exists",
     "current_revision",
     "downgrade",
     "make_engine",
@@ -97,6 +98,21 @@ def _sqlite_immediate(engine: Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def check_exists(engine: Engine) -> None:
+    """Refuse an SQLite file that does not exist (connecting would create it empty).
+
+    Raises:
+        RegistryError: no such file; ``registry init`` creates it.
+    """
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if not os.path.isfile(url.database):
+        raise RegistryError(
+            f"no registry database at {url.database}; create it with "
+            "'ia-empreinte registry init'", location=("database_url",))
 
 
 def _alembic_config(connection: Connection) -> Any:

@@ -1,0 +1,117 @@
+"""The registry commands: bad input is one line, exit code 2, nothing written; bench
+verify names who holds a registered key; the README's registry block runs as shown."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ia_empreinte.registry import Registry
+from ia_empreinte_cli.app import cli
+from tests.conftest import ROOT
+from tests.registry.conftest import PUBLIC_KEY, RECORD
+from tests.support.doc_console import blocks, expected_exit, matches, run, workspace
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, sheets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IA_EMPREINTE_REGISTRY_URL", raising=False)
+    monkeypatch.delenv("IA_EMPREINTE_REGISTRY_TOKEN", raising=False)
+    code, out = _invoke("registry", "search")
+    assert code == 2
+    assert out == ("Error: database_url: no registry database at ia-empreinte-registry.sqlite; "
+                   "create it with 'ia-empreinte registry init'\n")
+    assert list(tmp_path.iterdir()) == []  # no empty database left behind
+    code, out = _invoke("registry", "init", "--organisation", "Ville", "--token-file", "v.token")
+    assert code == 0, out
+    sheet = str(sheets["chatbot"])
+    tampered = tmp_path / "tampered.json"
+    data = json.loads(sheets["chatbot"].read_text())
+    data["comparison"]["offers"][0]["per_year"]["gwp_kgco2e"]["p50"] = 1.0
+    tampered.write_text(json.dumps(data))
+    common = ["--collectivite", "Ville", "--population", "1000", "--chosen",
+              "open-mid-cloud-fr", "--token-file", "v.token"]
+    for args, message in (
+        (["registry", "publish", sheet, "--insee", "4410", *common],
+         "Error: insee_code: expected an INSEE commune code"),
+        (["registry", "publish", str(tampered), "--insee", "44109", *common],
+         f"Error: {tampered}: the sheet does not verify: "),
+        (["registry", "publish", sheet, "--insee", "44109", *common[:-2],
+          "--token-file", "missing.token"], "Error: missing.token: "),
+        (["registry", "publish", "nowhere.json", "--insee", "44109", *common],
+         "Error: nowhere.json: "),
+        (["registry", "export", "--format", "csv", "--database-url", "mysql://x/y"],
+         "Error: database_url: database 'mysql' is not supported"),
+        (["registry", "key", "add", "abc", "--token-file", "v.token"], "Error: abc: "),
+    ):
+        code, out = _invoke(*args)
+        assert code == 2, (args, out)
+        assert out.startswith(message) and out.count("\n") == 1, out
+    code, out = _invoke("registry", "publish", sheet, "--insee", "44109", *common[:-2])
+    assert (code, out.count("\n")) == (2, 1) and "organisation token" in out
+    with Registry() as reg:
+        assert reg.counts()["projects"] == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) \
+        == ["ia-empreinte-registry.sqlite", "tampered.json", "v.token"]
+
+
+def test_bench_verify_names_the_registered_organisation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    monkeypatch.setenv("IA_EMPREINTE_REGISTRY_URL", url)
+    assert _invoke("registry", "init", "--organisation", "Candidat B",
+                   "--token-file", "b.token")[0] == 0
+    code, out = _invoke("bench", "verify", str(RECORD))
+    assert code == 0
+    assert out.splitlines()[-1] == ("key   unknown key: fingerprint 640cb87c9f300de6... is "
+                                    "not registered")
+    code, out = _invoke("registry", "key", "add", str(PUBLIC_KEY), "--token-file", "b.token")
+    assert code == 0, out
+    with Registry(url) as reg:
+        day = reg.key_verdict("640cb87c9f300de6aa667ef03733501344d9da19841f53c742315886de73004b"
+                              ).key.registered_on.isoformat()  # type: ignore[union-attr]
+    code, out = _invoke("bench", "verify", str(RECORD), "--deadline", "2099-01-01")
+    assert code == 0
+    assert out.splitlines()[-1] == (f"key   signed by a key registered to Candidat B on {day} "
+                                    "(before the tender deadline 2099-01-01)")
+    code, out = _invoke("registry", "key", "show",
+                        "640cb87c9f300de6aa667ef03733501344d9da19841f53c742315886de73004b")
+    assert out == f"signée par une clé enregistrée au nom de Candidat B le {day}\n"
+    monkeypatch.delenv("IA_EMPREINTE_REGISTRY_URL")
+    code, out = _invoke("bench", "verify", str(RECORD))  # no registry here: no key line
+    assert code == 0 and not out.splitlines()[-1].startswith("key")
+
+
+SHOWN = blocks(ROOT / "README.md", section="The registry of territorial AI projects")
+
+
+def test_readme_registry_block_runs_as_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    assert len(SHOWN) >= 6
+    monkeypatch.delenv("IA_EMPREINTE_REGISTRY_URL", raising=False)
+    monkeypatch.chdir(workspace(tmp_path))
+    for shown in SHOWN:
+        code, actual = run(shown)
+        assert code == expected_exit(shown), (shown.command, actual)
+        assert matches(shown.output, actual), (
+            f"README.md line {shown.line}: {shown.command}\n" + "\n".join(actual))
+    assert pq.read_table("projets.parquet").column("collectivite").to_pylist() == [
+        "Nantes Métropole"]
+    assert json.loads(Path("projets.json").read_text())["rows"][0]["insee_code"] == "244400404"
+    assert os.path.getsize("projets.csv") > 0
