@@ -71,7 +71,7 @@ def _emit(data: bytes | str, output: str | None) -> None:
         if isinstance(data, bytes):
             if sys.stdout.isatty():
                 raise CliError("binary output (parquet): give -o FILE")
-            click.get_binary_stream("stdout").write(data)
+            sys.stdout.buffer.write(data)
         else:
             click.echo(data, nl=False)
     else:

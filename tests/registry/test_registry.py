@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from ia_empreinte import load_fiche, load_record
-from ia_empreinte.sheet import parse_fiche
 from ia_empreinte.errors import RecordError
 from ia_empreinte.registry import (
     ProjectInfo,
@@ -26,6 +25,7 @@ from ia_empreinte.registry import (
     SearchQuery,
 )
 from ia_empreinte.registry.export import COLUMNS
+from ia_empreinte.sheet import parse_fiche
 from tests.registry.conftest import PUBLIC_KEY, RECORD, fiche_data
 
 INFO = ProjectInfo(collectivite="Nantes Métropole", insee_code="244400404",

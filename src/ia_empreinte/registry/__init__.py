@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection, Engine
 
-from ia_empreinte.records import BenchmarkRecord
+from ia_empreinte.records import BenchmarkRecord, RecordStore
 from ia_empreinte.registry import database, export, keys, projects, records
 from ia_empreinte.registry.bands import BANDS, band_of
 from ia_empreinte.registry.database import DEFAULT_FILE, HEAD, URL_ENV, resolve_url
@@ -220,7 +220,7 @@ class Registry:
             org = keys.organisation_for(conn, token) if token else None
             return projects.project_sheet(conn, project_id, org)
 
-    def record_store_for(self, fiche: Fiche) -> records.RecordStore:
+    def record_store_for(self, fiche: Fiche) -> RecordStore:
         """The published records a sheet's offers pin, re-verified."""
         with self._ready() as conn:
             return records.record_store(

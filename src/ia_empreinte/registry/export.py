@@ -99,8 +99,8 @@ def export_table(conn: Connection, table: Table, fmt: Format) -> bytes:
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
         return buffer.getvalue().encode("utf-8")
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     schema = pa.schema([pa.field(name, pa.type_for_alias(kind)) for name, kind in columns.items()],
                        metadata={"licence": LICENCE, "licence_url": LICENCE_URL,

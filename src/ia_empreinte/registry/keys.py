@@ -139,8 +139,9 @@ def organisation_for(conn: Connection, token: str | None) -> Organisation:
     if not token:
         raise RegistryAuthError("writing to the registry needs an organisation token")
     digest = token_sha256(token.strip())
-    row = conn.execute(sa.select(organisations.c.id, organisations.c.name, organisations.c.token_sha256)
-                       .where(organisations.c.token_sha256 == digest)).first()
+    row = conn.execute(
+        sa.select(organisations.c.id, organisations.c.name, organisations.c.token_sha256)
+        .where(organisations.c.token_sha256 == digest)).first()
     if row is None or not hmac.compare_digest(row.token_sha256, digest):
         raise RegistryAuthError("the organisation token is not one this registry knows")
     return Organisation(row.id, row.name)

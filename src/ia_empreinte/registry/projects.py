@@ -26,9 +26,8 @@ from ia_empreinte.kit import profile_to_yaml
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.registry.bands import BANDS, band_of
 from ia_empreinte.registry.errors import (
-    RegistryAuthError,
-    RegistryForbidden,
     RegistryError,
+    RegistryForbidden,
     RegistryIntegrityError,
     RegistryNotFound,
 )

@@ -36,6 +36,8 @@ from ia_empreinte.sheet import parse_fiche
 
 __all__ = ["registry_router"]
 
+_DEADLINE = Query(None, description="Tender deadline (YYYY-MM-DD)")
+_FORMAT = Query("json", description="csv, json or parquet")
 _MEDIA = {"csv": "text/csv; charset=utf-8", "json": JSON,
           "parquet": "application/vnd.apache.parquet"}
 
@@ -231,7 +233,7 @@ def registry_router(ctx: Context, registry: Registry) -> APIRouter:
     @router.get("/keys/{fingerprint}")
     async def key(
         fingerprint: str,
-        deadline: datetime.date | None = Query(None, description="Tender deadline"),
+        deadline: datetime.date | None = _DEADLINE,
         lang: Literal["fr", "en"] = Query("fr"),
     ) -> Response:
         """Who a key is registered to, since when, and whether before a deadline."""
@@ -252,7 +254,7 @@ def registry_router(ctx: Context, registry: Registry) -> APIRouter:
                 responses={200: {"content": {m: {"schema": {"type": "string"}}
                                              for m in _MEDIA.values() if m != JSON}}})
     async def export(table: Literal["projects", "records", "footprints"],
-                     format: Literal["csv", "json", "parquet"] = Query("json")) -> Response:
+                     format: Literal["csv", "json", "parquet"] = _FORMAT) -> Response:
         """Open data: published entries as CSV, JSON or Parquet (Licence Ouverte 2.0)."""
         def work() -> Response:
             data = registry.export(table, format)
