@@ -49,9 +49,14 @@ def _run_as() -> list[str]:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
+def postgres_server(*, durable: bool = False) -> Iterator[str]:
     """Start a throw-away server; yields the URL of its ``postgres`` database
-    (``postgresql+psycopg://postgres@/postgres?host=SOCKET_FOLDER``)."""
+    (``postgresql+psycopg://postgres@/postgres?host=SOCKET_FOLDER``).
+
+    Args:
+        durable: keep PostgreSQL's default durability (fsync, synchronous commits), as
+            a benchmark should; the tests turn it off to run faster.
+    """
     binaries = find_binaries()
     if binaries is None:
         raise RuntimeError("PostgreSQL binaries not found (initdb, pg_ctl, postgres)")
@@ -67,8 +72,9 @@ def postgres_server() -> Iterator[str]:
         subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
                        check=True, capture_output=True, env=env, cwd=folder)
-        options = (f"-k {folder} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        options = f"-k {folder} -c listen_addresses='' -c max_connections=60"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log),
                         "-o", options, "-w", "-t", "60", "start"],
                        check=True, capture_output=True, env=env, cwd=folder)

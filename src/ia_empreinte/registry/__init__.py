@@ -82,6 +82,7 @@ class Registry:
         self.url = resolve_url(url)
         self.engine: Engine = database.make_engine(self.url)
         self._verified: set[str] = set()
+        self._at_head = False
 
     def close(self) -> None:
         """Close the database connections."""
@@ -100,7 +101,14 @@ class Registry:
 
     @contextmanager
     def _ready(self) -> Iterator[Connection]:
-        """A transaction on a database migrated to :data:`HEAD`."""
+        """A transaction on a database migrated to :data:`HEAD` (checked once)."""
+        if not self._at_head:
+            self._check_head()
+            self._at_head = True
+        with self._tx() as conn:
+            yield conn
+
+    def _check_head(self) -> None:
         database.check_exists(self.engine)  # never create an empty file but in init()
         revision = self.revision()
         if revision != HEAD:
@@ -109,8 +117,6 @@ class Registry:
                 f"the registry database {self._shown_url()} is {where}; run "
                 "'ia-empreinte registry init' (creates it, or migrates it to revision "
                 f"{HEAD})", location=("database_url",))
-        with self._tx() as conn:
-            yield conn
 
     def _shown_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
@@ -120,6 +126,7 @@ class Registry:
     def init(self) -> str:
         """Create the tables, or migrate an older database; returns the revision."""
         database.upgrade(self.engine, "head")
+        self._at_head = True
         return HEAD
 
     def revision(self) -> str | None:

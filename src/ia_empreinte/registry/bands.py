@@ -1,9 +1,7 @@
 """Population bands of the collectivités, for searching projects of a similar size.
 
-The thresholds follow the strata of the French local-finance statistics (communes of
-fewer than 3,500 inhabitants, 3,500 to 20,000, 20,000 to 100,000, then the large
-communes and groupings): Direction générale des collectivités locales, « Les
-collectivités locales en chiffres 2024 », chapter 2, https://www.collectivites-locales.gouv.fr/
+Bands of our choice, a coarse split from villages to metropolises; not an official
+classification (a search by band only groups projects of similar scale).
 """
 
 from __future__ import annotations
