@@ -30,10 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ia_empreinte import load_fiche  # noqa: E402
-from ia_empreinte.registry import BANDS, ProjectInfo, Registry, SearchQuery  # noqa: E402
-from ia_empreinte_cli.app import cli  # noqa: E402
 from tests.registry.postgres import postgres_server  # noqa: E402
+
+from ia_empreinte import load_fiche  # noqa: E402
+from ia_empreinte.registry import BANDS, ProjectInfo, SearchQuery  # noqa: E402
+from ia_empreinte.registry.service import Registry  # noqa: E402
+from ia_empreinte_cli.app import cli  # noqa: E402
 
 OFFERS = ("open-mid-cloud-fr", "small-onprem-dedicated", "frontier-api-us")
 

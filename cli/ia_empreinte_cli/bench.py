@@ -12,6 +12,7 @@ import click
 from ia_empreinte import verify_record
 from ia_empreinte.harness import Progress as BenchProgress
 from ia_empreinte.harness import bench_export, bench_keygen, bench_run
+from ia_empreinte.registry import key_verdict
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte_cli.errors import needs_extra
 
@@ -178,8 +179,6 @@ def verify(record: str, public_key: str | None, registry_url: str | None,
                   "against a known key: give --public-key")
     click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
     if sig is not None:  # who holds the key, as the registry knows it
-        from ia_empreinte.registry import key_verdict
-
         verdict = key_verdict(sig.key_fingerprint, url=registry_url,
                               deadline=deadline.date() if deadline else None)
         if verdict is not None:

@@ -14,11 +14,17 @@ from typing import Any
 import click
 
 from ia_empreinte import USAGE_LOG_SCHEMA, audit, load_fiche, load_record, read_usage_log
-from ia_empreinte._files import read_input_bytes
-from ia_empreinte.errors import InputFileError
+from ia_empreinte.registry import (
+    BANDS,
+    SearchQuery,
+    open_registry,
+    parse_project_info,
+    public_key_hex,
+    read_token,
+)
 from ia_empreinte.render.files import write_output
 from ia_empreinte.render.tabular import render_json, render_text_table
-from ia_empreinte_cli.errors import CliError, needs_extra
+from ia_empreinte_cli.errors import CliError
 
 __all__ = ["registry"]
 
@@ -36,24 +42,12 @@ _token_option = click.option(
 
 
 def _open(url: str | None) -> Any:
-    needs_extra("registry", "registry", "sqlalchemy", "alembic")
-    from ia_empreinte.registry import Registry
-
-    return Registry(url)
+    return open_registry(url)
 
 
 def _token(token_file: str | None) -> str:
     if token_file is not None:
-        raw = read_input_bytes(token_file, limit=4096)
-        try:
-            token = raw.decode("ascii").strip()
-        except UnicodeDecodeError:
-            raise InputFileError("expected the token (64 hexadecimal characters)",
-                                 file=token_file) from None
-        if not token:
-            raise InputFileError("empty; expected the token (64 hexadecimal characters)",
-                                 file=token_file)
-        return token
+        return read_token(token_file)
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         raise CliError(f"writing to the registry needs an organisation token: --token-file "
@@ -132,8 +126,6 @@ def publish(sheet: str, collectivite: str, insee_code: str, population: int,
             database_url: str | None) -> None:
     """Publish a project with its procurement SHEET (fiche .json, or a .pdf/.html/.xlsx/.md
     sheet written by `report`); every figure is recomputed and must match."""
-    from ia_empreinte.registry import parse_project_info
-
     info = parse_project_info({
         "collectivite": collectivite, "insee_code": insee_code, "population": population,
         "chosen_offer": chosen_offer, "description": description,
@@ -190,8 +182,7 @@ def footprint(project_id: int, period: str, log: str, metered_kwh: float | None,
 @registry.command()
 @click.option("--task", help="Task id (text-generation, speech-to-text...).")
 @click.option("--population-band",
-              type=click.Choice(["lt-3500", "3500-20000", "20000-100000", "100000-500000",
-                                 "gte-500000"]), help="Size of the collectivité.")
+              type=click.Choice(list(BANDS)), help="Size of the collectivité.")
 @click.option("--vendor", help="Vendor of the chosen offer (part of the name).")
 @click.option("--zone", help="Hosting zone of the chosen offer (FR, DE, US-VA...).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
@@ -201,8 +192,6 @@ def footprint(project_id: int, period: str, log: str, metered_kwh: float | None,
 def search(task: str | None, population_band: str | None, vendor: str | None,
            zone: str | None, limit: int, fmt: str, database_url: str | None) -> None:
     """Search published projects."""
-    from ia_empreinte.registry import SearchQuery
-
     query = SearchQuery(task=task, population_band=population_band, vendor=vendor,
                         zone=zone, limit=limit)
     with _open(database_url) as reg:
@@ -268,9 +257,7 @@ def key() -> None:
 def key_add(public_key: str, token_file: str | None, database_url: str | None) -> None:
     """Register PUBLIC_KEY (file from `bench keygen`, or 64 hex characters) to your
     organisation, dated today."""
-    from ia_empreinte.inputs.records import read_public_key
-
-    hex_key = read_public_key(public_key)
+    hex_key = public_key_hex(public_key)
     token = _token(token_file)
     with _open(database_url) as reg:
         vk = reg.register_key(token, hex_key)

@@ -67,7 +67,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def registry(db_url: str) -> Iterator[object]:
     """An initialised registry on each backend."""
-    from ia_empreinte.registry import Registry
+    from ia_empreinte.registry.service import Registry
 
     with Registry(db_url) as reg:
         reg.init()

@@ -6,7 +6,8 @@ import multiprocessing
 from pathlib import Path
 
 from ia_empreinte import load_fiche
-from ia_empreinte.registry import ProjectInfo, Registry
+from ia_empreinte.registry import ProjectInfo
+from ia_empreinte.registry.service import Registry
 
 WORKERS = 4
 PUBLISHES = 8

@@ -6,8 +6,9 @@ import datetime
 
 import sqlalchemy as sa
 
-from ia_empreinte.registry import HEAD, Registry
+from ia_empreinte.registry import HEAD
 from ia_empreinte.registry import database as db
+from ia_empreinte.registry.service import Registry
 from ia_empreinte.registry.tables import METADATA
 
 NOW = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)

@@ -17,7 +17,6 @@ from ia_empreinte import load_fiche, load_record
 from ia_empreinte.errors import RecordError
 from ia_empreinte.registry import (
     ProjectInfo,
-    Registry,
     RegistryAuthError,
     RegistryError,
     RegistryIntegrityError,
@@ -25,6 +24,7 @@ from ia_empreinte.registry import (
     SearchQuery,
 )
 from ia_empreinte.registry.export import COLUMNS
+from ia_empreinte.registry.service import Registry
 from ia_empreinte.sheet import parse_fiche
 from tests.registry.conftest import PUBLIC_KEY, RECORD, fiche_data
 

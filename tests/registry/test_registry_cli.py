@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ia_empreinte.registry import Registry
+from ia_empreinte.registry.service import Registry
 from ia_empreinte_cli.app import cli
 from tests.conftest import ROOT
 from tests.registry.conftest import PUBLIC_KEY, RECORD
@@ -115,3 +115,14 @@ def test_readme_registry_block_runs_as_shown(
         "Nantes Métropole"]
     assert json.loads(Path("projets.json").read_text())["rows"][0]["insee_code"] == "244400404"
     assert os.path.getsize("projets.csv") > 0
+
+
+def test_cli_start_does_not_load_the_database_layer() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, ia_empreinte, ia_empreinte_cli.app; "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out == "[]\n"

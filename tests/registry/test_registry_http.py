@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ia_empreinte.registry import Registry
+from ia_empreinte.registry.service import Registry
 from ia_empreinte.server import ServerSettings, running
 from tests.registry.conftest import PUBLIC_KEY, RECORD, fiche_data
 

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,13 +22,12 @@ from ia_empreinte.registry.errors import (
     RegistryForbidden,
     RegistryNotFound,
 )
+from ia_empreinte.registry.models import KeyVerdict, Organisation, VendorKey
 from ia_empreinte.registry.tables import organisations, vendor_keys
 
 __all__ = [
-    "KeyVerdict",
-    "Organisation",
-    "VendorKey",
     "add_organisation",
+    "find_key",
     "key_verdict",
     "organisation_for",
     "register_key",
@@ -37,68 +35,6 @@ __all__ = [
 ]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """An organisation that may write to the registry."""
-
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class VendorKey:
-    """A registered public key."""
-
-    fingerprint: str
-    public_key: str
-    organisation: str
-    registered_on: datetime.date
-    revoked_on: datetime.date | None
-
-
-@dataclass(frozen=True)
-class KeyVerdict:
-    """Who holds the key that signed a record, as the registry knows it."""
-
-    fingerprint: str
-    key: VendorKey | None
-    """None: the key is not registered."""
-    deadline: datetime.date | None = None
-    """The tender deadline asked about, if any."""
-
-    @property
-    def registered_before_deadline(self) -> bool | None:
-        """Whether the key was registered on or before the deadline (None: not asked)."""
-        if self.deadline is None or self.key is None:
-            return None
-        return self.key.registered_on <= self.deadline
-
-    def sentence(self, lang: str = "fr") -> str:
-        """One line: "signée par une clé enregistrée au nom de X le D" or "clé inconnue"."""
-        key = self.key
-        short = self.fingerprint[:16]
-        if key is None:
-            if lang == "en":
-                return f"unknown key: fingerprint {short}... is not registered"
-            return f"clé inconnue : l'empreinte {short}... n'est pas enregistrée"
-        when = key.registered_on.isoformat()
-        if lang == "en":
-            text = f"signed by a key registered to {key.organisation} on {when}"
-            if key.revoked_on is not None:
-                text += f", revoked on {key.revoked_on.isoformat()}"
-            if self.deadline is not None:
-                before = "before" if self.registered_before_deadline else "AFTER"
-                text += f" ({before} the tender deadline {self.deadline.isoformat()})"
-            return text
-        text = f"signée par une clé enregistrée au nom de {key.organisation} le {when}"
-        if key.revoked_on is not None:
-            text += f", révoquée le {key.revoked_on.isoformat()}"
-        if self.deadline is not None:
-            before = "avant" if self.registered_before_deadline else "APRÈS"
-            text += f" ({before} la date limite de remise des offres {self.deadline.isoformat()})"
-        return text
 
 
 def _now() -> datetime.datetime:

@@ -10,28 +10,31 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.engine import Connection
 
 from ia_empreinte._canonical import canonical_json
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.kit import profile_to_yaml
-from ia_empreinte.parsing import parse_model
-from ia_empreinte.registry.bands import BANDS, band_of
+from ia_empreinte.registry.bands import band_of
 from ia_empreinte.registry.errors import (
     RegistryError,
     RegistryForbidden,
     RegistryIntegrityError,
     RegistryNotFound,
 )
-from ia_empreinte.registry.keys import Organisation
+from ia_empreinte.registry.models import (
+    STATES,
+    Footprint,
+    Organisation,
+    Project,
+    ProjectInfo,
+    SearchQuery,
+)
 from ia_empreinte.registry.records import record_store
 from ia_empreinte.registry.tables import (
     footprints,
@@ -44,11 +47,6 @@ from ia_empreinte.results import Estimate
 from ia_empreinte.sheet import Fiche, parse_fiche, verify_fiche
 
 __all__ = [
-    "STATES",
-    "Footprint",
-    "Project",
-    "ProjectInfo",
-    "SearchQuery",
     "add_footprint",
     "get_project",
     "project_sheet",
@@ -58,138 +56,6 @@ __all__ = [
     "set_state",
     "update_description",
 ]
-
-STATES = ("draft", "published", "withdrawn")
-State = Literal["draft", "published", "withdrawn"]
-_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3}|\d{9})$")
-
-
-class ProjectInfo(BaseModel):
-    """What a collectivité says of its project, beside its sheet."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    collectivite: Annotated[str, Field(min_length=1, max_length=200)]
-    """Name of the collectivité (commune, EPCI, département, région)."""
-    insee_code: str
-    """Official code: the commune's INSEE code (5 characters, ``2A``/``2B`` in Corsica)
-    or the grouping's SIREN number (9 digits)."""
-    population: Annotated[int, Field(ge=0, le=100_000_000)]
-    """Inhabitants."""
-    description: Annotated[str, Field(max_length=4000)] = ""
-    """The use case, in a few sentences."""
-    chosen_offer: Annotated[str, Field(min_length=1, max_length=80)]
-    """Id of the offer retained, one of the sheet's offers."""
-    state: State = "published"
-
-    @field_validator("insee_code")
-    @classmethod
-    def insee_code_is_official(cls, value: str) -> str:
-        """An INSEE commune code (``44109``, ``2A004``) or a SIREN number (9 digits)."""
-        if not _INSEE.match(value):
-            raise ValueError("expected an INSEE commune code (5 characters, e.g. 44109 or "
-                             "2A004) or a SIREN number (9 digits)")
-        return value
-
-    @field_validator("collectivite")
-    @classmethod
-    def collectivite_is_one_line(cls, value: str) -> str:
-        """The name is one line of text."""
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("expected the name of the collectivité")
-        return value
-
-
-def parse_project_info(data: object, *, file: str | None = None) -> ProjectInfo:
-    """Validate a decoded :class:`ProjectInfo` (one line per error, naming the field)."""
-    return parse_model(ProjectInfo, data, file=file, error=RegistryError)
-
-
-@dataclass(frozen=True)
-class Footprint:
-    """The footprint of one period of the contract, re-estimated from its usage log."""
-
-    period: str
-    requests: int
-    energy_kwh_p50: float
-    gwp_kgco2e_p50: float
-    metered_energy_kwh: float | None
-
-
-@dataclass(frozen=True)
-class Project:
-    """A project as the registry shows it."""
-
-    id: int
-    organisation: str
-    state: str
-    collectivite: str
-    insee_code: str
-    population: int
-    population_band: str
-    description: str
-    tasks: tuple[str, ...]
-    profile_id: str
-    offers: tuple[tuple[str, str, str], ...]
-    """(offer id, vendor, hosting zone) of every offer considered."""
-    chosen_offer: str
-    vendor: str
-    zone: str
-    energy_kwh_per_year_p50: float
-    gwp_kgco2e_per_year_p50: float
-    sheet_sha256: str
-    inputs_sha256: str
-    revision: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    footprints: tuple[Footprint, ...] = ()
-
-    def row(self) -> dict[str, Any]:
-        """The project as one flat row (search results, open-data exports)."""
-        return {
-            "id": self.id,
-            "organisation": self.organisation,
-            "state": self.state,
-            "collectivite": self.collectivite,
-            "insee_code": self.insee_code,
-            "population": self.population,
-            "population_band": self.population_band,
-            "tasks": ";".join(self.tasks),
-            "description": self.description,
-            "profile_id": self.profile_id,
-            "offers_considered": ";".join(o[0] for o in self.offers),
-            "chosen_offer": self.chosen_offer,
-            "vendor": self.vendor,
-            "zone": self.zone,
-            "energy_kwh_per_year_p50": self.energy_kwh_per_year_p50,
-            "gwp_kgco2e_per_year_p50": self.gwp_kgco2e_per_year_p50,
-            "sheet_sha256": self.sheet_sha256,
-            "inputs_sha256": self.inputs_sha256,
-            "revision": self.revision,
-            "updated_at": self.updated_at.isoformat(),
-        }
-
-
-class SearchQuery(BaseModel):
-    """Filters of a search; every given filter must hold."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    task: str | None = None
-    population_band: str | None = None
-    vendor: str | None = None
-    """Vendor of the chosen offer (case-insensitive substring)."""
-    zone: str | None = None
-    """Hosting zone of the chosen offer (``FR``, ``US-VA``...)."""
-    limit: Annotated[int, Field(ge=1, le=10_000)] = 100
-
-    @field_validator("population_band")
-    @classmethod
-    def band_is_known(cls, value: str | None) -> str | None:
-        """A band id of :data:`~ia_empreinte.registry.bands.BANDS`."""
-        if value is not None and value not in BANDS:
-            raise ValueError(f"unknown population band '{value}'; expected one of: "
-                             f"{', '.join(BANDS)}")
-        return value
 
 
 def _now() -> datetime.datetime:

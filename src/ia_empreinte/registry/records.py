@@ -24,7 +24,8 @@ from ia_empreinte.registry.errors import (
     RegistryIntegrityError,
     RegistryNotFound,
 )
-from ia_empreinte.registry.keys import Organisation, find_key
+from ia_empreinte.registry.keys import find_key
+from ia_empreinte.registry.models import Organisation
 from ia_empreinte.registry.tables import benchmark_records
 
 __all__ = ["get_record", "publish_record", "record_store"]

@@ -17,10 +17,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
+from ia_empreinte.parsing import parse_model
 from ia_empreinte.records.verify import parse_record
 from ia_empreinte.registry import (
-    Registry,
     RegistryAuthError,
     RegistryForbidden,
     RegistryIntegrityError,
@@ -28,6 +28,7 @@ from ia_empreinte.registry import (
     SearchQuery,
     parse_project_info,
 )
+from ia_empreinte.registry.service import Registry
 from ia_empreinte.server.bodies import JSON, decode_body, parse_part
 from ia_empreinte.server.limits import check_count
 from ia_empreinte.server.problems import ProblemError, problem_for
@@ -86,9 +87,6 @@ def _token(request: Request) -> str | None:
 
 
 def _envelope(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    from ia_empreinte.errors import ValidationFailure
-    from ia_empreinte.parsing import parse_model
-
     return parse_model(model, data, error=ValidationFailure)
 
 
