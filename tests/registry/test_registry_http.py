@@ -116,3 +116,27 @@ def test_records_keys_and_exports(http: tuple[httpx.Client, str, str]) -> None:
     assert sha in csv_text
     assert client.get("/v1/registry/export/nothing").status_code in (404, 422)
     assert io.BytesIO(parquet.content).read(4) == b"PAR1"
+
+
+def test_hostile_requests_are_problem_documents(http: tuple[httpx.Client, str, str]) -> None:
+    client, token, _ = http
+    for method, path, kwargs, status in (
+        ("POST", "/v1/registry/projects", {"content": b"x" * (5 * 1024 * 1024),
+                                           "headers": {**_auth(token),
+                                                       "Content-Type": "application/json"}}, 413),
+        ("POST", "/v1/registry/projects", {"content": b"<a/>", "headers": {
+            **_auth(token), "Content-Type": "application/xml"}}, 415),
+        ("POST", "/v1/registry/keys", {"json": {"public_key": "zz"},
+                                       "headers": _auth(token)}, 422),
+        ("POST", "/v1/registry/keys", {"json": {"public_key": "a" * 64, "extra": 1},
+                                       "headers": _auth(token)}, 422),
+        ("GET", "/v1/registry/projects/abc", {}, 404),
+        ("GET", "/v1/registry/projects", {"params": {"limit": "0"}}, 422),
+        ("GET", "/v1/registry/keys/abc", {"params": {"deadline": "2026-13-45"}}, 422),
+        ("GET", "/v1/registry/records/" + "0" * 64, {}, 404),
+        ("POST", "/v1/registry/records", {"json": {"schema": "nope"},
+                                          "headers": _auth(token)}, 422),
+    ):
+        answer = client.request(method, path, **kwargs)
+        assert answer.status_code == status, (path, answer.text)
+        assert answer.headers["content-type"] == PROBLEM, path
