@@ -239,6 +239,10 @@ def test_exports_follow_the_documented_schema(
         assert arrow.schema.names == list(COLUMNS[table])
         assert arrow.schema.metadata[b"licence"] == b"Licence Ouverte / Open Licence 2.0"
         assert arrow.num_rows == 1
+    registry.register_key(token, PUBLIC_KEY.read_text().strip(), datetime.date(2026, 10, 1))
+    record_row = json.loads(registry.export("records", "json"))["rows"][0]
+    assert (record_row["key_organisation"], record_row["key_registered_on"]) == (
+        "Candidat B", "2026-10-01")
     rows = list(csv.DictReader(io.StringIO(registry.export("projects", "csv").decode())))
     assert rows[0]["collectivite"] == "'=HYPERLINK(\"x\")"  # never a live formula
     assert rows[0]["tasks"] == "text-generation"

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from ia_empreinte.registry.projects import published_projects
 from ia_empreinte.registry.records import _from_stored
-from ia_empreinte.registry.tables import benchmark_records, organisations
+from ia_empreinte.registry.tables import benchmark_records, organisations, vendor_keys
 
 __all__ = ["COLUMNS", "FORMATS", "LICENCE", "TABLES", "export_table"]
 
@@ -41,6 +41,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "records": {
         "sha256": "string", "organisation": "string", "model_name": "string",
         "task": "string", "accelerator": "string", "key_fingerprint": "string",
+        "key_organisation": "string", "key_registered_on": "string",
         "per_request_wh_mean": "float64", "valid_for_procurement": "bool",
         "published_at": "string",
     },
@@ -62,15 +63,22 @@ def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
                  "metered_energy_kwh": f.metered_energy_kwh}
                 for p in published_projects(conn) for f in p.footprints]
     out = []
-    stmt = sa.select(benchmark_records, organisations.c.name.label("organisation")).join(
-        organisations, organisations.c.id == benchmark_records.c.organisation_id
-    ).order_by(benchmark_records.c.sha256)
+    holder = organisations.alias("holder")
+    stmt = (
+        sa.select(benchmark_records, organisations.c.name.label("organisation"),
+                  holder.c.name.label("key_organisation"), vendor_keys.c.registered_on)
+        .join(organisations, organisations.c.id == benchmark_records.c.organisation_id)
+        .outerjoin(vendor_keys, vendor_keys.c.fingerprint == benchmark_records.c.key_fingerprint)
+        .outerjoin(holder, holder.c.id == vendor_keys.c.organisation_id)
+        .order_by(benchmark_records.c.sha256))
     for r in conn.execute(stmt):
         record = _from_stored(r.sha256, r.body)  # re-verified: changed bytes are refused
         out.append({
             "sha256": r.sha256, "organisation": r.organisation, "model_name": r.model_name,
             "task": r.task, "accelerator": r.accelerator or "",
             "key_fingerprint": r.key_fingerprint or "",
+            "key_organisation": r.key_organisation or "",
+            "key_registered_on": "" if r.registered_on is None else r.registered_on.isoformat(),
             "per_request_wh_mean": record.results.per_request_wh.mean,
             "valid_for_procurement": record.valid_for_procurement,
             "published_at": r.published_at.isoformat(),
