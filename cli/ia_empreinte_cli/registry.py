@@ -22,7 +22,7 @@ from ia_empreinte.registry import (
     public_key_hex,
     read_token,
 )
-from ia_empreinte.render.files import write_output
+from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.tabular import render_json, render_text_table
 from ia_empreinte_cli.errors import CliError
 
@@ -53,6 +53,13 @@ def _token(token_file: str | None) -> str:
         raise CliError(f"writing to the registry needs an organisation token: --token-file "
                        f"FILE or ${TOKEN_ENV}")
     return token
+
+
+def _check_token_file(path: str) -> None:
+    """Before the organisation is created: its token is shown once, never overwritten."""
+    if os.path.lexists(path):
+        raise CliError(f"{path}: exists; a token file is never overwritten: give a new name")
+    check_writable(path, overwrite=False)
 
 
 def _write_token(path: str, token: str) -> None:
@@ -88,6 +95,8 @@ def init(database_url: str | None, organisation: str | None, token_file: str | N
     """Create the registry database (or migrate it to the newest revision)."""
     if (organisation is None) != (token_file is None):
         raise CliError("--organisation and --token-file go together")
+    if token_file is not None:
+        _check_token_file(token_file)
     with _open(database_url) as reg:
         revision = reg.init()
         click.echo(f"registry {reg._shown_url()}: revision {revision}")
@@ -104,6 +113,7 @@ def init(database_url: str | None, organisation: str | None, token_file: str | N
 @_url_option
 def organisation(name: str, token_file: str, database_url: str | None) -> None:
     """Create an organisation that may write; its token goes to --token-file."""
+    _check_token_file(token_file)
     with _open(database_url) as reg:
         org, token = reg.add_organisation(name)
         _write_token(token_file, token)

@@ -126,3 +126,27 @@ def test_cli_start_does_not_load_the_database_layer() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert out == "[]\n"
+
+
+def test_unreachable_or_unreadable_databases_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("text.sqlite").write_text("not a database\n")
+    for url, message in (
+        ("postgresql+psycopg://nobody@127.0.0.1:1/x",
+         "Error: database_url: registry database postgresql+psycopg://nobody@127.0.0.1:1/x: "),
+        ("sqlite:///text.sqlite", "Error: database_url: cannot open the registry database "
+         "sqlite:///text.sqlite: file is not a database"),
+        ("sqlite:///no/such/folder/r.sqlite", "Error: database_url: "),
+    ):
+        for command in ("init", "search"):
+            code, out = _invoke("registry", command, "--database-url", url)
+            assert code == 2 and out.startswith(message) and out.count("\n") == 1, out
+    assert _invoke("registry", "init", "--organisation", "A", "--token-file", "a.token")[0] == 0
+    code, out = _invoke("registry", "organisation", "B", "--token-file", "a.token")
+    assert (code, out) == (2, "Error: a.token: exists; a token file is never overwritten: "
+                              "give a new name\n")
+    code, out = _invoke("registry", "organisation", "A", "--token-file", "b.token")
+    assert (code, out) == (2, "Error: organisation: organisation 'A' already exists\n")
+    assert not Path("b.token").exists()

@@ -59,8 +59,25 @@ class Registry:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with self._database_errors(), self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A database that cannot be reached or read, or a write that conflicts with a
+        concurrent one, is one line naming the database (a bug keeps its traceback)."""
+        try:
+            yield
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.IntegrityError) as exc:
+            raise RegistryError(
+                f"registry database {self._shown_url()}: {_reason(exc)}",
+                location=("database_url",)) from None
+        except sa.exc.DatabaseError as exc:
+            if type(exc) is not sa.exc.DatabaseError:  # ProgrammingError...: a bug
+                raise
+            raise RegistryError(
+                f"cannot open the registry database {self._shown_url()}: {_reason(exc)}",
+                location=("database_url",)) from None
 
     @contextmanager
     def _ready(self) -> Iterator[Connection]:
@@ -88,19 +105,15 @@ class Registry:
 
     def init(self) -> str:
         """Create the tables, or migrate an older database; returns the revision."""
-        database.upgrade(self.engine, "head")
+        with self._database_errors():
+            database.upgrade(self.engine, "head")
         self._at_head = True
         return HEAD
 
     def revision(self) -> str | None:
         """The database's migration revision (None: empty)."""
-        try:
+        with self._database_errors():
             return database.current_revision(self.engine)
-        except sa.exc.SQLAlchemyError as exc:  # an unreachable server, not a database
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise RegistryError(
-                f"cannot open the registry database {self._shown_url()}: {reason}",
-                location=("database_url",)) from None
 
     # -- organisations and keys -----------------------------------------------------
 
@@ -231,3 +244,8 @@ class Registry:
                                 location=("format",))
         with self._ready() as conn:
             return export.export_table(conn, table, fmt)  # type: ignore[arg-type]
+
+
+def _reason(exc: sa.exc.DBAPIError | sa.exc.SQLAlchemyError) -> str:
+    """The driver's message, on one line."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
