@@ -56,6 +56,12 @@ _DEFAULTS = ServerSettings()
     "--registry-url", metavar="URL",
     help="Serve the registry routes (/v1/registry) on this database (see `registry init`).",
 )
+@click.option(
+    "--compute", type=click.Choice(["processes", "threads"]), default="processes",
+    show_default=True,
+    help="Run computations in one process per CPU core (concurrent requests use every "
+    "core), or in threads of each worker.",
+)
 def serve(
     host: str,
     port: int,
@@ -67,6 +73,7 @@ def serve(
     timeout_s: float,
     cors_origins: tuple[str, ...],
     registry_url: str | None,
+    compute: str,
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
 
@@ -82,6 +89,7 @@ def serve(
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
         "registry_url": registry_url,
+        "compute": compute,
     }
     try:
         ServerSettings.model_validate(settings)
