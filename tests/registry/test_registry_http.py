@@ -140,3 +140,27 @@ def test_hostile_requests_are_problem_documents(http: tuple[httpx.Client, str, s
         answer = client.request(method, path, **kwargs)
         assert answer.status_code == status, (path, answer.text)
         assert answer.headers["content-type"] == PROBLEM, path
+
+
+def test_publishing_in_a_computing_process(tmp_path: Path, sheets: dict[str, Path]) -> None:
+    """As ``ia-empreinte serve`` runs it: the sheet is recomputed in a worker process,
+    which opens the registry itself."""
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    with Registry(url) as reg:
+        reg.init()
+        _, token = reg.add_organisation("Nantes Métropole")
+    settings = ServerSettings(registry_url=url, max_body_bytes=4 * 1024 * 1024,
+                              compute="processes")
+    with running(settings, compute_slots=1) as base, \
+            httpx.Client(base_url=base, timeout=120) as client:
+        sheet = fiche_data(sheets["chatbot"])
+        created = client.post("/v1/registry/projects", headers=_auth(token),
+                              json={"project": PROJECT, "sheet": sheet})
+        assert (created.status_code, created.json()) == (201, {"id": 1, "state": "published"})
+        sheet["headlines"]["best_p50"] *= 2  # type: ignore[index]
+        refused = client.post("/v1/registry/projects", headers=_auth(token),
+                              json={"project": PROJECT, "sheet": sheet})
+        assert refused.status_code == 422 and "does not verify" in refused.json()["detail"]
+        anonymous = client.post("/v1/registry/records", content=RECORD.read_bytes(),
+                                headers={"Content-Type": "application/json"})
+        assert anonymous.status_code == 401

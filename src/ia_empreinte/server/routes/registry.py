@@ -26,6 +26,7 @@ from ia_empreinte.registry import (
     RegistryIntegrityError,
     RegistryNotFound,
     SearchQuery,
+    open_registry,
     parse_project_info,
 )
 from ia_empreinte.registry.service import Registry
@@ -35,7 +36,7 @@ from ia_empreinte.server.problems import ProblemError, problem_for
 from ia_empreinte.server.routes.answers import Context, json_response
 from ia_empreinte.sheet import parse_fiche
 
-__all__ = ["registry_router"]
+__all__ = ["publish_record_work", "publish_work", "registry_router"]
 
 _DEADLINE = Query(None, description="Tender deadline (YYYY-MM-DD)")
 _FORMAT = Query("json", description="csv, json or parquet")
@@ -90,18 +91,56 @@ def _envelope(model: type[BaseModel], data: dict[str, Any]) -> Any:
     return parse_model(model, data, error=ValidationFailure)
 
 
+def _json(data: Any) -> bytes:
+    return bytes(json_response(data).body)
+
+
+def publish_work(url: str, token: str | None, body: bytes, content_type: str | None,
+                 max_offers: int, max_draws: int) -> tuple[bytes, int]:
+    """``POST /v1/registry/projects`` in a computing slot (a thread or another process:
+    a module-level function of plain values, opening its own connection)."""
+    with open_registry(url) as registry:
+        try:
+            registry.organisation(token)  # 401 before any recomputation
+            envelope = _envelope(PublishRequest, decode_body(body, content_type))
+            info = parse_part(parse_project_info, envelope.project, ("project",))
+            fiche = parse_part(parse_fiche, envelope.sheet, ("sheet",))
+            check_count(len(fiche.inputs.offers), max_offers, "offers",
+                        ("sheet", "inputs", "offers"), "--max-offers")
+            check_count(fiche.inputs.options.draws, max_draws, "draws",
+                        ("sheet", "inputs", "options", "draws"), "--max-draws")
+            project_id = registry.publish_project(token, fiche, info, name="sheet")
+        except IaEmpreinteError as exc:
+            raise _problem(exc) from None
+    return _json({"id": project_id, "state": info.state}), 201
+
+
+def publish_record_work(url: str, token: str | None, body: bytes,
+                        content_type: str | None) -> tuple[bytes, int]:
+    """``POST /v1/registry/records`` in a computing slot (see :func:`publish_work`)."""
+    with open_registry(url) as registry:
+        try:
+            registry.organisation(token)
+            record = parse_record(decode_body(body, content_type), "record")
+            sha = registry.publish_record(token, record)
+        except IaEmpreinteError as exc:
+            raise _problem(exc) from None
+    return _json({"sha256": sha}), 201
+
+
 def registry_router(ctx: Context, registry: Registry) -> APIRouter:
     """The ``/v1/registry`` routes, bound to one registry database."""
     router = APIRouter(prefix="/v1/registry", tags=["registry"])
 
-    async def run(work: Callable[[], Response], *, compute: bool = False) -> Response:
+    async def run(work: Callable[[], Response]) -> Response:
+        """Database reads and small writes, on the reading pool."""
         def guarded() -> Response:
             try:
                 return work()
             except IaEmpreinteError as exc:
                 raise _problem(exc) from None
 
-        response: Response = await (ctx.compute if compute else ctx.read)(guarded)
+        response: Response = await ctx.read(guarded)
         return response
 
     @router.get("/projects")
@@ -154,23 +193,11 @@ def registry_router(ctx: Context, registry: Registry) -> APIRouter:
     async def publish(request: Request) -> Response:
         """Publish a project with its sheet; the sheet is recomputed and must match."""
         body = await request.body()
-        content_type = request.headers.get("content-type")
-        token = _token(request)
-
-        def work() -> Response:
-            registry.organisation(token)  # 401 before any recomputation
-            envelope = _envelope(PublishRequest, decode_body(body, content_type))
-            info = parse_part(parse_project_info, envelope.project, ("project",))
-            fiche = parse_part(parse_fiche, envelope.sheet, ("sheet",))
-            check_count(len(fiche.inputs.offers), ctx.settings.max_offers, "offers",
-                        ("sheet", "inputs", "offers"), "--max-offers")
-            check_count(fiche.inputs.options.draws, ctx.settings.max_draws, "draws",
-                        ("sheet", "inputs", "options", "draws"), "--max-draws")
-            project_id = registry.publish_project(token, fiche, info, name="sheet")
-            response = json_response({"id": project_id, "state": info.state})
-            response.status_code = 201
-            return response
-        return await run(work, compute=True)
+        content, status = await ctx.compute(
+            publish_work, registry.url, _token(request), body,
+            request.headers.get("content-type"), ctx.settings.max_offers,
+            ctx.settings.max_draws)
+        return Response(content, status_code=status, media_type=JSON)
 
     @router.post("/projects/{project_id}/state")
     async def set_state(project_id: int, request: Request) -> Response:
@@ -190,17 +217,10 @@ def registry_router(ctx: Context, registry: Registry) -> APIRouter:
     async def publish_record(request: Request) -> Response:
         """Publish a sealed benchmark record (checked as ``bench verify``)."""
         body = await request.body()
-        content_type = request.headers.get("content-type")
-        token = _token(request)
-
-        def work() -> Response:
-            registry.organisation(token)
-            record = parse_record(decode_body(body, content_type), "record")
-            sha = registry.publish_record(token, record)
-            response = json_response({"sha256": sha})
-            response.status_code = 201
-            return response
-        return await run(work, compute=True)
+        content, status = await ctx.compute(
+            publish_record_work, registry.url, _token(request), body,
+            request.headers.get("content-type"))
+        return Response(content, status_code=status, media_type=JSON)
 
     @router.get("/records/{sha256}")
     async def get_record(sha256: str) -> Response:
