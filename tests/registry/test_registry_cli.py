@@ -67,7 +67,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
 
 
 def test_bench_verify_names_the_registered_organisation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sheets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
@@ -90,6 +90,11 @@ def test_bench_verify_names_the_registered_organisation(
     code, out = _invoke("registry", "key", "show",
                         "640cb87c9f300de6aa667ef03733501344d9da19841f53c742315886de73004b")
     assert out == f"signée par une clé enregistrée au nom de Candidat B le {day}\n"
+    code, out = _invoke("verify", str(sheets["pinned"]), "--base-dir",
+                        str(ROOT / "examples" / "offers"))
+    assert code == 0, out
+    assert out.splitlines()[-1] == (f"  record 7e11ddd5cc6979a7: signed by a key registered to "
+                                    f"Candidat B on {day}")
     monkeypatch.delenv("IA_EMPREINTE_REGISTRY_URL")
     code, out = _invoke("bench", "verify", str(RECORD))  # no registry here: no key line
     assert code == 0 and not out.splitlines()[-1].startswith("key")
