@@ -7,11 +7,13 @@ both, with their ratio. PostgreSQL is a real server started here in a temporary 
 (Unix socket, default durability: fsync and synchronous commits on), like the SQLite
 file (WAL, ``synchronous=FULL``, SQLite's default).
 
-Every project carries the same procurement sheet (1,000 draws) under a different
-collectivité: the sheet is recomputed once per process and the verdict memoised by its
-SHA-256 (same bytes, same verdict), so the figures measure the database path of a
-publish (serialising and hashing the sheet, the project, its tasks and offers, in one
-transaction), not the estimation engine (benchmarks/perf/engine_perf.py measures it).
+Every project carries the same procurement sheet (1,000 draws, three offers) under a
+different collectivité: the sheet is recomputed once per process and the verdict
+memoised by its SHA-256 (same bytes, same verdict), and, sheets being content-addressed,
+stored once. The figures therefore measure the database path of a publish (serialising
+and hashing the sheet, looking it up, the project, its tasks and offers, in one
+transaction), not the estimation engine (benchmarks/perf/engine_perf.py measures it)
+nor the insertion of 10,000 distinct 30 kB sheets.
 
 Usage::
 

@@ -39,13 +39,15 @@ def test_upgrade_from_previous_revision_keeps_and_fills_data(db_url: str) -> Non
             conn.execute(sa.text(
                 "INSERT INTO organisations (name, token_sha256, created_at) "
                 "VALUES ('Ville', :t, :now)"), {"t": "a" * 64, "now": NOW})
+            conn.execute(sa.text("INSERT INTO sheets (sha256, body) VALUES (:h, '{}')"),
+                         {"h": "b" * 64})
             for pid, population in ((1, 1_200), (2, 45_000), (3, 900_000)):
                 conn.execute(sa.text(
                     "INSERT INTO projects (id, organisation_id, state, collectivite, insee_code,"
-                    " population, description, profile_id, sheet, sheet_sha256, inputs_sha256,"
+                    " population, description, profile_id, sheet_sha256, inputs_sha256,"
                     " chosen_offer, vendor, zone, energy_kwh_per_year_p50,"
                     " gwp_kgco2e_per_year_p50, revision, created_at, updated_at) VALUES "
-                    "(:id, 1, 'published', 'C', '44109', :pop, '', 'p', '{}', :h, :h, 'o', 'v',"
+                    "(:id, 1, 'published', 'C', '44109', :pop, '', 'p', :h, :h, 'o', 'v',"
                     " 'FR', 1.0, 2.0, 1, :now, :now)"),
                     {"id": pid, "pop": population, "h": "b" * 64, "now": NOW})
         reg.init()

@@ -117,8 +117,8 @@ def test_stored_sheet_bytes_changed_are_detected(
     token = _org(registry)
     pid = registry.publish_project(token, load_fiche(sheets["chatbot"]), INFO)
     with registry.engine.begin() as conn:  # someone edits the database directly
-        conn.execute(sa.text("UPDATE projects SET sheet = replace(sheet, '\"best_p50\":', "
-                             "'\"best_p50\": ') WHERE id = :id"), {"id": pid})
+        conn.execute(sa.text("UPDATE sheets SET body = replace(body, '\"best_p50\":', "
+                             "'\"best_p50\": ')"))
     with pytest.raises(RegistryIntegrityError, match="stored bytes changed"):
         registry.sheet(pid)
     with pytest.raises(RegistryIntegrityError):

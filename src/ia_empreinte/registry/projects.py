@@ -42,6 +42,7 @@ from ia_empreinte.registry.tables import (
     project_offers,
     project_tasks,
     projects,
+    sheets,
 )
 from ia_empreinte.results import Estimate
 from ia_empreinte.sheet import Fiche, parse_fiche, verify_fiche
@@ -130,6 +131,8 @@ def publish_project(
         verify_sheet(conn, fiche, name)
         if verified is not None:
             verified.add(digest)
+    if conn.execute(sa.select(sheets.c.sha256).where(sheets.c.sha256 == digest)).first() is None:
+        conn.execute(sheets.insert().values(sha256=digest, body=text))
     chosen = offers[info.chosen_offer]
     figures = {o.offer_id: o for o in fiche.comparison.offers}[info.chosen_offer]
     now = _now()
@@ -137,7 +140,7 @@ def publish_project(
         organisation_id=org.id, state=info.state, collectivite=info.collectivite,
         insee_code=info.insee_code, population=info.population,
         population_band=band_of(info.population), description=info.description,
-        profile_id=fiche.inputs.profile.id, sheet=text, sheet_sha256=digest,
+        profile_id=fiche.inputs.profile.id, sheet_sha256=digest,
         inputs_sha256=fiche.inputs_sha256, chosen_offer=chosen.id, vendor=chosen.vendor,
         zone=chosen.deployment.zone or "",
         energy_kwh_per_year_p50=figures.per_year["energy_kwh"].p50,
@@ -286,7 +289,8 @@ def project_sheet(conn: Connection, project_id: int, org: Organisation | None = 
         RegistryNotFound: no such project. RegistryIntegrityError: the stored bytes changed.
     """
     get_project(conn, project_id, org)
-    row = conn.execute(sa.select(projects.c.sheet, projects.c.sheet_sha256)
+    row = conn.execute(sa.select(sheets.c.body.label("sheet"), projects.c.sheet_sha256)
+                       .join(sheets, sheets.c.sha256 == projects.c.sheet_sha256)
                        .where(projects.c.id == project_id)).one()
     actual = hashlib.sha256(row.sheet.encode("utf-8")).hexdigest()
     name = f"registry project {project_id} sheet"

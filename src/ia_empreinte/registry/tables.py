@@ -16,6 +16,7 @@ __all__ = [
     "project_offers",
     "project_tasks",
     "projects",
+    "sheets",
     "vendor_keys",
 ]
 
@@ -51,6 +52,14 @@ benchmark_records = sa.Table(
     sa.Column("published_at", _WHEN, nullable=False),
 )
 
+sheets = sa.Table(
+    "sheets", METADATA,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+)
+"""Procurement sheets, content-addressed: their canonical JSON under its SHA-256 (kept
+apart from the projects so that a search never reads them)."""
+
 projects = sa.Table(
     "projects", METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -62,8 +71,7 @@ projects = sa.Table(
     sa.Column("population_band", sa.String(16), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("profile_id", sa.String(80), nullable=False),
-    sa.Column("sheet", sa.Text, nullable=False),
-    sa.Column("sheet_sha256", sa.String(64), nullable=False),
+    sa.Column("sheet_sha256", sa.String(64), sa.ForeignKey("sheets.sha256"), nullable=False),
     sa.Column("inputs_sha256", sa.String(64), nullable=False),
     sa.Column("chosen_offer", sa.String(80), nullable=False),
     sa.Column("vendor", sa.String(200), nullable=False),

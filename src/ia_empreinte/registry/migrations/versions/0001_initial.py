@@ -1,4 +1,4 @@
-"""Initial registry: organisations, vendor keys, benchmark records, projects.
+"""Initial registry: organisations, vendor keys, benchmark records, sheets, projects.
 
 Revision ID: 0001
 Revises:
@@ -48,6 +48,11 @@ def upgrade() -> None:
         sa.Column("published_at", _WHEN, nullable=False),
     )
     op.create_table(
+        "sheets",
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("body", sa.Text, nullable=False),
+    )
+    op.create_table(
         "projects",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("organisation_id", sa.Integer, sa.ForeignKey("organisations.id"),
@@ -58,8 +63,8 @@ def upgrade() -> None:
         sa.Column("population", sa.Integer, nullable=False),
         sa.Column("description", sa.Text, nullable=False),
         sa.Column("profile_id", sa.String(80), nullable=False),
-        sa.Column("sheet", sa.Text, nullable=False),
-        sa.Column("sheet_sha256", sa.String(64), nullable=False),
+        sa.Column("sheet_sha256", sa.String(64), sa.ForeignKey("sheets.sha256"),
+                  nullable=False),
         sa.Column("inputs_sha256", sa.String(64), nullable=False),
         sa.Column("chosen_offer", sa.String(80), nullable=False),
         sa.Column("vendor", sa.String(200), nullable=False),
@@ -97,6 +102,7 @@ def downgrade() -> None:
     op.drop_index("ix_projects_vendor", table_name="projects")
     op.drop_index("ix_projects_state", table_name="projects")
     op.drop_table("projects")
+    op.drop_table("sheets")
     op.drop_table("benchmark_records")
     op.drop_table("vendor_keys")
     op.drop_table("organisations")
