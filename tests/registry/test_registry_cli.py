@@ -155,3 +155,51 @@ def test_unreachable_or_unreadable_databases_are_one_line(
     code, out = _invoke("registry", "organisation", "A", "--token-file", "b.token")
     assert (code, out) == (2, "Error: organisation: organisation 'A' already exists\n")
     assert not Path("b.token").exists()
+
+
+def test_every_registry_command_on_one_project(
+    tmp_path: Path, sheets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IA_EMPREINTE_REGISTRY_URL", raising=False)
+    assert _invoke("registry", "init", "--organisation", "Ville", "--token-file", "v.token")[0] == 0
+    assert _invoke("registry", "organisation", "Candidat B", "--token-file", "b.token") == (
+        0, "organisation Candidat B: token written to b.token\n")
+    code, out = _invoke("registry", "record", "publish", str(RECORD), "--token-file", "b.token")
+    assert (code, out) == (0, "record 7e11ddd5cc6979a7b4190a9014429d53f5e9bcf36a3595762256"
+                              "80f156925a26 published\n")
+    code, out = _invoke("registry", "record", "show", out.split()[1], "-o", "back.json")
+    assert code == 0 and Path("back.json").read_text() == RECORD.read_text()
+    code, out = _invoke("registry", "publish", str(sheets["pinned"]), "--token-file", "v.token",
+                        "--collectivite", "Vertou", "--insee", "44215", "--population", "25000",
+                        "--chosen", "essai-releve-tinylm", "--draft")
+    assert code == 0 and out.startswith("project 1: draft; sheet verified"), out
+    assert _invoke("registry", "search") == (0, "no published project matches\n")
+    assert _invoke("registry", "state", "1", "published", "--token-file", "b.token")[0] == 2
+    assert _invoke("registry", "state", "1", "published", "--token-file", "v.token") == (
+        0, "project 1: published\n")
+    log = ROOT / "examples" / "usage-logs" / "chatbot-extrait-janvier.csv"
+    code, out = _invoke("registry", "footprint", "1", "--period", "2027-01", "--log", str(log),
+                        "--metered-kwh", "2.5", "--draws", "50", "--token-file", "v.token")
+    assert code == 0 and out.startswith("project 1 period 2027-01: ") and \
+        out.endswith(", metered 2.5 kWh\n"), out
+    shown = json.loads(_invoke("registry", "show", "1")[1])
+    assert shown["collectivite"] == "Vertou" and shown["population_band"] == "20000-100000"
+    assert shown["footprints"][0]["period"] == "2027-01"
+    assert shown["footprints"][0]["metered_energy_kwh"] == 2.5
+    assert _invoke("registry", "reuse", "1", "-o", "profil.yaml")[0] == 0
+    assert yaml.safe_load(Path("profil.yaml").read_text())["id"] == "chatbot-web-metropole"
+    found = json.loads(_invoke("registry", "search", "--vendor", "candidat b", "--format",
+                               "json")[1])
+    assert [p["id"] for p in found] == [1]
+    assert _invoke("registry", "search", "--vendor", "fournisseur") == (
+        0, "no published project matches\n")
+    code, out = _invoke("registry", "key", "add", str(PUBLIC_KEY), "--token-file", "b.token")
+    fingerprint = out.split()[1]
+    code, out = _invoke("registry", "key", "revoke", fingerprint, "--token-file", "b.token")
+    assert code == 0 and out.startswith(f"key {fingerprint} revoked on ")
+    code, out = _invoke("registry", "export", "--table", "footprints", "--format", "csv")
+    assert out.splitlines()[0] == ("project_id,period,requests,energy_kwh_p50,gwp_kgco2e_p50,"
+                                   "metered_energy_kwh")
