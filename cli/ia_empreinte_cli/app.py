@@ -21,6 +21,7 @@ from ia_empreinte_cli.errors import CliError
 from ia_empreinte_cli.estimate import audit, estimate
 from ia_empreinte_cli.inputs import catalog, schema, validate
 from ia_empreinte_cli.kit import offer, profile, profiles
+from ia_empreinte_cli.registry import registry
 from ia_empreinte_cli.serve import serve
 
 __all__ = ["CliError", "cli", "main"]
@@ -87,6 +88,7 @@ def cli(verbose: int) -> None:
 
 for _command in (
     audit, bench, boamps, catalog, clause, compare, dce, estimate, offer, profile, profiles,
+    registry,
     report, schema, score, serve, validate, verify,
 ):
     cli.add_command(_command)

@@ -12,6 +12,7 @@ import click
 from ia_empreinte import RULE_LABELS_FR, Verdict, record_verdict, verify_record
 from ia_empreinte.harness import Progress as BenchProgress
 from ia_empreinte.harness import bench_export, bench_keygen, bench_run
+from ia_empreinte.registry import key_verdict
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte_cli.errors import needs_extra
 
@@ -157,11 +158,19 @@ _STATUS_FR = {"pass": "ok", "warn": "attention", "fail": "échec"}
               "the record must be signed with it.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the output.")
-def verify(record: str, public_key: str | None, lang: str) -> None:
+@click.option("--registry-url", metavar="URL", envvar="IA_EMPREINTE_REGISTRY_URL",
+              help="Registry to ask who holds the signing key [$IA_EMPREINTE_REGISTRY_URL, "
+              "else ia-empreinte-registry.sqlite when present].")
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]),
+              help="Tender deadline: say whether the key was registered before it.")
+def verify(record: str, public_key: str | None, lang: str, registry_url: str | None,
+           deadline: Any) -> None:
     """Check a record: schema, hash, canonical form, signature and plausibility rules.
 
     Ends with a verdict a buyer can read: valid for the tender or not, and why, and
-    what the signature proves (that the record was not changed, not who measured).
+    what the signature proves (that the record was not changed, not who measured,
+    unless the registry of keys says whose key it is: the organisation it is
+    registered to and the date, or "unknown key").
     Exit code 2 naming the failed rule when a check fails.
     """
     rec, checks = verify_record(record, public_key=public_key)
@@ -174,14 +183,26 @@ def verify(record: str, public_key: str | None, lang: str) -> None:
         else:
             click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
     click.echo(f"{record} : SHA-256 {rec.sha256()}" if fr else f"{record}: sha256 {rec.sha256()}")
-    for line in buyer_verdict(rec, checks, key_given=public_key is not None).lines(lang):
+    sig = rec.integrity.signature if rec.integrity else None
+    held = None
+    if sig is not None:  # who holds the key, as the registry knows it
+        held = key_verdict(sig.key_fingerprint, url=registry_url,
+                           deadline=deadline.date() if deadline else None)
+        if held is not None:
+            click.echo(f"{'clé' if fr else 'key'}   {held.sentence(lang)}")
+    for line in buyer_verdict(rec, checks, key_given=public_key is not None,
+                              held=held).lines(lang):
         click.echo(line)
 
 
-def buyer_verdict(rec: Any, checks: Any, *, key_given: bool) -> Verdict:
-    """The verdict of ``bench verify``; the place where a key register plugs in
-    (``signer=``: key fingerprint -> registered holder)."""
-    return record_verdict(rec, checks, key_given=key_given, signer=None)
+def buyer_verdict(rec: Any, checks: Any, *, key_given: bool, held: Any = None) -> Verdict:
+    """The verdict of ``bench verify``; ``held`` is the registry's answer on the signing
+    key (the holder named when the key is registered and not revoked)."""
+    holder = None
+    if held is not None and held.key is not None and held.key.revoked_on is None:
+        holder = f"{held.key.organisation} ({held.key.registered_on.isoformat()})"
+    return record_verdict(rec, checks, key_given=key_given,
+                          signer=None if holder is None else (lambda _fp: holder))
 
 
 @bench.command()

@@ -30,6 +30,7 @@ from ia_empreinte import (
 )
 from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.registry import key_verdict
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
 
@@ -212,10 +213,26 @@ def verify(fiche: str, records_dir: str | None) -> None:
     diffs = verify_fiche(doc, records=records)
     if not diffs:
         click.echo(f"{fiche}: OK, every figure matches (inputs SHA-256 {doc.inputs_sha256})")
+        _signers(records)
         return
     click.echo(f"{fiche}: {len(diffs)} difference(s) with the recomputation:")
     for d in diffs[:_SHOWN]:
         click.echo(f"  {d.line()}")
     if len(diffs) > _SHOWN:
         click.echo(f"  ... and {len(diffs) - _SHOWN} more")
+    _signers(records)
     raise SystemExit(1)
+
+
+def _signers(records: Any) -> None:
+    """Who holds the key of each signed record, when there is a registry to ask
+    (``$IA_EMPREINTE_REGISTRY_URL`` or ``ia-empreinte-registry.sqlite`` here)."""
+    for sha in records:
+        integrity = records[sha].integrity
+        sig = integrity.signature if integrity is not None else None
+        if sig is None:
+            continue
+        verdict = key_verdict(sig.key_fingerprint)
+        if verdict is None:
+            return
+        click.echo(f"  record {sha[:16]}: {verdict.sentence('en')}")

@@ -53,6 +53,10 @@ _DEFAULTS = ServerSettings()
     help="Allow this origin by CORS (repeatable); no CORS header is sent without one.",
 )
 @click.option(
+    "--registry-url", metavar="URL",
+    help="Serve the registry routes (/v1/registry) on this database (see `registry init`).",
+)
+@click.option(
     "--compute", type=click.Choice(["processes", "threads"]), default="processes",
     show_default=True,
     help="Run computations in one process per CPU core (concurrent requests use every "
@@ -68,6 +72,7 @@ def serve(
     max_offers: int,
     timeout_s: float,
     cors_origins: tuple[str, ...],
+    registry_url: str | None,
     compute: str,
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
@@ -83,6 +88,7 @@ def serve(
         "timeout_s": timeout_s,
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
+        "registry_url": registry_url,
         "compute": compute,
     }
     try:

@@ -23,6 +23,7 @@ ALLOWED_MODULES: dict[str, str] = {
     "harness/": "the measuring side: reads workloads and keys, writes benchmark records",
     "server/runner.py": "starts the HTTP server (binds, reads its start-up settings)",
     "render/files.py": "the output writer: atomic writes of the files the CLI produces",
+    "registry/": "the registry: opens its database (an SQLite file, or a PostgreSQL server)",
     "_files.py": "the file primitives under the input layer and the writer: bounded reads "
     "of regular files only, the record of what a command read, the output writer",
 }

@@ -113,9 +113,10 @@ def _function_level_imports(path: Path) -> list[str]:
     return found
 
 
-# The one place that imports its own modules inside functions: the server package stays
-# importable without the server extra (``ia-empreinte serve`` then names the extra).
-EXTRA_BOUNDARY = {SRC / "server" / "__init__.py"}
+# The places that import their own modules inside functions: the server package stays
+# importable without the server extra (``ia-empreinte serve`` then names the extra), and
+# the registry package loads SQLAlchemy only when a registry is opened.
+EXTRA_BOUNDARY = {SRC / "server" / "__init__.py", SRC / "registry" / "__init__.py"}
 ALL_FILES = sorted([*SRC.rglob("*.py"), *CLI_SRC.rglob("*.py")])
 
 
@@ -185,6 +186,8 @@ def test_extras() -> None:
     assert extras["server"] == {"fastapi", "uvicorn"}
     assert extras["scale"] == {"dask"}
     assert "ia-empreinte[harness,server,scale]" in PYPROJECT["optional-dependencies"]["test"]
+    assert extras["registry"] == {"psycopg"}
+    assert "ia-empreinte[registry]" in PYPROJECT["optional-dependencies"]["test"]
     assert "import-linter" in extras["test"]
     core = {_dist(r) for r in PYPROJECT["dependencies"]}
     assert core & {"codecarbon", "fastapi", "uvicorn", "dask"} == set()
@@ -254,7 +257,7 @@ def test_core_only_commands(tmp_path: Path, args: list[str], code: int, output: 
 
 def test_cli_imports_only_the_public_api() -> None:
     public_packages = ("ia_empreinte.render", "ia_empreinte.errors", "ia_empreinte.harness",
-                       "ia_empreinte.server")
+                       "ia_empreinte.server", "ia_empreinte.registry")
     for path in sorted(CLI_SRC.rglob("*.py")):
         for imported in _imports(path):
             if imported.startswith("ia_empreinte.") and not imported.startswith(

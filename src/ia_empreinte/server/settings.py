@@ -58,6 +58,9 @@ class ServerSettings(BaseModel):
     """File of accepted bearer tokens, one per line; None disables authentication."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; empty (the default) sends no CORS header at all."""
+    registry_url: str | None = None
+    """Database of the ``/v1/registry`` routes (SQLAlchemy URL, see
+    :mod:`ia_empreinte.registry`); None (the default) serves no registry route."""
     compute: Literal["threads", "processes"] = "threads"
     """Where computations run: threads of the server process (the default, for an
     application embedded in another server), or one worker process per computing slot
