@@ -134,7 +134,7 @@ def deployment_defaults(dep: Deployment, prefix: str = "") -> list[DefaultedFiel
     if dep.pue is None:
         out.append(_entry(p + "pue", f"{upper(dc.pue):g}", "pue-class-high"))
     if dep.wue_l_per_kwh is None:
-        out.append(_entry(p + "wue_l_per_kwh", f"{upper(dc.wue_l_per_kwh):g} L/kWh",
+        out.append(_entry(p + "wue_l_per_kwh", f"{upper(dc.wue_l_per_kwh):g}",
                           "wue-class-high"))
     if dep.zone is None:
         parts = []
@@ -146,12 +146,12 @@ def deployment_defaults(dep: Deployment, prefix: str = "") -> list[DefaultedFiel
     acc = catalog.accelerator(dep.accelerator)
     if dep.server is None:
         sv = catalog.server(reference_server(acc))
-        out.append(_entry(p + "server", f"{sv.id} ({sv.accelerator_slots} per server)",
+        out.append(_entry(p + "server", f"{sv.id} ({sv.accelerator_slots})",
                           "server-reference-fewest"))
     else:
         sv = catalog.server(dep.server)
     if dep.hardware_lifetime_years is None:
-        out.append(_entry(p + "hardware_lifetime_years", f"{lower(sv.lifetime_years):g} years",
+        out.append(_entry(p + "hardware_lifetime_years", f"{lower(sv.lifetime_years):g}",
                           "lifetime-server-low"))
     if isinstance(dep.batch_size, int | float) and dep.batch_size == 1:
         out.append(_entry(p + "batch_size", "1", "batch-one"))

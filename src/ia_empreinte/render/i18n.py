@@ -73,6 +73,21 @@ LABELS: dict[str, dict[Lang, str]] = {
     "p_a_lower": {"fr": "P(A < B)", "en": "P(A < B)"},
     "gap": {"fr": "Écart A − B (médiane)", "en": "Gap A − B (median)"},
     "count": {"fr": "Nombre", "en": "Count"},
+    # defaulted fields (equal treatment: published conservative defaults)
+    "defaulted_title": {"fr": "Champs non déclarés et valeurs par défaut appliquées",
+                        "en": "Undeclared fields and the defaults applied"},
+    "defaulted_intro": {
+        "fr": "Un champ que l'offre ne déclare pas reçoit une valeur par défaut publiée et "
+              "prudente (jamais plus favorable qu'une valeur déclarée plausible) : "
+              "déclarer la valeur réelle ne coûte jamais au soumissionnaire.",
+        "en": "A field the offer does not declare takes a published conservative default "
+              "(never more favourable than a plausible declared value): declaring the real "
+              "value never costs the bidder."},
+    "defaulted_none": {"fr": "Aucune offre n'a de champ par défaut.",
+                       "en": "No offer has a defaulted field."},
+    "field": {"fr": "Champ", "en": "Field"},
+    "rule": {"fr": "Règle par défaut", "en": "Default rule"},
+    "defaults_sheet": {"fr": "Défauts", "en": "Defaults"},
     "equivalent": {"fr": "Équivalent", "en": "Equivalent"},
     "year": {"fr": "Année", "en": "Year"},
     "path": {"fr": "Fichier", "en": "File"},

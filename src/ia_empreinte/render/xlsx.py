@@ -121,6 +121,13 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
         _append(params, [p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
                        source])
 
+    defaults = wb.create_sheet(t("defaults_sheet", lang))
+    header(defaults, [t("offer", lang), t("field", lang), t("value", lang), t("rule", lang),
+                      t("source", lang)])
+    for d in f.defaulted_fields:
+        _append(defaults, [d.offer_id, d.field, d.value, d.rule_fr if lang == "fr"
+                           else d.rule_en, d.source])
+
     integrity = wb.create_sheet("Intégrité" if lang == "fr" else "Integrity")
     _append(integrity, [t("inputs_hash", lang), f.inputs_sha256])
     _append(integrity, [t("tool", lang), f"{f.tool} {f.tool_version}"])
