@@ -15,8 +15,8 @@ import numpy as np
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
-from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_embodied
 from ia_empreinte.engine.defaults import offer_defaults
+from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_embodied
 from ia_empreinte.engine.facility import (
     facility_overhead_wh,
     per_kwh_impact,
