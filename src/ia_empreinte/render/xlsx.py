@@ -124,9 +124,9 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
     defaults = wb.create_sheet(t("defaults_sheet", lang))
     header(defaults, [t("offer", lang), t("field", lang), t("value", lang), t("rule", lang),
                       t("source", lang)])
-    for d in f.defaulted_fields:
-        _append(defaults, [d.offer_id, d.field, d.value, d.rule_fr if lang == "fr"
-                           else d.rule_en, d.source])
+    for row in f.defaulted_fields:
+        _append(defaults, [row.offer_id, row.field, row.value, row.rule_fr if lang == "fr"
+                           else row.rule_en, row.source])
 
     integrity = wb.create_sheet("Intégrité" if lang == "fr" else "Integrity")
     _append(integrity, [t("inputs_hash", lang), f.inputs_sha256])
