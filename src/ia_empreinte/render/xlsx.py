@@ -124,9 +124,9 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
     defaults = wb.create_sheet(t("defaults_sheet", lang))
     header(defaults, [t("offer", lang), t("field", lang), t("value", lang), t("rule", lang),
                       t("source", lang)])
-    for row in f.defaulted_fields:
-        _append(defaults, [row.offer_id, row.field, row.value, row.rule_fr if lang == "fr"
-                           else row.rule_en, row.source])
+    for dflt in f.defaulted_fields:
+        _append(defaults, [dflt.offer_id, dflt.field, dflt.value, dflt.rule_fr if lang == "fr"
+                           else dflt.rule_en, dflt.source])
 
     integrity = wb.create_sheet("Intégrité" if lang == "fr" else "Integrity")
     _append(integrity, [t("inputs_hash", lang), f.inputs_sha256])
