@@ -322,7 +322,8 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
             attr = getattr(item, key)
             if isinstance(attr, Factor):
                 row[key] = central(attr.value)
-                row[f"{key}_source"] = f"{attr.source} ({attr.year})"
+                scope = f", {attr.scope}" if attr.scope else ""
+                row[f"{key}_source"] = f"{attr.source} ({attr.year}{scope})"
             elif isinstance(attr, list):
                 row[key] = "; ".join(
                     f"{getattr(a, 'label', '')}={central(a.value):g}" for a in attr
