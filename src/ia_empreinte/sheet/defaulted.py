@@ -9,26 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
-
 from ia_empreinte.engine.defaults import offer_defaults
 from ia_empreinte.offers import Offer
+from ia_empreinte.results import DefaultedField
 
 __all__ = ["DefaultedRow", "defaulted_rows"]
 
 
-class DefaultedRow(BaseModel):
+class DefaultedRow(DefaultedField):
     """One undeclared field of one offer and the default that replaced it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     offer_id: str
-    field: str
-    value: str
-    rule: str
-    """Stable code of the rule (``pue-class-high``...)."""
-    rule_en: str
-    rule_fr: str
-    source: str
 
 
 def defaulted_rows(offers: Sequence[Offer]) -> list[DefaultedRow]:
