@@ -324,6 +324,8 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
                 row[key] = central(attr.value)
                 scope = f", {attr.scope}" if attr.scope else ""
                 row[f"{key}_source"] = f"{attr.source} ({attr.year}{scope})"
+            elif isinstance(attr, tuple):
+                row[key] = "-".join(str(x) for x in attr)
             elif isinstance(attr, list):
                 row[key] = "; ".join(
                     f"{getattr(a, 'label', '')}={central(a.value):g}" for a in attr
