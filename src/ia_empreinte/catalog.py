@@ -56,6 +56,16 @@ class Factor(BaseModel):
     source: SourceText
     year: Year
     notes: str = ""
+    scope: Literal["life-cycle", "direct", "other"] | None = None
+    """What a grid factor covers: ``life-cycle`` (generation with its upstream chain and
+    infrastructure), ``direct`` (combustion only); every factor used by default is
+    ``life-cycle``, so that one comparison never mixes scopes."""
+    dataset: str = ""
+    """The named public dataset the value was read from."""
+    identifier: str = ""
+    """The table, column or row identifier inside the dataset."""
+    address: str = ""
+    """Where the dataset is published (URL)."""
 
 
 class NamedFactor(Factor):
@@ -111,6 +121,13 @@ class Accelerator(BaseModel):
     embodied_pe_mj: PositiveQuantity
     embodied_source: SourceText
     """Where the embodied figures come from, or the proxy's scaling rule."""
+    server: str | None = None
+    """Reference host server class (data/servers.toml) when the offer names none: the
+    class at the fewest accelerators per server of the cited range."""
+    accelerators_per_server: tuple[int, int] | None = None
+    """Cited range of accelerators per physical server (fewest, most)."""
+    server_source: str = ""
+    """Where accelerators per server are published."""
     source: SourceText
     year: Year
     notes: str = ""
@@ -315,7 +332,10 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
             attr = getattr(item, key)
             if isinstance(attr, Factor):
                 row[key] = central(attr.value)
-                row[f"{key}_source"] = f"{attr.source} ({attr.year})"
+                scope = f", {attr.scope}" if attr.scope else ""
+                row[f"{key}_source"] = f"{attr.source} ({attr.year}{scope})"
+            elif isinstance(attr, tuple):
+                row[key] = "-".join(str(x) for x in attr)
             elif isinstance(attr, list):
                 row[key] = "; ".join(
                     f"{getattr(a, 'label', '')}={central(a.value):g}" for a in attr

@@ -200,7 +200,9 @@ class Deployment(BaseModel):
     datacenter: str = "unknown"
     """Data-centre class, see ``ia-empreinte catalog datacenters``."""
     server: str | None = None
-    """Host server class; chosen from the accelerator count when omitted."""
+    """Host server class (``ia-empreinte catalog servers``); when omitted, the
+    accelerator's reference server at the fewest accelerators per server of its cited
+    range (the offer carries that share of the host, see ``data/accelerators.toml``)."""
     pue: Annotated[Quantity, bounded(1, 4)] | None = None
     wue_l_per_kwh: Annotated[Quantity, bounded(0, 20, unit="L/kWh")] | None = None
     """On-site water per kWh of IT energy; data-centre class default when omitted."""

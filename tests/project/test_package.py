@@ -343,4 +343,4 @@ def test_catalog_zone_row_for_france() -> None:
     _, rows = ia_empreinte.catalog_table("zones")
     fr = next(r for r in rows if r["id"] == "FR")
     assert fr["iso3"] == "FRA"
-    assert fr["gwp_kgco2e_per_kwh"] == 0.04418
+    assert fr["gwp_kgco2e_per_kwh"] == 0.0519  # ADEME Base Empreinte consumption mix

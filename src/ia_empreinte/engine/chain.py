@@ -16,8 +16,15 @@ import numpy as np
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
+from ia_empreinte.engine.defaults import offer_defaults
 from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_embodied
-from ia_empreinte.engine.facility import facility_overhead_wh, per_kwh_impact, water_l
+from ia_empreinte.engine.facility import (
+    facility_overhead_wh,
+    per_kwh_impact,
+    water_l,
+    water_offsite_l,
+    water_onsite_l,
+)
 from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_idle_wh
 from ia_empreinte.engine.llm import LlmConstants, llm_request
 from ia_empreinte.engine.measured import declared_below_model, declared_for, measured_energy
@@ -581,15 +588,21 @@ def run_chain(
         add("facility_overhead_wh", overhead_wh)
         add("gwp_use_kgco2e", per_kwh_impact(facility_kwh, site.gwp_kgco2e_per_kwh))
         add("gwp_embodied_kgco2e", emb["gwp_kgco2e"])
-        add("water_l", water_l(it_wh / WH_PER_KWH, site.pue, site.wue_l_per_kwh,
-                               site.water_l_per_kwh))
+        it_kwh = it_wh / WH_PER_KWH
+        add("water_l", water_l(it_kwh, site.pue, site.wue_l_per_kwh, site.water_l_per_kwh))
+        add("water_onsite_l", water_onsite_l(it_kwh, site.wue_l_per_kwh))
+        add("water_offsite_l", water_offsite_l(it_kwh, site.pue, site.water_l_per_kwh))
         add("adpe_kgsbeq", per_kwh_impact(facility_kwh, site.adpe_kgsbeq_per_kwh)
             + emb["adpe_kgsbeq"])
-        add("pe_mj", per_kwh_impact(facility_kwh, site.pe_mj_per_kwh) + emb["pe_mj"])
+        pe_use = per_kwh_impact(facility_kwh, site.pe_mj_per_kwh)
+        add("pe_mj", pe_use + emb["pe_mj"])
+        add("pe_use_mj", pe_use)
+        add("pe_embodied_mj", np.asarray(emb["pe_mj"]))
     methods.setdefault("idle", "modelled")
     methods.setdefault("facility_overhead", "modelled")
     methods.setdefault("embodied", "modelled")
-    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used))
+    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used),
+                         defaulted=tuple(offer_defaults(offer)))
 
 
 def _profile_steps(profile: UsageProfile, sampler: Sampler) -> list[StepInput]:
@@ -641,7 +654,16 @@ def to_draws(totals: dict[str, Array], requests: Array, years: Array, *,
         out["total"] = out["use"] + out["embodied"]
         return out
 
+    def split(src: dict[str, Array], names: dict[str, str]) -> dict[str, Array]:
+        return {k: src[v] for k, v in names.items() if v in src}
+
+    water_scopes = {"onsite": "water_onsite_l", "offsite": "water_offsite_l"}
+    pe_phases = {"use": "pe_use_mj", "embodied": "pe_embodied_mj"}
     return EstimateDraws(
+        per_request_water_l_by_scope=split(per_req, water_scopes),
+        per_year_water_l_by_scope=split(per_year, water_scopes),
+        per_request_pe_mj_by_phase=split(per_req, pe_phases),
+        per_year_pe_mj_by_phase=split(per_year, pe_phases),
         per_request_energy_wh=energy(per_req, 1.0),
         per_request_gwp_kgco2e=gwp(per_req),
         per_request_water_l=per_req["water_l"],

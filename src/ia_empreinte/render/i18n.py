@@ -73,6 +73,21 @@ LABELS: dict[str, dict[Lang, str]] = {
     "p_a_lower": {"fr": "P(A < B)", "en": "P(A < B)"},
     "gap": {"fr": "Écart A − B (médiane)", "en": "Gap A − B (median)"},
     "count": {"fr": "Nombre", "en": "Count"},
+    # defaulted fields (equal treatment: published conservative defaults)
+    "defaulted_title": {"fr": "Champs non déclarés et valeurs par défaut appliquées",
+                        "en": "Undeclared fields and the defaults applied"},
+    "defaulted_intro": {
+        "fr": "Un champ que l'offre ne déclare pas reçoit une valeur par défaut publiée et "
+              "prudente (jamais plus favorable qu'une valeur déclarée plausible) : "
+              "déclarer la valeur réelle ne coûte jamais au soumissionnaire.",
+        "en": "A field the offer does not declare takes a published conservative default "
+              "(never more favourable than a plausible declared value): declaring the real "
+              "value never costs the bidder."},
+    "defaulted_none": {"fr": "Aucune offre n'a de champ par défaut.",
+                       "en": "No offer has a defaulted field."},
+    "field": {"fr": "Champ", "en": "Field"},
+    "rule": {"fr": "Règle par défaut", "en": "Default rule"},
+    "defaults_sheet": {"fr": "Défauts", "en": "Defaults"},
     "equivalent": {"fr": "Équivalent", "en": "Equivalent"},
     "year": {"fr": "Année", "en": "Year"},
     "path": {"fr": "Fichier", "en": "File"},
@@ -86,9 +101,11 @@ LABELS: dict[str, dict[Lang, str]] = {
     "ind_energy": {"fr": "Énergie", "en": "Energy"},
     "ind_gwp": {"fr": "Émissions de GES (location-based)",
                 "en": "GHG emissions (location-based)"},
-    "ind_water": {"fr": "Eau", "en": "Water"},
+    "ind_water": {"fr": "Eau (sur site + production de l'électricité)",
+                  "en": "Water (on-site + electricity generation)"},
     "ind_adpe": {"fr": "Ressources abiotiques (ADPe)", "en": "Abiotic resources (ADPe)"},
-    "ind_pe": {"fr": "Énergie primaire", "en": "Primary energy"},
+    "ind_pe": {"fr": "Énergie primaire (électricité en usage + fabrication)",
+               "en": "Primary energy (use-phase electricity + manufacturing)"},
     "ind_requests": {"fr": "Requêtes", "en": "Requests"},
     "phase_use": {"fr": "usage", "en": "use"},
     "phase_embodied": {"fr": "fabrication", "en": "embodied"},
