@@ -336,7 +336,7 @@ def _request_questions(task: str, prefix: str) -> list[ProfileQuestion]:
         prompt, default, kind = _REQUEST_PROMPTS_FR[name]
         default = _TASK_DEFAULTS.get(task, {}).get(name, default)
         out.append(ProfileQuestion(key=f"{prefix}request.{name}", prompt_fr=prompt,
-                                   default=default, kind=kind,  # type: ignore[arg-type]
+                                   default=default, kind=kind,
                                    help_fr=_HELP_FR[kind]))
     return out
 
@@ -641,7 +641,7 @@ def explain_answer(key: str, text: str) -> str:
     kind = _kind_of(key)
     text = text.strip()
     if kind == "tokens":
-        _, factor, unit = _token_factor(text)
+        _, _, unit = _token_factor(text)
         if unit == "page":
             return f"{text} converties à {TOKENS_PER_PAGE} jetons par page"
         if unit == "mot":
