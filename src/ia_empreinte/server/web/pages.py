@@ -1,0 +1,548 @@
+"""The web application's routes: server-rendered pages (Jinja2) for the buyer's journey.
+
+Every page works without JavaScript. The journey's state travels in the forms: the
+profile and each offer or record file, base64-encoded in hidden fields (base64 keeps
+the bytes exact: a benchmark record's integrity covers its exact text, and browsers
+rewrite line breaks in form values). Nothing is kept on the server and no cookie is
+set. Library errors are shown on the page, next to the field they concern, with the
+line the CLI prints.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import FormData, UploadFile
+
+from ia_empreinte import (
+    IaEmpreinteError,
+    UsageProfile,
+    build_profile,
+    offer_template,
+    parse_profile_answer,
+    profile_questions,
+    profile_to_yaml,
+    shipped_profile_text,
+    shipped_profiles_table,
+)
+from ia_empreinte.kit import PERIODS_FR, TASK_NAMES_FR, explain_answer
+from ia_empreinte.render.i18n import LABELS, Lang
+from ia_empreinte.render.i18n import fmt as fmt_number
+from ia_empreinte.scoring import formula_text
+from ia_empreinte.server.limits import check_count
+from ia_empreinte.server.problems import ProblemError
+from ia_empreinte.server.settings import ServerSettings
+from ia_empreinte.server.web import journey
+from ia_empreinte.server.web.journey import Upload
+from ia_empreinte.server.web.texts import text
+
+__all__ = ["CSP", "SECURITY_HEADERS", "static_files_root", "web_router"]
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+"""Content-Security-Policy of every page: no script at all, styles and images from the
+application only (the charts are inline SVG drawn with attributes, not styles)."""
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+_INDICATORS = ("gwp", "energy", "water", "adpe", "pe")
+_SCOPES = ("contract", "per_year", "per_request")
+_METHODS = ("linear", "proportional", "mean")
+
+Compute = Callable[[Callable[[], Any]], Awaitable[Any]]
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("ia_empreinte.server.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["TASK_NAMES_FR"] = TASK_NAMES_FR
+    env.globals["PERIODS_FR"] = PERIODS_FR
+    return env
+
+
+def _lang(value: str | None) -> Lang:
+    return "en" if value == "en" else "fr"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(value: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise ProblemError(400, "bad-form", "Bad form", f"{what}: not base64") from None
+
+
+def _carried(form: FormData, field: str) -> list[Upload]:
+    """The files a form carries in hidden fields ``field`` (``name:base64``)."""
+    out = []
+    for value in form.getlist(field):
+        if isinstance(value, str) and ":" in value:
+            b64, _, name = value.partition(":")
+            out.append(Upload(name=name, data=_unb64(b64, field)))
+    return out
+
+
+async def _uploads(form: FormData, field: str) -> list[Upload]:
+    """The files uploaded in the file field ``field`` (empty parts skipped)."""
+    out = []
+    for value in form.getlist(field):
+        if isinstance(value, UploadFile) and value.filename:
+            out.append(Upload(name=_basename(value.filename), data=await value.read()))
+    return out
+
+
+def _basename(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or "fichier"
+
+
+def _str(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _check_auth(request: Request, tokens: Sequence[str]) -> None:
+    """The API's tokens, for a browser: HTTP Basic with the token as password (the
+    browser asks once and resends it; no cookie), or a bearer token."""
+    if not tokens:
+        return
+    scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+    candidate = ""
+    if scheme.lower() == "bearer":
+        candidate = given.strip()
+    elif scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(given.strip(), validate=True).decode("utf-8")
+            candidate = decoded.partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            candidate = ""
+    matched = False
+    for token in tokens:
+        matched |= hmac.compare_digest(candidate.encode("utf-8"), token.encode("utf-8"))
+    if not matched:
+        raise ProblemError(
+            401, "unauthorized", "Authentication required",
+            "this server requires a token: give it as the password when the browser asks "
+            "(any user name), or send 'Authorization: Bearer TOKEN'",
+            headers={"WWW-Authenticate": 'Basic realm="ia-empreinte", charset="UTF-8"'},
+        )
+
+
+class Pages:
+    """The pages of one application, bound to its settings and computing slots."""
+
+    def __init__(self, settings: ServerSettings, compute: Compute) -> None:
+        self.settings = settings
+        self.compute = compute
+        self.env = _environment()
+
+    # --- rendering ---------------------------------------------------------------
+
+    def render(self, name: str, lang: Lang, status: int = 200, **context: Any) -> HTMLResponse:
+        def t(key: str, **values: Any) -> str:
+            value = text(key, lang)
+            return value.format(**values) if values else value
+
+        def label(key: str) -> str:
+            entry = LABELS.get(key)
+            return entry[lang] if entry else key
+
+        def num(value: float) -> str:
+            return fmt_number(value, lang) if math.isfinite(value) else str(value)
+
+        html = self.env.get_template(name).render(
+            lang=lang, t=t, label=label, num=num, **context
+        )
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def error(self, lang: Lang, message: str, status: int = 422) -> HTMLResponse:
+        return self.render("error.html", lang, status, message=message, step=0,
+                           switch=None)
+
+    # --- step 1: the profile ----------------------------------------------------
+
+    def home(self, lang: Lang) -> HTMLResponse:
+        _, rows = shipped_profiles_table()
+        for row in rows:
+            row["tasks_fr"] = " + ".join(
+                TASK_NAMES_FR.get(task, task).split(" (")[0] if lang == "fr" else task
+                for task in str(row["tasks"]).split("+")
+            )
+        return self.render("index.html", lang, profiles=rows, step=1,
+                           switch={"href": f"/?lang={text('switch_lang', lang)}"})
+
+    def profile_page(self, lang: Lang, profile: UsageProfile, *, status: int = 200,
+                     volume_error: str = "", volume_text: str = "",
+                     source_text: str = "") -> HTMLResponse:
+        state = _b64(profile_to_yaml(profile).encode("utf-8"))
+        steps = profile.effective_steps()
+        return self.render(
+            "profile.html", lang, status, profile=profile, steps=steps,
+            rows=journey.basis_rows(profile), state=state, step=1,
+            volume_error=volume_error, volume_text=volume_text, source_text=source_text,
+            switch={"action": "/profil", "fields": [("profil", state)]},
+        )
+
+    def questionnaire(self, lang: Lang, typed: dict[str, str],
+                      errors: dict[str, str], status: int = 200) -> HTMLResponse:
+        answers: dict[str, Any] = {}
+        for key, value in typed.items():
+            if key not in errors:
+                try:
+                    answers[key] = parse_profile_answer(key, value)
+                except IaEmpreinteError:
+                    pass
+        questions = profile_questions(answers=answers)
+        return self.render(
+            "questionnaire.html", lang, status, questions=questions, typed=typed,
+            errors=errors, step=1,
+            switch={"action": "/questionnaire",
+                    "fields": [(f"q:{k}", v) for k, v in typed.items()]},
+        )
+
+    def answer_questionnaire(self, lang: Lang, form: FormData) -> HTMLResponse:
+        typed = {k.removeprefix("q:"): v for k, v in form.items()
+                 if k.startswith("q:") and isinstance(v, str)}
+        answers: dict[str, Any] = {}
+        notes: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        progress = True
+        while progress:  # questions appear as earlier answers (steps, tasks, period) come
+            progress = False
+            for q in profile_questions(answers=answers):
+                if q.key in answers or q.key in errors or q.key not in typed:
+                    continue
+                value = typed[q.key]
+                if not value.strip() and q.default is not None and q.kind != "source":
+                    value = q.default
+                try:
+                    answers[q.key] = parse_profile_answer(q.key, value)
+                except IaEmpreinteError as exc:
+                    errors[q.key] = exc.one_line()
+                    continue
+                if note := explain_answer(q.key, value):
+                    notes[q.key] = note
+                progress = True
+        asked = [q.key for q in profile_questions(answers=answers)]
+        if errors or any(key not in answers for key in asked):
+            shown = {k: v for k, v in typed.items() if k in asked}
+            return self.questionnaire(lang, shown, errors, 422 if errors else 200)
+        try:
+            profile = build_profile(answers, notes)
+        except IaEmpreinteError as exc:
+            return self.questionnaire(lang, typed, {"id": exc.one_line()}, 422)
+        return self.profile_page(lang, profile)
+
+    # --- step 2: the offers -----------------------------------------------------
+
+    def offers_page(self, lang: Lang, profile: UsageProfile, offers: list[Upload],
+                    records: list[Upload], errors: dict[str, str],
+                    status: int = 200) -> HTMLResponse:
+        valid, offer_errors = journey.load_offers(profile, offers)
+        offer_errors.update(errors)
+        _, record_errors = journey.load_records([o for _, o in valid], records)
+        state = _b64(profile_to_yaml(profile).encode("utf-8"))
+        carried = [("offre", f"{_b64(u.data)}:{u.name}") for u, _ in valid]
+        kept_records = [u for u in records if u.name not in record_errors]
+        carried += [("releve", f"{_b64(u.data)}:{u.name}") for u in kept_records]
+        tasks = list(dict.fromkeys(s.task for s in profile.effective_steps()))
+        refused = bool(offer_errors or record_errors)
+        return self.render(
+            "offers.html", lang, 422 if refused and status == 200 else status,
+            profile=profile, offers=valid, offer_errors=offer_errors,
+            record_errors=record_errors, state=state, carried=carried,
+            template_task=tasks[0] if len(tasks) == 1 else "", step=2,
+            can_compare=bool(valid) and not record_errors,
+            switch={"action": "/offres", "fields": [("profil", state), *carried]},
+        )
+
+    # --- step 3: compare ----------------------------------------------------------
+
+    def compare_context(self, lang: Lang, form: FormData) -> dict[str, Any]:
+        profile = self.profile_of(form)
+        offers_up = _carried(form, "offre")
+        records_up = _carried(form, "releve")
+        valid, errors = journey.load_offers(profile, offers_up)
+        if errors:
+            raise _FormError(next(iter(errors.values())))
+        if not valid:
+            raise _FormError(text("need_two", lang))
+        offers = [o for _, o in valid]
+        store, record_errors = journey.load_records(offers, records_up)
+        if record_errors:
+            raise _FormError(next(iter(record_errors.values())))
+        options = journey.options_from({k: _str(form, k) for k in (
+            "indicator", "scope", "method", "points", "floor", "draws")})
+        check_count(len(offers), self.settings.max_offers, "offers", ("offre",),
+                    "--max-offers")
+        check_count(options.draws, self.settings.max_draws, "draws", ("draws",),
+                    "--max-draws")
+        weight = _weight(_str(form, "weight"))
+        state = _b64(profile_to_yaml(profile).encode("utf-8"))
+        carried = [("profil", state)]
+        carried += [("offre", f"{_b64(u.data)}:{u.name}") for u in offers_up]
+        carried += [("releve", f"{_b64(u.data)}:{u.name}") for u in records_up]
+        return {"profile": profile, "offers": offers, "store": store, "options": options,
+                "weight": weight, "carried": carried}
+
+    def compare_page(self, lang: Lang, ctx: dict[str, Any]) -> HTMLResponse:
+        options = ctx["options"]
+        page = journey.compare_page(ctx["profile"], ctx["offers"], options, ctx["store"],
+                                    ctx["weight"], lang)
+        c = page.fiche.comparison
+        top = max((o.scored.p95 for o in c.offers), default=1.0) or 1.0
+        chart = [
+            {"offer": o, "x50": 560 * o.scored.p50 / top, "x05": 560 * o.scored.p05 / top,
+             "x95": 560 * o.scored.p95 / top, "y": 10 + 44 * i}
+            for i, o in enumerate(c.ranked())
+        ]
+        vendors = {o.offer_id: o.vendor for o in c.offers}
+        option_fields = [
+            ("indicator", options.indicator), ("scope", options.scope),
+            ("method", options.method), ("points", f"{options.points:g}"),
+            ("floor", "" if options.floor is None else f"{options.floor:g}"),
+            ("draws", str(options.draws)),
+            ("weight", "" if ctx["weight"] is None else f"{ctx['weight']:g}"),
+        ]
+        return self.render(
+            "compare.html", lang, page=page, c=c, chart=chart, chart_height=44 * len(chart) + 10,
+            vendors=vendors, options=options, weight=ctx["weight"],
+            carried=ctx["carried"], option_fields=option_fields,
+            formula=formula_text(options.method, options.points, lang),
+            indicators=_INDICATORS, scopes=_SCOPES, methods=_METHODS, step=3,
+            switch={"action": "/comparer", "fields": [*ctx["carried"], *option_fields]},
+        )
+
+    def profile_of(self, form: FormData) -> UsageProfile:
+        state = _str(form, "profil")
+        if not state:
+            raise _FormError(text("missing_state", _lang(_str(form, "lang"))))
+        return journey.profile_from_text(_unb64(state, "profil").decode("utf-8"))
+
+
+class _FormError(Exception):
+    """A form that cannot be used (missing state, a refused carried file)."""
+
+
+def _weight(value: str) -> float | None:
+    value = value.strip().replace(",", ".").removesuffix("%").strip()
+    if not value:
+        return None
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = math.nan
+    if not (math.isfinite(weight) and 0 <= weight <= 100):
+        raise _FormError(f"weight: expected a number from 0 to 100, got '{value}'")
+    return weight
+
+
+def _attachment(content: bytes, media: str, name: str) -> Response:
+    return Response(content, media_type=media, headers={
+        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute) -> APIRouter:
+    """The web application's routes (not in the OpenAPI document: pages, not an API)."""
+    pages = Pages(settings, compute)
+    router = APIRouter(include_in_schema=False)
+
+    async def form_of(request: Request) -> tuple[FormData, Lang]:
+        _check_auth(request, tokens)
+        form = await request.form(max_files=64, max_fields=2000,
+                                  max_part_size=settings.max_body_bytes)
+        chosen = _str(form, "langue") or _str(form, "lang")
+        return form, _lang(chosen)
+
+    async def run(lang: Lang, work: Callable[[], Response]) -> Response:
+        def guarded() -> Response:
+            try:
+                return work()
+            except _FormError as exc:
+                return pages.error(lang, str(exc), 400)
+            except IaEmpreinteError as exc:
+                return pages.error(lang, exc.one_line())
+
+        result: Response = await compute(guarded)
+        return result
+
+    @router.get("/", response_class=HTMLResponse)
+    async def home(request: Request, lang: str = "fr") -> Response:
+        _check_auth(request, tokens)
+        return pages.home(_lang(lang))
+
+    @router.get("/questionnaire", response_class=HTMLResponse)
+    async def questionnaire(request: Request, lang: str = "fr") -> Response:
+        _check_auth(request, tokens)
+        return pages.questionnaire(_lang(lang), {}, {})
+
+    @router.post("/questionnaire", response_class=HTMLResponse)
+    async def answer(request: Request) -> Response:
+        form, lang = await form_of(request)
+        if "langue" in form:  # the language switch: same answers, other language
+            typed = {k.removeprefix("q:"): v for k, v in form.items()
+                     if k.startswith("q:") and isinstance(v, str)}
+            return pages.questionnaire(lang, typed, {})
+        return await run(lang, lambda: pages.answer_questionnaire(lang, form))
+
+    @router.post("/profil", response_class=HTMLResponse)
+    async def profile(request: Request) -> Response:
+        form, lang = await form_of(request)
+        uploads = await _uploads(form, "fichier_profil")
+
+        def work() -> Response:
+            ident = _str(form, "profil_id")
+            if uploads:
+                upload = uploads[0]
+                loaded = journey.profile_from_text(
+                    upload.data.decode("utf-8", "replace"), upload.name)
+                return pages.profile_page(lang, loaded)
+            if ident:
+                return pages.profile_page(
+                    lang, journey.profile_from_text(shipped_profile_text(ident),
+                                                    f"{ident}.yaml"))
+            current = pages.profile_of(form)
+            volume, source = _str(form, "volume"), _str(form, "volume_source")
+            if volume.strip():
+                try:
+                    current = journey.with_daily_volume(current, volume, source)
+                except IaEmpreinteError as exc:
+                    return pages.profile_page(lang, current, status=422,
+                                              volume_error=exc.one_line(),
+                                              volume_text=volume, source_text=source)
+            return pages.profile_page(lang, current)
+
+        return await run(lang, work)
+
+    @router.post("/profil/telecharger")
+    async def download_profile(request: Request) -> Response:
+        form, lang = await form_of(request)
+
+        def work() -> Response:
+            current = pages.profile_of(form)
+            return _attachment(profile_to_yaml(current).encode("utf-8"),
+                               "application/yaml", f"profil-{current.id}.yaml")
+
+        return await run(lang, work)
+
+    @router.post("/offres", response_class=HTMLResponse)
+    async def offers(request: Request) -> Response:
+        form, lang = await form_of(request)
+        new_offers = await _uploads(form, "offres")
+        new_records = await _uploads(form, "releves")
+
+        def work() -> Response:
+            current = pages.profile_of(form)
+            kept = _carried(form, "offre")
+            names = {u.name for u in new_offers}
+            offers_up = [u for u in kept if u.name not in names] + new_offers
+            record_names = {u.name for u in new_records}
+            records_up = [u for u in _carried(form, "releve")
+                          if u.name not in record_names] + new_records
+            return pages.offers_page(lang, current, offers_up, records_up, {})
+
+        return await run(lang, work)
+
+    @router.get("/modele-offre")
+    async def template(request: Request, tache: str = "") -> Response:
+        _check_auth(request, tokens)
+        try:
+            body = offer_template(tache or None)
+        except IaEmpreinteError as exc:
+            return pages.error("fr", exc.one_line())
+        name = f"modele-declaration-offre{'-' + tache if tache else ''}.yaml"
+        return _attachment(body.encode("utf-8"), "application/yaml", name)
+
+    @router.post("/comparer", response_class=HTMLResponse)
+    async def compare(request: Request) -> Response:
+        form, lang = await form_of(request)
+        return await run(lang, lambda: pages.compare_page(
+            lang, pages.compare_context(lang, form)))
+
+    @router.post("/fiche")
+    async def sheet(request: Request) -> Response:
+        form, lang = await form_of(request)
+        fmt = _str(form, "format")
+
+        def work() -> Response:
+            if fmt not in journey.SHEET_FORMATS:
+                raise _FormError(f"format: expected one of: "
+                                 f"{', '.join(journey.SHEET_FORMATS)}, got '{fmt}'")
+            ctx = pages.compare_context(lang, form)
+            fiche = journey.make_fiche(ctx["profile"], ctx["offers"], ctx["options"],
+                                       ctx["store"])
+            media, suffix = journey.SHEET_FORMATS[fmt]
+            return _attachment(journey.sheet_bytes(fiche, fmt, lang), media,
+                               f"fiche-{ctx['profile'].id}.{suffix}")
+
+        return await run(lang, work)
+
+    @router.post("/kit")
+    async def kit(request: Request) -> Response:
+        form, lang = await form_of(request)
+
+        def work() -> Response:
+            current = pages.profile_of(form)
+            options = journey.options_from({k: _str(form, k) for k in (
+                "indicator", "scope", "method", "points", "floor", "draws")})
+            content = journey.consultation_kit(current, options, _weight(_str(form, "weight")))
+            return _attachment(content, "application/zip", f"kit-{current.id}.zip")
+
+        return await run(lang, work)
+
+    @router.get("/verifier", response_class=HTMLResponse)
+    async def verify_form(request: Request, lang: str = "fr") -> Response:
+        _check_auth(request, tokens)
+        chosen = _lang(lang)
+        return pages.render("verify.html", chosen, step=5, result=None, error="",
+                            switch={"href": f"/verifier?lang={text('switch_lang', chosen)}"})
+
+    @router.post("/verifier", response_class=HTMLResponse)
+    async def verify(request: Request) -> Response:
+        form, lang = await form_of(request)
+        uploads = await _uploads(form, "fiche")
+
+        def work() -> Response:
+            switch = {"href": f"/verifier?lang={text('switch_lang', lang)}"}
+            if not uploads:
+                return pages.render("verify.html", lang, 422, step=5, result=None,
+                                    error=text("verify_file", lang), switch=switch)
+            try:
+                fiche, diffs = journey.verify_sheet(uploads[0])
+            except IaEmpreinteError as exc:
+                return pages.render("verify.html", lang, 422, step=5, result=None,
+                                    error=exc.one_line(), switch=switch)
+            return pages.render("verify.html", lang, step=5, error="", switch=switch,
+                                result={"fiche": fiche, "diffs": diffs})
+
+        return await run(lang, work)
+
+    return router
+
+
+def static_files_root() -> str:
+    """The folder of the packaged static assets (CSS, icon)."""
+    return str(resources.files("ia_empreinte.server.web").joinpath("static"))
+
