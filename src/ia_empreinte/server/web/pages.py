@@ -5,7 +5,9 @@ profile and each offer or record file, base64-encoded in hidden fields (base64 k
 the bytes exact: a benchmark record's integrity covers its exact text, and browsers
 rewrite line breaks in form values). Nothing is kept on the server and no cookie is
 set. Library errors are shown on the page, next to the field they concern, with the
-line the CLI prints.
+line the CLI prints; a form shown again with its errors answers 200 (it is the page to
+fill in), a request that cannot be served (no profile in the form, an invalid carried
+file, a comparison the library refuses) answers a 4xx page.
 """
 
 from __future__ import annotations
@@ -95,22 +97,49 @@ def _unb64(value: str, what: str) -> bytes:
         raise ProblemError(400, "bad-form", "Bad form", f"{what}: not base64") from None
 
 
-def _carried(form: FormData, field: str) -> list[Upload]:
-    """The files a form carries in hidden fields ``field`` (``name:base64``)."""
+class Form:
+    """A submitted form, read whole: its text fields in order and its files' bytes (the
+    request's spooled files are closed once read)."""
+
+    def __init__(self, fields: list[tuple[str, str]], files: dict[str, list[Upload]]) -> None:
+        self.fields = fields
+        self.files = files
+
+    def get(self, key: str) -> str:
+        return next((v for k, v in self.fields if k == key), "")
+
+    def getlist(self, key: str) -> list[str]:
+        return [v for k, v in self.fields if k == key]
+
+    def __contains__(self, key: str) -> bool:
+        return any(k == key for k, _ in self.fields)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.fields)
+
+    @classmethod
+    async def read(cls, data: FormData) -> Form:
+        fields: list[tuple[str, str]] = []
+        files: dict[str, list[Upload]] = {}
+        try:
+            for key, value in data.multi_items():
+                if isinstance(value, str):
+                    fields.append((key, value))
+                elif isinstance(value, UploadFile) and value.filename:
+                    files.setdefault(key, []).append(
+                        Upload(name=_basename(value.filename), data=await value.read()))
+        finally:
+            await data.close()
+        return cls(fields, files)
+
+
+def _carried(form: Form, field: str) -> list[Upload]:
+    """The files a form carries in hidden fields ``field`` (``base64:name``)."""
     out = []
     for value in form.getlist(field):
-        if isinstance(value, str) and ":" in value:
+        if ":" in value:
             b64, _, name = value.partition(":")
             out.append(Upload(name=name, data=_unb64(b64, field)))
-    return out
-
-
-async def _uploads(form: FormData, field: str) -> list[Upload]:
-    """The files uploaded in the file field ``field`` (empty parts skipped)."""
-    out = []
-    for value in form.getlist(field):
-        if isinstance(value, UploadFile) and value.filename:
-            out.append(Upload(name=_basename(value.filename), data=await value.read()))
     return out
 
 
@@ -118,9 +147,8 @@ def _basename(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or "fichier"
 
 
-def _str(form: FormData, key: str) -> str:
-    value = form.get(key)
-    return value if isinstance(value, str) else ""
+def _str(form: Form, key: str) -> str:
+    return form.get(key)
 
 
 def _check_auth(request: Request, tokens: Sequence[str]) -> None:
@@ -172,8 +200,13 @@ class Pages:
         def num(value: float) -> str:
             return fmt_number(value, lang) if math.isfinite(value) else str(value)
 
+        def g(value: float) -> str:
+            """A parameter as typed (15, 2.5), decimal comma in French."""
+            text_value = f"{value:g}"
+            return text_value.replace(".", ",") if lang == "fr" else text_value
+
         html = self.env.get_template(name).render(
-            lang=lang, t=t, label=label, num=num, **context
+            lang=lang, t=t, label=label, num=num, g=g, **context
         )
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
@@ -222,9 +255,8 @@ class Pages:
                     "fields": [(f"q:{k}", v) for k, v in typed.items()]},
         )
 
-    def answer_questionnaire(self, lang: Lang, form: FormData) -> HTMLResponse:
-        typed = {k.removeprefix("q:"): v for k, v in form.items()
-                 if k.startswith("q:") and isinstance(v, str)}
+    def answer_questionnaire(self, lang: Lang, form: Form) -> HTMLResponse:
+        typed = {k.removeprefix("q:"): v for k, v in form.items() if k.startswith("q:")}
         answers: dict[str, Any] = {}
         notes: dict[str, str] = {}
         errors: dict[str, str] = {}
@@ -235,7 +267,9 @@ class Pages:
                 if q.key in answers or q.key in errors or q.key not in typed:
                     continue
                 value = typed[q.key]
-                if not value.strip() and q.default is not None and q.kind != "source":
+                if not value.strip() and q.kind != "source":
+                    if q.default is None:
+                        continue  # asked again, with a default once earlier answers give one
                     value = q.default
                 try:
                     answers[q.key] = parse_profile_answer(q.key, value)
@@ -248,11 +282,11 @@ class Pages:
         asked = [q.key for q in profile_questions(answers=answers)]
         if errors or any(key not in answers for key in asked):
             shown = {k: v for k, v in typed.items() if k in asked}
-            return self.questionnaire(lang, shown, errors, 422 if errors else 200)
+            return self.questionnaire(lang, shown, errors)
         try:
             profile = build_profile(answers, notes)
         except IaEmpreinteError as exc:
-            return self.questionnaire(lang, typed, {"id": exc.one_line()}, 422)
+            return self.questionnaire(lang, typed, {"id": exc.one_line()})
         return self.profile_page(lang, profile)
 
     # --- step 2: the offers -----------------------------------------------------
@@ -268,9 +302,8 @@ class Pages:
         kept_records = [u for u in records if u.name not in record_errors]
         carried += [("releve", f"{_b64(u.data)}:{u.name}") for u in kept_records]
         tasks = list(dict.fromkeys(s.task for s in profile.effective_steps()))
-        refused = bool(offer_errors or record_errors)
         return self.render(
-            "offers.html", lang, 422 if refused and status == 200 else status,
+            "offers.html", lang, status,
             profile=profile, offers=valid, offer_errors=offer_errors,
             record_errors=record_errors, state=state, carried=carried,
             template_task=tasks[0] if len(tasks) == 1 else "", step=2,
@@ -280,7 +313,7 @@ class Pages:
 
     # --- step 3: compare ----------------------------------------------------------
 
-    def compare_context(self, lang: Lang, form: FormData) -> dict[str, Any]:
+    def compare_context(self, lang: Lang, form: Form) -> dict[str, Any]:
         profile = self.profile_of(form)
         offers_up = _carried(form, "offre")
         records_up = _carried(form, "releve")
@@ -335,7 +368,7 @@ class Pages:
             switch={"action": "/comparer", "fields": [*ctx["carried"], *option_fields]},
         )
 
-    def profile_of(self, form: FormData) -> UsageProfile:
+    def profile_of(self, form: Form) -> UsageProfile:
         state = _str(form, "profil")
         if not state:
             raise _FormError(text("missing_state", _lang(_str(form, "lang"))))
@@ -369,10 +402,10 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
     pages = Pages(settings, compute)
     router = APIRouter(include_in_schema=False)
 
-    async def form_of(request: Request) -> tuple[FormData, Lang]:
+    async def form_of(request: Request) -> tuple[Form, Lang]:
         _check_auth(request, tokens)
-        form = await request.form(max_files=64, max_fields=2000,
-                                  max_part_size=settings.max_body_bytes)
+        form = await Form.read(await request.form(
+            max_files=64, max_fields=2000, max_part_size=settings.max_body_bytes))
         chosen = _str(form, "langue") or _str(form, "lang")
         return form, _lang(chosen)
 
@@ -402,15 +435,14 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
     async def answer(request: Request) -> Response:
         form, lang = await form_of(request)
         if "langue" in form:  # the language switch: same answers, other language
-            typed = {k.removeprefix("q:"): v for k, v in form.items()
-                     if k.startswith("q:") and isinstance(v, str)}
+            typed = {k.removeprefix("q:"): v for k, v in form.items() if k.startswith("q:")}
             return pages.questionnaire(lang, typed, {})
         return await run(lang, lambda: pages.answer_questionnaire(lang, form))
 
     @router.post("/profil", response_class=HTMLResponse)
     async def profile(request: Request) -> Response:
         form, lang = await form_of(request)
-        uploads = await _uploads(form, "fichier_profil")
+        uploads = form.files.get("fichier_profil", [])
 
         def work() -> Response:
             ident = _str(form, "profil_id")
@@ -429,7 +461,7 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
                 try:
                     current = journey.with_daily_volume(current, volume, source)
                 except IaEmpreinteError as exc:
-                    return pages.profile_page(lang, current, status=422,
+                    return pages.profile_page(lang, current,
                                               volume_error=exc.one_line(),
                                               volume_text=volume, source_text=source)
             return pages.profile_page(lang, current)
@@ -450,8 +482,8 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
     @router.post("/offres", response_class=HTMLResponse)
     async def offers(request: Request) -> Response:
         form, lang = await form_of(request)
-        new_offers = await _uploads(form, "offres")
-        new_records = await _uploads(form, "releves")
+        new_offers = form.files.get("offres", [])
+        new_records = form.files.get("releves", [])
 
         def work() -> Response:
             current = pages.profile_of(form)
@@ -522,17 +554,17 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
     @router.post("/verifier", response_class=HTMLResponse)
     async def verify(request: Request) -> Response:
         form, lang = await form_of(request)
-        uploads = await _uploads(form, "fiche")
+        uploads = form.files.get("fiche", [])
 
         def work() -> Response:
             switch = {"href": f"/verifier?lang={text('switch_lang', lang)}"}
             if not uploads:
-                return pages.render("verify.html", lang, 422, step=5, result=None,
+                return pages.render("verify.html", lang, step=5, result=None,
                                     error=text("verify_file", lang), switch=switch)
             try:
                 fiche, diffs = journey.verify_sheet(uploads[0])
             except IaEmpreinteError as exc:
-                return pages.render("verify.html", lang, 422, step=5, result=None,
+                return pages.render("verify.html", lang, step=5, result=None,
                                     error=exc.one_line(), switch=switch)
             return pages.render("verify.html", lang, step=5, error="", switch=switch,
                                 result={"fiche": fiche, "diffs": diffs})

@@ -14,6 +14,12 @@ __all__ = ["TEXTS", "text"]
 TEXTS: dict[str, tuple[str, str]] = {
     "app": ("ia-empreinte : l'empreinte environnementale des services d'IA",
             "ia-empreinte: the environmental footprint of AI services"),
+    "tagline": ("l'empreinte environnementale des services d'IA",
+                "the environmental footprint of AI services"),
+    "footer": ("Logiciel libre. Aucune donnée n'est conservée sur le serveur : les fichiers "
+               "voyagent avec les formulaires.",
+               "Free software. Nothing is kept on the server: the files travel with the "
+               "forms."),
     "skip": ("Aller au contenu", "Skip to content"),
     "switch": ("English", "Français"),
     "switch_lang": ("en", "fr"),
