@@ -347,8 +347,8 @@ class Pages:
         c = page.fiche.comparison
         top = max((o.scored.p95 for o in c.offers), default=1.0) or 1.0
         chart = [
-            {"offer": o, "x50": 560 * o.scored.p50 / top, "x05": 560 * o.scored.p05 / top,
-             "x95": 560 * o.scored.p95 / top, "y": 10 + 44 * i}
+            {"offer": o, "x50": 480 * o.scored.p50 / top, "x05": 480 * o.scored.p05 / top,
+             "x95": 480 * o.scored.p95 / top, "y": 10 + 44 * i}
             for i, o in enumerate(c.ranked())
         ]
         vendors = {o.offer_id: o.vendor for o in c.offers}

@@ -138,8 +138,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Figures backed by a benchmark record for: {offers}."),
     "h_chart": ("Graphique", "Chart"),
     "chart_caption": (
-        "{indicator} sur {scope} par offre : médiane (barre) et intervalle p05–p95 (trait)",
-        "{indicator} over {scope} per offer: median (bar) and p05–p95 band (line)"),
+        "{indicator} {scope}, par offre : médiane (barre) et intervalle p05–p95 (trait)",
+        "{indicator} {scope}, per offer: median (bar) and p05–p95 band (line)"),
     "chart_data": ("Données du graphique", "Chart data"),
     "h_scoring": ("Notation", "Scoring"),
     "scoring_caption": ("Notes des offres ({method}, sur {points})",
