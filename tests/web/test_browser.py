@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from pypdf import PdfReader
 from tests.conftest import EXAMPLE_OFFERS, ROOT
 
 selenium = pytest.importorskip("selenium")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
 from axe_selenium_python import Axe  # noqa: E402
 from selenium import webdriver  # noqa: E402
@@ -49,30 +47,12 @@ if not (CHROMIUM and CHROMEDRIVER):
                 "chromium-driver)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from ia_empreinte.server.app import create_app
+    from ia_empreinte.server import running
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(compute_slots=2), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with running(compute_slots=2) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hmac
 import math
 from collections.abc import Awaitable, Callable, Sequence
@@ -243,10 +244,8 @@ class Pages:
         answers: dict[str, Any] = {}
         for key, value in typed.items():
             if key not in errors:
-                try:
+                with contextlib.suppress(IaEmpreinteError):
                     answers[key] = parse_profile_answer(key, value)
-                except IaEmpreinteError:
-                    pass
         questions = profile_questions(answers=answers)
         return self.render(
             "questionnaire.html", lang, status, questions=questions, typed=typed,

@@ -114,7 +114,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "template": ("Télécharger le modèle de déclaration d'offre (pour les candidats)",
                  "Download the offer declaration template (for bidders)"),
     "next_compare": ("Continuer : comparer les offres", "Next: compare the offers"),
-    "need_two": ("Chargez au moins une offre pour comparer.", "Load at least one offer to compare."),
+    "need_two": ("Chargez au moins une offre pour comparer.",
+                 "Load at least one offer to compare."),
     "back_profile": ("Revenir au profil", "Back to the profile"),
     # compare
     "h_compare": ("Comparer et noter les offres", "Compare and score the offers"),
