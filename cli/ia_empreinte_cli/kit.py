@@ -12,6 +12,7 @@ from ia_empreinte import (
     TASKS,
     IaEmpreinteError,
     build_profile,
+    explain_answer,
     offer_template,
     parse_profile_answer,
     profile_questions,
@@ -19,8 +20,6 @@ from ia_empreinte import (
     shipped_profile_text,
     shipped_profiles_table,
 )
-from ia_empreinte.kit.territorial import explain_answer
-from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS
 from ia_empreinte.render.files import write_output
 from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
 from ia_empreinte_cli.errors import CliError
@@ -112,8 +111,8 @@ def _given(options: dict[str, Any]) -> dict[str, str]:
         for key in [k for k in given if k.startswith("request.")]:
             value = given.pop(key)
             for i, task in enumerate(tasks):
-                if key.removeprefix("request.") in REQUIRED_REQUEST_FIELDS[
-                        parse_profile_answer("task", task)]:
+                asked = profile_questions(answers={"task": parse_profile_answer("task", task)})
+                if key in {q.key for q in asked}:
                     given.setdefault(f"steps.{i}.{key}", value)
     return given
 

@@ -53,6 +53,7 @@ __all__ = [
     "basis_coverage",
     "build_profile",
     "explain_answer",
+    "number_label_fr",
     "offer_template",
     "parse_duration",
     "parse_profile_answer",
@@ -297,6 +298,34 @@ _HELP_FR: dict[str, str] = {
 
 MAX_STEPS = 6
 """Most steps the questionnaire asks for (a shipped profile may have more)."""
+
+
+_NUMBER_LABELS_FR = {
+    "volume.requests_per_day": "Requêtes par jour de service",
+    "volume.days_per_year": "Jours de service par an",
+    "volume.hours_per_day": "Heures par jour où arrivent les requêtes",
+    "volume.peak_factor": "Facteur de pointe",
+    "contract_years": "Durée du marché (années)",
+    "count": "passages par requête",
+    "image_width": "Largeur d'image (pixels)",
+    "image_height": "Hauteur d'image (pixels)",
+    "denoising_steps": "Étapes de débruitage par image",
+}
+
+
+def number_label_fr(path: str) -> str:
+    """The French name of a profile number given by its dotted path, as the
+    questionnaire asks it (``steps.1.request.input_tokens`` -> ``Étape 2 : Jetons...``);
+    the path itself when it has none."""
+    prefix = ""
+    rest = path
+    if path.startswith("steps.") and path.count(".") >= 2:
+        _, index, rest = path.split(".", 2)
+        prefix = f"Étape {int(index) + 1} : " if index.isdigit() else ""
+    name = rest.removeprefix("request.")
+    if name in _REQUEST_PROMPTS_FR:
+        return prefix + _REQUEST_PROMPTS_FR[name][0]
+    return prefix + _NUMBER_LABELS_FR.get(rest, _NUMBER_LABELS_FR.get(name, path))
 
 
 def _fold(text: str) -> str:

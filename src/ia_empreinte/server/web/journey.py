@@ -31,6 +31,7 @@ from ia_empreinte import (
     build_fiche,
     check_offer_serves_profile,
     offer_template,
+    parse_compare_options,
     parse_offer,
     parse_profile,
     profile_to_yaml,
@@ -43,6 +44,8 @@ from ia_empreinte.equivalents import equivalents_of
 from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.inputs.load import fiche_from_bytes
 from ia_empreinte.inputs.records import record_from_bytes
+from ia_empreinte.kit import basis_coverage, parse_profile_answer
+from ia_empreinte.kit.territorial import number_label_fr
 from ia_empreinte.records.store import checked
 from ia_empreinte.render.i18n import Lang
 from ia_empreinte.scoring import Scores
@@ -58,10 +61,10 @@ __all__ = [
     "compare_page",
     "consultation_kit",
     "jury_summary",
-    "load_offers",
-    "load_records",
+    "offers_from_uploads",
     "options_from",
     "profile_from_text",
+    "records_from_uploads",
     "sheet_bytes",
     "verify_sheet",
     "with_daily_volume",
@@ -84,6 +87,7 @@ class Basis:
     """One number of the profile with where it comes from."""
 
     path: str
+    label_fr: str
     value: str
     sourced: bool
     source: str
@@ -111,8 +115,6 @@ def _quantity_text(value: Any) -> str:
 
 def basis_rows(profile: UsageProfile) -> list[Basis]:
     """Every number the profile states, with its source or ``None`` for an assumption."""
-    from ia_empreinte.kit import basis_coverage
-
     rows: list[Basis] = []
     coverage = basis_coverage(profile)
     paths = sorted(set(profile.basis) | set(coverage.missing))
@@ -126,6 +128,7 @@ def basis_rows(profile: UsageProfile) -> list[Basis]:
         entry = profile.basis.get(path)
         rows.append(Basis(
             path=path,
+            label_fr=number_label_fr(path),
             value=_quantity_text(value),
             sourced=entry is not None and entry.status == "sourced",
             source=entry.source if entry is not None else "",
@@ -141,8 +144,6 @@ def with_daily_volume(profile: UsageProfile, answer: str, source: str) -> UsageP
         ProfileError: the answer is not a valid volume, or the source does not look
             like one.
     """
-    from ia_empreinte.kit import parse_profile_answer
-
     value = parse_profile_answer("volume.requests_per_day", answer)
     source = parse_profile_answer("volume_source", source)
     data = profile.model_dump(mode="json", exclude_none=True, exclude_unset=True)
@@ -156,7 +157,7 @@ def with_daily_volume(profile: UsageProfile, answer: str, source: str) -> UsageP
     return parse_profile(data, file="profil.yaml")
 
 
-def load_offers(
+def offers_from_uploads(
     profile: UsageProfile, uploads: Sequence[Upload]
 ) -> tuple[list[tuple[Upload, Offer]], dict[str, str]]:
     """Read each uploaded offer like ``ia-empreinte validate`` would, and check that it
@@ -187,7 +188,7 @@ def load_offers(
     return offers, errors
 
 
-def load_records(
+def records_from_uploads(
     offers: Sequence[Offer], uploads: Sequence[Upload]
 ) -> tuple[RecordStore, dict[str, str]]:
     """The benchmark records uploaded, checked as ``bench verify`` does, in a store
@@ -220,8 +221,6 @@ def options_from(form: Mapping[str, str]) -> CompareOptions:
     Raises:
         ValidationFailure: naming the option.
     """
-    from ia_empreinte import parse_compare_options
-
     data: dict[str, Any] = {}
     for key in ("indicator", "scope", "method"):
         if form.get(key):

@@ -293,9 +293,9 @@ class Pages:
     def offers_page(self, lang: Lang, profile: UsageProfile, offers: list[Upload],
                     records: list[Upload], errors: dict[str, str],
                     status: int = 200) -> HTMLResponse:
-        valid, offer_errors = journey.load_offers(profile, offers)
+        valid, offer_errors = journey.offers_from_uploads(profile, offers)
         offer_errors.update(errors)
-        _, record_errors = journey.load_records([o for _, o in valid], records)
+        _, record_errors = journey.records_from_uploads([o for _, o in valid], records)
         state = _b64(profile_to_yaml(profile).encode("utf-8"))
         carried = [("offre", f"{_b64(u.data)}:{u.name}") for u, _ in valid]
         kept_records = [u for u in records if u.name not in record_errors]
@@ -316,13 +316,13 @@ class Pages:
         profile = self.profile_of(form)
         offers_up = _carried(form, "offre")
         records_up = _carried(form, "releve")
-        valid, errors = journey.load_offers(profile, offers_up)
+        valid, errors = journey.offers_from_uploads(profile, offers_up)
         if errors:
             raise _FormError(next(iter(errors.values())))
         if not valid:
             raise _FormError(text("need_two", lang))
         offers = [o for _, o in valid]
-        store, record_errors = journey.load_records(offers, records_up)
+        store, record_errors = journey.records_from_uploads(offers, records_up)
         if record_errors:
             raise _FormError(next(iter(record_errors.values())))
         options = journey.options_from({k: _str(form, k) for k in (
