@@ -134,3 +134,29 @@ def test_body_limit_applies_to_the_pages() -> None:
     with running(ServerSettings(max_body_bytes=2048), compute_slots=1) as base:
         answer = httpx.post(base + "/verifier", files={"fiche": ("f.json", b"x" * 4096)})
     assert answer.status_code == 413
+
+
+def test_an_offer_with_its_record_is_measured(client: httpx.Client) -> None:
+    """The record an offer pins is found by its hash among the uploaded records; without
+    it the offer cannot be compared and the records field says which file to upload."""
+    page = client.post("/profil", data={"profil_id": "chatbot-web-metropole"},
+                       files=EMPTY_FILE)
+    offer = (EXAMPLE_OFFERS / "essai-releve-tinylm.yaml").read_bytes()
+    record = (EXAMPLE_OFFERS.parent / "records" / "releve-candidat-b.json").read_bytes()
+    alone = client.post("/offres", data={"profil": _state(page.text)},
+                        files=[("offres", ("essai.yaml", offer))])
+    assert 'id="releves-erreur"' in alone.text
+    assert "upload that record file" in alone.text
+    assert "/comparer" not in alone.text
+    both = client.post("/offres", data={"profil": _state(page.text)},
+                       files=[("offres", ("essai.yaml", offer)),
+                              ("releves", ("releve-candidat-b.json", record))])
+    assert 'id="releves-erreur"' not in both.text
+    assert "mesuré (relevé)" in both.text
+    carried = re.findall(r'name="(offre|releve)" value="([^"]+)"', both.text)
+    form: dict[str, list[str]] = {"profil": [_state(page.text)], "draws": ["200"]}
+    for name, value in dict.fromkeys(carried):
+        form.setdefault(name, []).append(value)
+    compared = client.post("/comparer", data=form, files=EMPTY_FILE)
+    assert compared.status_code == 200, compared.text[:500]
+    assert "Chiffres appuyés sur un relevé de mesure pour : essai-releve-tinylm" in compared.text
