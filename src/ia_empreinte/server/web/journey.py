@@ -103,17 +103,28 @@ def profile_from_text(text: str, name: str = "profil.yaml") -> UsageProfile:
     return parse_profile(data, file=name)
 
 
-def _quantity_text(value: Any) -> str:
+_DIST_FR = {"triangular": "triangulaire", "uniform": "uniforme", "lognormal": "log-normale",
+            "normal": "normale"}
+_PARAM_FR = {"low": "min", "high": "max", "mode": "mode"}
+
+
+def _quantity_text(value: Any, lang: Lang = "fr") -> str:
+    """A number or a distribution as the profile page shows it."""
     if hasattr(value, "dist"):
         fields = value.model_dump(exclude={"dist"})
-        inner = ", ".join(f"{k} {v:g}" for k, v in fields.items() if isinstance(v, float | int))
-        return f"{value.dist} ({inner})"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+        names = _PARAM_FR if lang == "fr" else {}
+        inner = ", ".join(f"{names.get(k, k)} {v:g}" for k, v in fields.items()
+                          if isinstance(v, float | int))
+        dist = _DIST_FR.get(value.dist, value.dist) if lang == "fr" else value.dist
+        text = f"{dist} ({inner})"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    return text.replace(".", ",") if lang == "fr" else text
 
 
-def basis_rows(profile: UsageProfile) -> list[Basis]:
+def basis_rows(profile: UsageProfile, lang: Lang = "fr") -> list[Basis]:
     """Every number the profile states, with its source or ``None`` for an assumption."""
     rows: list[Basis] = []
     coverage = basis_coverage(profile)
@@ -129,7 +140,7 @@ def basis_rows(profile: UsageProfile) -> list[Basis]:
         rows.append(Basis(
             path=path,
             label_fr=number_label_fr(path),
-            value=_quantity_text(value),
+            value=_quantity_text(value, lang),
             sourced=entry is not None and entry.status == "sourced",
             source=entry.source if entry is not None else "",
         ))

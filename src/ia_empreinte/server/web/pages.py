@@ -206,8 +206,13 @@ class Pages:
             text_value = f"{value:g}"
             return text_value.replace(".", ",") if lang == "fr" else text_value
 
+        def whole(value: float) -> str:
+            """A count with thousands separators (1 640 000; 1,640,000)."""
+            text_value = f"{round(value):,}"
+            return text_value.replace(",", "\u202f") if lang == "fr" else text_value
+
         html = self.env.get_template(name).render(
-            lang=lang, t=t, label=label, num=num, g=g, **context
+            lang=lang, t=t, label=label, num=num, g=g, whole=whole, **context
         )
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
@@ -234,7 +239,7 @@ class Pages:
         steps = profile.effective_steps()
         return self.render(
             "profile.html", lang, status, profile=profile, steps=steps,
-            rows=journey.basis_rows(profile), state=state, step=1,
+            rows=journey.basis_rows(profile, lang), state=state, step=1,
             volume_error=volume_error, volume_text=volume_text, source_text=source_text,
             switch={"action": "/profil", "fields": [("profil", state)]},
         )
