@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
 
 from ia_empreinte import (
+    CompareOptions,
     IaEmpreinteError,
     UsageProfile,
     build_profile,
@@ -330,8 +331,7 @@ class Pages:
         store, record_errors = journey.records_from_uploads(offers, records_up)
         if record_errors:
             raise _FormError(next(iter(record_errors.values())))
-        options = journey.options_from({k: _str(form, k) for k in (
-            "indicator", "scope", "method", "points", "floor", "draws")})
+        options = _options(form)
         check_count(len(offers), self.settings.max_offers, "offers", ("offre",),
                     "--max-offers")
         check_count(options.draws, self.settings.max_draws, "draws", ("draws",),
@@ -381,6 +381,12 @@ class Pages:
 
 class _FormError(Exception):
     """A form that cannot be used (missing state, a refused carried file)."""
+
+
+def _options(form: Form) -> CompareOptions:
+    """The comparison options the form gives (the compare page's fields)."""
+    return journey.options_from({k: form.get(k) for k in (
+        "indicator", "scope", "method", "points", "floor", "draws")})
 
 
 def _weight(value: str) -> float | None:
@@ -541,8 +547,7 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
 
         def work() -> Response:
             current = pages.profile_of(form)
-            options = journey.options_from({k: _str(form, k) for k in (
-                "indicator", "scope", "method", "points", "floor", "draws")})
+            options = _options(form)
             content = journey.consultation_kit(current, options, _weight(_str(form, "weight")))
             return _attachment(content, "application/zip", f"kit-{current.id}.zip")
 
