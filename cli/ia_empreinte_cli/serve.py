@@ -52,6 +52,12 @@ _DEFAULTS = ServerSettings()
     "--cors-origin", "cors_origins", multiple=True,
     help="Allow this origin by CORS (repeatable); no CORS header is sent without one.",
 )
+@click.option(
+    "--compute", type=click.Choice(["processes", "threads"]), default="processes",
+    show_default=True,
+    help="Run computations in one process per CPU core (concurrent requests use every "
+    "core), or in threads of each worker.",
+)
 def serve(
     host: str,
     port: int,
@@ -62,6 +68,7 @@ def serve(
     max_offers: int,
     timeout_s: float,
     cors_origins: tuple[str, ...],
+    compute: str,
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
 
@@ -76,6 +83,7 @@ def serve(
         "timeout_s": timeout_s,
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
+        "compute": compute,
     }
     try:
         ServerSettings.model_validate(settings)

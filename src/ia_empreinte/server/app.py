@@ -81,10 +81,11 @@ def create_app(
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ia-read")
     count = compute_slots or default_compute_slots()
     slots = ComputeSlots(count, DEFAULT_WAITING if waiting is None else waiting,
-                         settings.timeout_s)
+                         settings.timeout_s, processes=settings.compute == "processes")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await slots.start()
         yield
         executor.shutdown(wait=False, cancel_futures=True)
         slots.shutdown()
