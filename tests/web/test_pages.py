@@ -160,3 +160,21 @@ def test_an_offer_with_its_record_is_measured(client: httpx.Client) -> None:
     compared = client.post("/comparer", data=form, files=EMPTY_FILE)
     assert compared.status_code == 200, compared.text[:500]
     assert "Chiffres appuyés sur un relevé de mesure pour : essai-releve-tinylm" in compared.text
+
+
+def test_pages_in_computing_processes() -> None:
+    """``ia-empreinte serve`` computes in worker processes by default: the forms' work
+    travels there and back (module-level functions, plain values)."""
+    with running(ServerSettings(compute="processes"), compute_slots=1) as base, \
+            httpx.Client(base_url=base, timeout=120) as c:
+        page = c.post("/profil", data={"profil_id": "chatbot-web-metropole"},
+                      files=EMPTY_FILE)
+        assert page.status_code == 200, page.text[:300]
+        offer = (EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml").read_bytes()
+        form = {"profil": _state(page.text), "draws": "200",
+                "offre": f"{base64.b64encode(offer).decode()}:open-mid-cloud-fr.yaml"}
+        compared = c.post("/comparer", data=form, files=EMPTY_FILE)
+        assert compared.status_code == 200
+        assert "Synthèse pour le jury" in compared.text
+        refused = c.post("/comparer", data={"profil": "%%%"}, files=EMPTY_FILE)
+        assert refused.status_code == 400

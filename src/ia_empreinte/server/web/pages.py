@@ -15,9 +15,11 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hmac
 import math
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -69,9 +71,10 @@ _INDICATORS = ("gwp", "energy", "water", "adpe", "pe")
 _SCOPES = ("contract", "per_year", "per_request")
 _METHODS = ("linear", "proportional", "mean")
 
-Compute = Callable[[Callable[[], Any]], Awaitable[Any]]
+Compute = Callable[..., Awaitable[Any]]
 
 
+@functools.cache
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("ia_empreinte.server.web", "templates"),
@@ -180,17 +183,31 @@ def _check_auth(request: Request, tokens: Sequence[str]) -> None:
         )
 
 
-class Pages:
-    """The pages of one application, bound to its settings and computing slots."""
+@dataclass(frozen=True)
+class Answer:
+    """A page or a download, as plain values: it travels back from a computing process."""
 
-    def __init__(self, settings: ServerSettings, compute: Compute) -> None:
+    content: bytes
+    status: int = 200
+    media_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def response(self) -> Response:
+        """The HTTP response, with the security headers of every page."""
+        return Response(self.content, status_code=self.status, media_type=self.media_type,
+                        headers={**SECURITY_HEADERS, **self.headers})
+
+
+class Pages:
+    """The pages of one application, bound to its settings."""
+
+    def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
-        self.compute = compute
         self.env = _environment()
 
     # --- rendering ---------------------------------------------------------------
 
-    def render(self, name: str, lang: Lang, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(self, name: str, lang: Lang, status: int = 200, **context: Any) -> Answer:
         def t(key: str, **values: Any) -> str:
             value = text(key, lang)
             return value.format(**values) if values else value
@@ -215,15 +232,15 @@ class Pages:
         html = self.env.get_template(name).render(
             lang=lang, t=t, label=label, num=num, g=g, whole=whole, **context
         )
-        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        return Answer(html.encode("utf-8"), status)
 
-    def error(self, lang: Lang, message: str, status: int = 422) -> HTMLResponse:
+    def error(self, lang: Lang, message: str, status: int = 422) -> Answer:
         return self.render("error.html", lang, status, message=message, step=0,
                            switch=None)
 
     # --- step 1: the profile ----------------------------------------------------
 
-    def home(self, lang: Lang) -> HTMLResponse:
+    def home(self, lang: Lang) -> Answer:
         _, rows = shipped_profiles_table()
         for row in rows:
             row["tasks_fr"] = " + ".join(
@@ -235,7 +252,7 @@ class Pages:
 
     def profile_page(self, lang: Lang, profile: UsageProfile, *, status: int = 200,
                      volume_error: str = "", volume_text: str = "",
-                     source_text: str = "") -> HTMLResponse:
+                     source_text: str = "") -> Answer:
         state = _b64(profile_to_yaml(profile).encode("utf-8"))
         steps = profile.effective_steps()
         return self.render(
@@ -246,7 +263,7 @@ class Pages:
         )
 
     def questionnaire(self, lang: Lang, typed: dict[str, str],
-                      errors: dict[str, str], status: int = 200) -> HTMLResponse:
+                      errors: dict[str, str], status: int = 200) -> Answer:
         answers: dict[str, Any] = {}
         for key, value in typed.items():
             if key not in errors:
@@ -260,7 +277,7 @@ class Pages:
                     "fields": [(f"q:{k}", v) for k, v in typed.items()]},
         )
 
-    def answer_questionnaire(self, lang: Lang, form: Form) -> HTMLResponse:
+    def answer_questionnaire(self, lang: Lang, form: Form) -> Answer:
         typed = {k.removeprefix("q:"): v for k, v in form.items() if k.startswith("q:")}
         answers: dict[str, Any] = {}
         notes: dict[str, str] = {}
@@ -298,7 +315,7 @@ class Pages:
 
     def offers_page(self, lang: Lang, profile: UsageProfile, offers: list[Upload],
                     records: list[Upload], errors: dict[str, str],
-                    status: int = 200) -> HTMLResponse:
+                    status: int = 200) -> Answer:
         valid, offer_errors = journey.offers_from_uploads(profile, offers)
         offer_errors.update(errors)
         _, record_errors = journey.records_from_uploads([o for _, o in valid], records)
@@ -344,7 +361,7 @@ class Pages:
         return {"profile": profile, "offers": offers, "store": store, "options": options,
                 "weight": weight, "carried": carried}
 
-    def compare_page(self, lang: Lang, ctx: dict[str, Any]) -> HTMLResponse:
+    def compare_page(self, lang: Lang, ctx: dict[str, Any]) -> Answer:
         options = ctx["options"]
         page = journey.compare_page(ctx["profile"], ctx["offers"], options, ctx["store"],
                                     ctx["weight"], lang)
@@ -402,110 +419,156 @@ def _weight(value: str) -> float | None:
     return weight
 
 
-def _attachment(content: bytes, media: str, name: str) -> Response:
-    return Response(content, media_type=media, headers={
-        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+def _attachment(content: bytes, media: str, name: str) -> Answer:
+    return Answer(content, 200, media, {"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- the work behind each form, module-level: it may run in a computing process ------
+
+
+def _guarded(work: Callable[[Pages, Lang, Form], Answer], settings: ServerSettings,
+             lang: Lang, form: Form) -> Answer:
+    """Run one form's work; a refused form or a library error is a page saying why."""
+    pages = Pages(settings)
+    try:
+        return work(pages, lang, form)
+    except _FormError as exc:
+        return pages.error(lang, str(exc), 400)
+    except IaEmpreinteError as exc:
+        return pages.error(lang, exc.one_line())
+
+
+def _answer_questionnaire(pages: Pages, lang: Lang, form: Form) -> Answer:
+    if "langue" in form:  # the language switch: same answers, other language
+        typed = {k.removeprefix("q:"): v for k, v in form.items() if k.startswith("q:")}
+        return pages.questionnaire(lang, typed, {})
+    return pages.answer_questionnaire(lang, form)
+
+
+def _profile(pages: Pages, lang: Lang, form: Form) -> Answer:
+    uploads = form.files.get("fichier_profil", [])
+    ident = form.get("profil_id")
+    if uploads:
+        upload = uploads[0]
+        return pages.profile_page(lang, journey.profile_from_text(
+            upload.data.decode("utf-8", "replace"), upload.name))
+    if ident:
+        return pages.profile_page(
+            lang, journey.profile_from_text(shipped_profile_text(ident), f"{ident}.yaml"))
+    current = pages.profile_of(form)
+    volume, source = form.get("volume"), form.get("volume_source")
+    if volume.strip():
+        try:
+            current = journey.with_daily_volume(current, volume, source)
+        except IaEmpreinteError as exc:
+            return pages.profile_page(lang, current, volume_error=exc.one_line(),
+                                      volume_text=volume, source_text=source)
+    return pages.profile_page(lang, current)
+
+
+def _download_profile(pages: Pages, lang: Lang, form: Form) -> Answer:
+    current = pages.profile_of(form)
+    return _attachment(profile_to_yaml(current).encode("utf-8"), "application/yaml",
+                       f"profil-{current.id}.yaml")
+
+
+def _offers(pages: Pages, lang: Lang, form: Form) -> Answer:
+    current = pages.profile_of(form)
+    new_offers = form.files.get("offres", [])
+    new_records = form.files.get("releves", [])
+    names = {u.name for u in new_offers}
+    offers_up = [u for u in _carried(form, "offre") if u.name not in names] + new_offers
+    record_names = {u.name for u in new_records}
+    records_up = [u for u in _carried(form, "releve")
+                  if u.name not in record_names] + new_records
+    return pages.offers_page(lang, current, offers_up, records_up, {})
+
+
+def _compare(pages: Pages, lang: Lang, form: Form) -> Answer:
+    return pages.compare_page(lang, pages.compare_context(lang, form))
+
+
+def _sheet(pages: Pages, lang: Lang, form: Form) -> Answer:
+    fmt = form.get("format")
+    if fmt not in journey.SHEET_FORMATS:
+        raise _FormError(f"format: expected one of: {', '.join(journey.SHEET_FORMATS)}, "
+                         f"got '{fmt}'")
+    ctx = pages.compare_context(lang, form)
+    fiche = journey.make_fiche(ctx["profile"], ctx["offers"], ctx["options"], ctx["store"])
+    media, suffix = journey.SHEET_FORMATS[fmt]
+    return _attachment(journey.sheet_bytes(fiche, fmt, lang), media,
+                       f"fiche-{ctx['profile'].id}.{suffix}")
+
+
+def _kit(pages: Pages, lang: Lang, form: Form) -> Answer:
+    current = pages.profile_of(form)
+    content = journey.consultation_kit(current, _options(form), _weight(form.get("weight")))
+    return _attachment(content, "application/zip", f"kit-{current.id}.zip")
+
+
+def _verify(pages: Pages, lang: Lang, form: Form) -> Answer:
+    uploads = form.files.get("fiche", [])
+    switch = {"href": f"/verifier?lang={text('switch_lang', lang)}"}
+    if not uploads:
+        return pages.render("verify.html", lang, step=5, result=None,
+                            error=text("verify_file", lang), switch=switch)
+    try:
+        fiche, diffs = journey.verify_sheet(uploads[0])
+    except IaEmpreinteError as exc:
+        return pages.render("verify.html", lang, step=5, result=None,
+                            error=exc.one_line(), switch=switch)
+    return pages.render("verify.html", lang, step=5, error="", switch=switch,
+                        result={"fiche": fiche, "diffs": diffs})
+
+
+_POSTED: dict[str, Callable[[Pages, Lang, Form], Answer]] = {
+    "/questionnaire": _answer_questionnaire,
+    "/profil": _profile,
+    "/profil/telecharger": _download_profile,
+    "/offres": _offers,
+    "/comparer": _compare,
+    "/fiche": _sheet,
+    "/kit": _kit,
+    "/verifier": _verify,
+}
+"""Each form's route and its work (run in a computing slot: thread or process)."""
 
 
 def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute) -> APIRouter:
-    """The web application's routes (not in the OpenAPI document: pages, not an API)."""
-    pages = Pages(settings, compute)
+    """The web application's routes (not in the OpenAPI document: pages, not an API).
+
+    Args:
+        settings: the server's limits (body size, draws, offers).
+        tokens: the API's tokens; none: the pages are open, like the API.
+        compute: the server's computing slots (``ComputeSlots.run``): every form's work
+            runs there, under the same time budget and parallelism as the API's.
+    """
+    pages = Pages(settings)
     router = APIRouter(include_in_schema=False)
 
-    async def form_of(request: Request) -> tuple[Form, Lang]:
-        _check_auth(request, tokens)
-        form = await Form.read(await request.form(
-            max_files=64, max_fields=2000, max_part_size=settings.max_body_bytes))
-        chosen = _str(form, "langue") or _str(form, "lang")
-        return form, _lang(chosen)
+    def posted(path: str, work: Callable[[Pages, Lang, Form], Answer]) -> None:
+        async def route(request: Request) -> Response:
+            _check_auth(request, tokens)
+            form = await Form.read(await request.form(
+                max_files=64, max_fields=2000, max_part_size=settings.max_body_bytes))
+            lang = _lang(form.get("langue") or form.get("lang"))
+            answer: Answer = await compute(_guarded, work, settings, lang, form)
+            return answer.response()
 
-    async def run(lang: Lang, work: Callable[[], Response]) -> Response:
-        def guarded() -> Response:
-            try:
-                return work()
-            except _FormError as exc:
-                return pages.error(lang, str(exc), 400)
-            except IaEmpreinteError as exc:
-                return pages.error(lang, exc.one_line())
+        router.add_api_route(path, route, methods=["POST"], response_class=HTMLResponse)
 
-        result: Response = await compute(guarded)
-        return result
+    for path, work in _POSTED.items():
+        posted(path, work)
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request, lang: str = "fr") -> Response:
         _check_auth(request, tokens)
-        return pages.home(_lang(lang))
+        return pages.home(_lang(lang)).response()
 
     @router.get("/questionnaire", response_class=HTMLResponse)
     async def questionnaire(request: Request, lang: str = "fr") -> Response:
         _check_auth(request, tokens)
-        return pages.questionnaire(_lang(lang), {}, {})
-
-    @router.post("/questionnaire", response_class=HTMLResponse)
-    async def answer(request: Request) -> Response:
-        form, lang = await form_of(request)
-        if "langue" in form:  # the language switch: same answers, other language
-            typed = {k.removeprefix("q:"): v for k, v in form.items() if k.startswith("q:")}
-            return pages.questionnaire(lang, typed, {})
-        return await run(lang, lambda: pages.answer_questionnaire(lang, form))
-
-    @router.post("/profil", response_class=HTMLResponse)
-    async def profile(request: Request) -> Response:
-        form, lang = await form_of(request)
-        uploads = form.files.get("fichier_profil", [])
-
-        def work() -> Response:
-            ident = _str(form, "profil_id")
-            if uploads:
-                upload = uploads[0]
-                loaded = journey.profile_from_text(
-                    upload.data.decode("utf-8", "replace"), upload.name)
-                return pages.profile_page(lang, loaded)
-            if ident:
-                return pages.profile_page(
-                    lang, journey.profile_from_text(shipped_profile_text(ident),
-                                                    f"{ident}.yaml"))
-            current = pages.profile_of(form)
-            volume, source = _str(form, "volume"), _str(form, "volume_source")
-            if volume.strip():
-                try:
-                    current = journey.with_daily_volume(current, volume, source)
-                except IaEmpreinteError as exc:
-                    return pages.profile_page(lang, current,
-                                              volume_error=exc.one_line(),
-                                              volume_text=volume, source_text=source)
-            return pages.profile_page(lang, current)
-
-        return await run(lang, work)
-
-    @router.post("/profil/telecharger")
-    async def download_profile(request: Request) -> Response:
-        form, lang = await form_of(request)
-
-        def work() -> Response:
-            current = pages.profile_of(form)
-            return _attachment(profile_to_yaml(current).encode("utf-8"),
-                               "application/yaml", f"profil-{current.id}.yaml")
-
-        return await run(lang, work)
-
-    @router.post("/offres", response_class=HTMLResponse)
-    async def offers(request: Request) -> Response:
-        form, lang = await form_of(request)
-        new_offers = form.files.get("offres", [])
-        new_records = form.files.get("releves", [])
-
-        def work() -> Response:
-            current = pages.profile_of(form)
-            kept = _carried(form, "offre")
-            names = {u.name for u in new_offers}
-            offers_up = [u for u in kept if u.name not in names] + new_offers
-            record_names = {u.name for u in new_records}
-            records_up = [u for u in _carried(form, "releve")
-                          if u.name not in record_names] + new_records
-            return pages.offers_page(lang, current, offers_up, records_up, {})
-
-        return await run(lang, work)
+        return pages.questionnaire(_lang(lang), {}, {}).response()
 
     @router.get("/modele-offre")
     async def template(request: Request, tache: str = "") -> Response:
@@ -513,72 +576,17 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
         try:
             body = offer_template(tache or None)
         except IaEmpreinteError as exc:
-            return pages.error("fr", exc.one_line())
+            return pages.error("fr", exc.one_line()).response()
         name = f"modele-declaration-offre{'-' + tache if tache else ''}.yaml"
-        return _attachment(body.encode("utf-8"), "application/yaml", name)
-
-    @router.post("/comparer", response_class=HTMLResponse)
-    async def compare(request: Request) -> Response:
-        form, lang = await form_of(request)
-        return await run(lang, lambda: pages.compare_page(
-            lang, pages.compare_context(lang, form)))
-
-    @router.post("/fiche")
-    async def sheet(request: Request) -> Response:
-        form, lang = await form_of(request)
-        fmt = _str(form, "format")
-
-        def work() -> Response:
-            if fmt not in journey.SHEET_FORMATS:
-                raise _FormError(f"format: expected one of: "
-                                 f"{', '.join(journey.SHEET_FORMATS)}, got '{fmt}'")
-            ctx = pages.compare_context(lang, form)
-            fiche = journey.make_fiche(ctx["profile"], ctx["offers"], ctx["options"],
-                                       ctx["store"])
-            media, suffix = journey.SHEET_FORMATS[fmt]
-            return _attachment(journey.sheet_bytes(fiche, fmt, lang), media,
-                               f"fiche-{ctx['profile'].id}.{suffix}")
-
-        return await run(lang, work)
-
-    @router.post("/kit")
-    async def kit(request: Request) -> Response:
-        form, lang = await form_of(request)
-
-        def work() -> Response:
-            current = pages.profile_of(form)
-            options = _options(form)
-            content = journey.consultation_kit(current, options, _weight(_str(form, "weight")))
-            return _attachment(content, "application/zip", f"kit-{current.id}.zip")
-
-        return await run(lang, work)
+        return _attachment(body.encode("utf-8"), "application/yaml", name).response()
 
     @router.get("/verifier", response_class=HTMLResponse)
     async def verify_form(request: Request, lang: str = "fr") -> Response:
         _check_auth(request, tokens)
         chosen = _lang(lang)
-        return pages.render("verify.html", chosen, step=5, result=None, error="",
-                            switch={"href": f"/verifier?lang={text('switch_lang', chosen)}"})
-
-    @router.post("/verifier", response_class=HTMLResponse)
-    async def verify(request: Request) -> Response:
-        form, lang = await form_of(request)
-        uploads = form.files.get("fiche", [])
-
-        def work() -> Response:
-            switch = {"href": f"/verifier?lang={text('switch_lang', lang)}"}
-            if not uploads:
-                return pages.render("verify.html", lang, step=5, result=None,
-                                    error=text("verify_file", lang), switch=switch)
-            try:
-                fiche, diffs = journey.verify_sheet(uploads[0])
-            except IaEmpreinteError as exc:
-                return pages.render("verify.html", lang, step=5, result=None,
-                                    error=exc.one_line(), switch=switch)
-            return pages.render("verify.html", lang, step=5, error="", switch=switch,
-                                result={"fiche": fiche, "diffs": diffs})
-
-        return await run(lang, work)
+        return pages.render(
+            "verify.html", chosen, step=5, result=None, error="",
+            switch={"href": f"/verifier?lang={text('switch_lang', chosen)}"}).response()
 
     return router
 
