@@ -32,6 +32,7 @@ import httpx
 
 from ia_empreinte import CompareOptions, build_fiche, compare, load_offer, load_profile
 from ia_empreinte.kit import profile_to_yaml
+from ia_empreinte.server.app import default_compute_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "profiles" / "chatbot-web-metropole.yaml"
@@ -77,10 +78,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def timed(calls: int, work: object) -> list[float]:
-    """Wall times in milliseconds of ``calls`` calls of ``work`` (after one warm-up)."""
+def timed(calls: int, work: object, warm_up: int = 1) -> list[float]:
+    """Wall times in milliseconds of ``calls`` calls of ``work`` (after ``warm_up``)."""
     assert callable(work)
-    work()
+    for _ in range(warm_up):
+        work()
     out = []
     for _ in range(calls):
         start = time.perf_counter()
@@ -118,7 +120,8 @@ def main() -> int:
                     raise SystemExit(f"unexpected answer {answer.status_code}: "
                                      f"{answer.text[:300]}")
 
-            served = timed(args.requests, page)
+            # serve computes in one process per core: each warms up once
+            served = timed(args.requests, page, warm_up=2 * default_compute_slots())
     finally:
         proc.terminate()
         proc.wait(timeout=30)
