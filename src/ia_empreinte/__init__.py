@@ -29,6 +29,7 @@ from ia_empreinte.inputs.validation import validate_file
 from ia_empreinte.kit import (
     basis_coverage,
     build_profile,
+    explain_answer,
     offer_template,
     parse_profile_answer,
     profile_questions,
@@ -100,6 +101,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/project/test_package.py c
     "check_offer_serves_profile",
     "compare",
     "estimate",
+    "explain_answer",
     "floor_effect",
     "json_schema",
     "load_fiche",

@@ -140,7 +140,7 @@ def _extra_modules(path: Path) -> set[str]:
     if path.is_relative_to(SRC / "harness"):
         return {"codecarbon", "pynvml"}
     if path.is_relative_to(SRC / "server"):
-        return {"fastapi", "starlette", "uvicorn"}
+        return {"fastapi", "jinja2", "starlette", "uvicorn"}
     return set()
 
 
@@ -183,7 +183,7 @@ def test_core_dependencies_cover_the_core(path: Path) -> None:
 def test_extras() -> None:
     extras = {k: {_dist(r) for r in v} for k, v in PYPROJECT["optional-dependencies"].items()}
     assert extras["harness"] == {"codecarbon", "nvidia-ml-py"}
-    assert extras["server"] == {"fastapi", "uvicorn"}
+    assert extras["server"] == {"fastapi", "uvicorn", "jinja2", "python-multipart"}
     assert extras["scale"] == {"dask"}
     assert "ia-empreinte[harness,server,scale]" in PYPROJECT["optional-dependencies"]["test"]
     assert extras["registry"] == {"psycopg"}
