@@ -110,9 +110,19 @@ def test_sheet_and_kit_downloads(client: httpx.Client) -> None:
     import io
     import zipfile
 
-    names = zipfile.ZipFile(io.BytesIO(kit.content)).namelist()
-    assert names == ["clause-rc.md", "modele-declaration-offre.yaml",
-                     "profil-chatbot-web-metropole.yaml"]
+    archive = zipfile.ZipFile(io.BytesIO(kit.content))
+    names = archive.namelist()
+    prefix = "kit-chatbot-web-metropole/"
+    for name in ("00-index.md", "01-rc-article-critere.docx", "01-rc-article-critere.md",
+                 "02-clauses-cctp-ccap.md", "annexe-C-protocole-mesure.md", "SHA256SUMS"):
+        assert prefix + name in names
+    import hashlib
+
+    sums = archive.read(prefix + "SHA256SUMS").decode().splitlines()
+    for line in sums:  # the index's hashes match the files of the archive
+        digest, name = line.split("  ")
+        assert hashlib.sha256(archive.read(prefix + name)).hexdigest() == digest
+    assert "15 %" in archive.read(prefix + "01-rc-article-critere.md").decode()
     again = client.post("/kit", data={**form, "weight": "15"}, files=EMPTY_FILE)
     assert again.content == kit.content  # deterministic
 

@@ -23,10 +23,12 @@ never legal advice. Legal grounds (public sources):
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import re
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
@@ -403,9 +405,25 @@ def _docx(markdown: str) -> bytes:
             _table(doc, lines)
             continue
         _runs(doc.add_paragraph(), " ".join(lines))
+    # same text, same bytes: no creation date in the document's properties, and a
+    # fixed date on every member of its ZIP package (python-docx stamps the time)
+    props = doc.core_properties
+    props.created = props.modified = _FIXED_DATE
+    props.last_printed = _FIXED_DATE
+    props.revision = 1
+    saved = io.BytesIO()
+    doc.save(saved)
     out = io.BytesIO()
-    doc.save(out)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w") as dst:
+        for member in src.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=_FIXED_DATE.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(member.filename))
     return out.getvalue()
+
+
+_FIXED_DATE = datetime.datetime(2020, 1, 1)
+"""Date written inside every DOCX of the kit, so that the kit is reproducible."""
 
 
 def _runs(paragraph: Any, text: str) -> None:

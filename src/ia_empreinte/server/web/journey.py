@@ -30,12 +30,9 @@ from ia_empreinte import (
     UsageProfile,
     build_fiche,
     check_offer_serves_profile,
-    offer_template,
     parse_compare_options,
     parse_offer,
     parse_profile,
-    profile_to_yaml,
-    rc_clause,
     render_fiche,
     simulate_scores,
     verify_fiche,
@@ -45,6 +42,7 @@ from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.inputs.load import fiche_from_bytes
 from ia_empreinte.inputs.records import record_from_bytes
 from ia_empreinte.kit import basis_coverage, parse_profile_answer
+from ia_empreinte.kit.dce import DceOptions, build_dce_kit
 from ia_empreinte.kit.territorial import number_label_fr
 from ia_empreinte.records.store import checked
 from ia_empreinte.render.i18n import Lang
@@ -416,26 +414,28 @@ def sheet_bytes(fiche: Fiche, fmt: str, lang: Lang) -> bytes:
 
 
 def consultation_kit(
-    profile: UsageProfile, options: CompareOptions, weight: float | None
+    profile: UsageProfile, options: CompareOptions, weight: float
 ) -> bytes:
-    """The consultation kit as a ZIP archive: the draft clause for the RC, the usage
-    profile and the offer declaration template. The one call site of the kit download.
+    """The consultation kit (``ia-empreinte dce``) as a ZIP archive: the RC article and
+    the CCTP/CCAP clauses (Markdown and DOCX), the annexes (profile, reference data,
+    measurement protocol, offer template), the index and ``SHA256SUMS``. The one call
+    site of the kit download.
 
-    The archive is deterministic (fixed dates, sorted names): the same inputs give the
-    same bytes.
+    The archive is deterministic (fixed dates, the kit's own order): the same inputs
+    give the same bytes.
     """
-    tasks = list(dict.fromkeys(s.task for s in profile.effective_steps()))
-    files = {
-        "clause-rc.md": rc_clause(profile, options, weight_pct=weight),
-        f"profil-{profile.id}.yaml": profile_to_yaml(profile),
-        "modele-declaration-offre.yaml": offer_template(tasks[0] if len(tasks) == 1 else None),
-    }
+    kit = build_dce_kit(
+        profile,
+        DceOptions(weight_pct=weight, method=options.method, points=options.points,
+                   compare=options),
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        for file in kit:
+            info = zipfile.ZipInfo(f"kit-{profile.id}/{file.name}",
+                                   date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name].encode("utf-8"))
+            archive.writestr(info, file.data)
     return buffer.getvalue()
 
 

@@ -502,7 +502,10 @@ def _sheet(pages: Pages, lang: Lang, form: Form) -> Answer:
 
 def _kit(pages: Pages, lang: Lang, form: Form) -> Answer:
     current = pages.profile_of(form)
-    content = journey.consultation_kit(current, _options(form), _weight(form.get("weight")))
+    weight = _weight(form.get("weight"))
+    if weight is None:  # the RC article states the criterion's weight
+        raise _FormError(text("kit_needs_weight", lang))
+    content = journey.consultation_kit(current, _options(form), weight)
     return _attachment(content, "application/zip", f"kit-{current.id}.zip")
 
 

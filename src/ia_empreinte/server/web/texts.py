@@ -207,6 +207,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sheet_xlsx": ("Fiche tableur XLSX", "XLSX spreadsheet sheet"),
     "sheet_json": ("Fiche JSON (données)", "JSON sheet (data)"),
     "kit": ("Kit de consultation (ZIP)", "Consultation kit (ZIP)"),
+    "kit_needs_weight": ("pondération : indiquez le poids du critère (en %) pour écrire le kit "
+                         "de consultation", "weight: give the criterion's weight (in %) to "
+                         "write the consultation kit"),
     # verify
     "h_verify": ("Vérifier une fiche", "Verify a sheet"),
     "verify_file": ("Fiche à vérifier (PDF, HTML, XLSX, Markdown ou JSON)",
