@@ -58,8 +58,10 @@ def test_the_fiche_data_lists_only_undeclared_fields(fiche: Fiche) -> None:
     rows = fiche.defaulted_fields
     assert {r.offer_id for r in rows} == {"peu-declare"}
     fields = {r.field: r for r in rows}
+    # the tabular reference runs on a CPU: weight precision does not apply, so an
+    # undeclared precision is not listed (it changes nothing)
     assert set(fields) == {
-        "model.precision", "deployment.datacenter", "deployment.pue",
+        "deployment.datacenter", "deployment.pue",
         "deployment.wue_l_per_kwh", "deployment.zone", "deployment.server",
         "deployment.hardware_lifetime_years", "deployment.batch_size",
     }
@@ -99,3 +101,34 @@ def test_xlsx_has_a_defaults_sheet(fiche: Fiche) -> None:
     body = {(r[0], r[1]) for r in rows[1:]}
     assert ("peu-declare", "deployment.zone") in body
     assert not any(r[0] == "tout-declare" for r in rows[1:])
+
+
+def test_task_dependent_defaults_follow_the_task() -> None:
+    """Text generation lists the serving stack and the reasoning tokens; a task with
+    architecture classes lists the architecture and the 32-bit default the engine uses;
+    a component the profile does not use is not listed."""
+    from ia_empreinte import estimate, shipped_profile
+
+    offer = parse_offer({
+        "id": "mixte",
+        "model": {"total_params_b": 8},
+        "deployment": {"accelerator": "nvidia-l4"},
+        "components": [
+            {"task": "speech-to-text", "model": {"total_params_b": 0.8},
+             "deployment": {"accelerator": "nvidia-l4"}},
+            {"task": "image-generation", "model": {"total_params_b": 2},
+             "deployment": {"accelerator": "nvidia-l4"}},
+        ],
+    })
+    chat = estimate(shipped_profile("chatbot-web-metropole"), offer, draws=20, seed=1)
+    fields = {d.field: d for d in chat.defaulted_fields}
+    assert fields["deployment.serving_stack"].rule == "serving-stack-both"
+    assert fields["model.reasoning_tokens"].rule == "reasoning-none"
+    assert fields["model.precision"].value == "bf16"
+    assert not any(f.startswith("components[") for f in fields)
+    speech = estimate(shipped_profile("transcription-seances"), offer, draws=20, seed=1)
+    fields = {d.field: d for d in speech.defaulted_fields}
+    assert fields["components[0].model.architecture"].rule == "architecture-costliest"
+    assert fields["components[0].model.precision"].value == "fp32"
+    assert not any(f.startswith("components[1]") for f in fields)  # not used here
+    assert "components[0].deployment.serving_stack" not in fields  # not text generation

@@ -602,7 +602,7 @@ def run_chain(
     methods.setdefault("facility_overhead", "modelled")
     methods.setdefault("embodied", "modelled")
     return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used),
-                         defaulted=tuple(offer_defaults(offer)))
+                         defaulted=tuple(offer_defaults(offer, [s.task for s in steps])))
 
 
 def _profile_steps(profile: UsageProfile, sampler: Sampler) -> list[StepInput]:

@@ -19,11 +19,13 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from ia_empreinte import catalog
+from ia_empreinte.engine import reference
 from ia_empreinte.offers import Deployment, ModelSpec, Offer
 from ia_empreinte.results import DefaultedField
 from ia_empreinte.uncertainty import Quantity, central
@@ -42,6 +44,9 @@ __all__ = [
 GRID_FACTORS = ("gwp_kgco2e_per_kwh", "water_l_per_kwh", "pe_mj_per_kwh",
                 "adpe_kgsbeq_per_kwh")
 """Per-kWh factors of a zone, each defaulted to its highest catalog value."""
+
+LLM_TASK = "text-generation"
+"""The task estimated by the text-generation model (the others by reference energies)."""
 
 _Z95 = 1.6448536269514722  # standard normal 95th percentile
 
@@ -124,8 +129,11 @@ def _entry(field: str, value: str, code: str) -> DefaultedField:
                           source=f"{r.source} ({r.year})")
 
 
-def deployment_defaults(dep: Deployment, prefix: str = "") -> list[DefaultedField]:
-    """The defaulted fields of one deployment, ``prefix`` naming where it sits."""
+def deployment_defaults(
+    dep: Deployment, prefix: str = "", task: str | None = None
+) -> list[DefaultedField]:
+    """The defaulted fields of one deployment, ``prefix`` naming where it sits and
+    ``task`` the task it serves (None: any)."""
     out: list[DefaultedField] = []
     p = f"{prefix}deployment."
     dc = catalog.datacenter(dep.datacenter)
@@ -155,24 +163,73 @@ def deployment_defaults(dep: Deployment, prefix: str = "") -> list[DefaultedFiel
                           "lifetime-server-low"))
     if isinstance(dep.batch_size, int | float) and dep.batch_size == 1:
         out.append(_entry(p + "batch_size", "1", "batch-one"))
+    if task == LLM_TASK and dep.serving_stack in (None, "unknown"):
+        out.append(_entry(p + "serving_stack", "unknown", "serving-stack-both"))
     return out
 
 
-def model_defaults(model: ModelSpec, prefix: str = "") -> list[DefaultedField]:
-    """The defaulted fields of one model specification."""
-    if model.precision is not None:
-        return []
-    _, _, precision = model.resolved()
-    code = "precision-catalog" if model.id is not None else "precision-16bit"
-    return [_entry(f"{prefix}model.precision", precision, code)]
+def model_defaults(
+    model: ModelSpec, prefix: str = "", task: str | None = None
+) -> list[DefaultedField]:
+    """The defaulted fields of one model specification serving ``task`` (None: any)."""
+    out: list[DefaultedField] = []
+    p = f"{prefix}model."
+    classes = (reference.task_reference(task).classes
+               if task is not None and task != LLM_TASK else [])
+    if model.precision is None:
+        if model.id is None and any(c.precision_sensitive for c in classes):
+            # as the engine: the costliest precision measured (engine/chain.py)
+            out.append(_entry(p + "precision", "fp32", "precision-fp32-task"))
+        elif not classes or any(c.precision_sensitive for c in classes):
+            _, _, precision = model.resolved()
+            code = "precision-catalog" if model.id is not None else "precision-16bit"
+            out.append(_entry(p + "precision", precision, code))
+    if task == LLM_TASK and model.reasoning_tokens is None:
+        tokens, origin = model.resolved_reasoning_tokens()
+        if origin == "catalog":
+            out.append(_entry(p + "reasoning_tokens", _shown(tokens), "reasoning-catalog-class"))
+        else:
+            out.append(_entry(p + "reasoning_tokens", "0", "reasoning-none"))
+    if model.architecture is None and len({a for c in classes for a in c.architectures}) > 1:
+        out.append(_entry(p + "architecture", "—", "architecture-costliest"))
+    return out
 
 
-def offer_defaults(offer: Offer) -> list[DefaultedField]:
+def _shown(q: Quantity) -> str:
+    if isinstance(q, int | float):
+        return f"{q:g}"
+    return f"{central(q):g} ({q.model_dump()['dist']})"
+
+
+def offer_defaults(offer: Offer, tasks: Sequence[str] | None = None) -> list[DefaultedField]:
     """Every field ``offer`` leaves undeclared and the published default used for it,
-    main deployment first, then each component in order."""
-    out = [*model_defaults(offer.model), *deployment_defaults(offer.deployment)]
-    for j, comp in enumerate(offer.components):
-        prefix = f"components[{j}]."
-        out += [*model_defaults(comp.model, prefix), *deployment_defaults(comp.deployment,
-                                                                          prefix)]
+    main deployment first, then each component in order.
+
+    With ``tasks`` (the profile's), only the model and deployment serving those tasks,
+    and the rules that depend on the task (serving stack and reasoning tokens for text
+    generation; architecture and 32-bit precision for other tasks)."""
+    if tasks is None:
+        out = [*model_defaults(offer.model), *deployment_defaults(offer.deployment)]
+        for j, comp in enumerate(offer.components):
+            prefix = f"components[{j}]."
+            out += [*model_defaults(comp.model, prefix),
+                    *deployment_defaults(comp.deployment, prefix)]
+        return out
+    served: list[tuple[int, str]] = []  # (-1 main or component index, task)
+    for task in dict.fromkeys(tasks):
+        index = next((j for j, c in enumerate(offer.components) if c.task == task), -1)
+        served.append((index, task))
+    out = []
+    seen: set[str] = set()
+    for index, task in sorted(served, key=lambda s: s[0]):
+        if index < 0:
+            model, dep, prefix = offer.model, offer.deployment, ""
+        else:
+            comp = offer.components[index]
+            model, dep, prefix = comp.model, comp.deployment, f"components[{index}]."
+        for entry in (*model_defaults(model, prefix, task),
+                      *deployment_defaults(dep, prefix, task)):
+            if entry.field not in seen:
+                seen.add(entry.field)
+                out.append(entry)
     return out

@@ -137,6 +137,11 @@ def evidence_list(lang: str = "fr") -> list[tuple[str, str]]:
              "the model provider, or the model card it publishes"),
             ("deployment.accelerator, accelerator_count, batch_size, capacity, replicas",
              "the technical description of the deployment (hardware sheet, cloud order)"),
+            ("model.reasoning_tokens, model.architecture, deployment.serving_stack",
+             "the model provider's documentation (whether the model generates hidden "
+             "reasoning tokens, and how many per request on average; its architecture) "
+             "and the name and version of the inference software; a model that reasons "
+             "must declare its hidden tokens"),
             ("benchmarks", "ia-empreinte benchmark records, signed; the public key filed "
              "with the offer before the deadline for receipt of tenders"),
             ("declared", "a benchmark record or the documented measurement behind the "
@@ -158,6 +163,12 @@ def evidence_list(lang: str = "fr") -> list[tuple[str, str]]:
          "(matériel et partage)",
          "la description technique du déploiement (fiche du matériel, bon de commande "
          "du service cloud)"),
+        ("model.reasoning_tokens, model.architecture, deployment.serving_stack "
+         "(raisonnement caché, architecture, logiciel de service)",
+         "la documentation du fournisseur du modèle (le modèle produit-il des jetons de "
+         "raisonnement cachés, combien par requête en moyenne ; son architecture) et le nom "
+         "et la version du logiciel d'inférence ; un modèle qui raisonne doit déclarer ses "
+         "jetons cachés"),
         ("benchmarks (relevés de mesure)",
          "les relevés ia-empreinte signés, produits selon le protocole de l'annexe C ; la "
          "clé publique de signature est déposée avec l'offre avant la date limite de "

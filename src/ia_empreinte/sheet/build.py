@@ -109,7 +109,8 @@ def fiche_from_inputs(
         headlines=_headlines(comparison),
         limitations=list(LIMITATIONS),
         caveats=caveats,
-        defaulted_fields=defaulted_rows(inputs.offers),
+        defaulted_fields=defaulted_rows(
+            inputs.offers, [s.task for s in inputs.profile.effective_steps()]),
     )
 
 

@@ -22,10 +22,13 @@ class DefaultedRow(DefaultedField):
     offer_id: str
 
 
-def defaulted_rows(offers: Sequence[Offer]) -> list[DefaultedRow]:
-    """Every defaulted field of every offer, offers in order."""
+def defaulted_rows(
+    offers: Sequence[Offer], tasks: Sequence[str] | None = None
+) -> list[DefaultedRow]:
+    """Every defaulted field of every offer, offers in order; with ``tasks`` (the
+    profile's), only what serves them."""
     return [
         DefaultedRow(offer_id=o.id, **d.model_dump())
         for o in offers
-        for d in offer_defaults(o)
+        for d in offer_defaults(o, tasks)
     ]
