@@ -330,7 +330,10 @@ def _llm_step(
             message=f"{key}: {text}; model error widened to a geometric sd of "
             f"{np.exp(domain.sigma):.2f} (calibration domain {domain.id})",
         ))
-    return energy * _column(error, two_d), busy, caveats
+    # The error is the model's, in time as in energy (power is the better-known part):
+    # host, idle and embodied shares allocated on the busy time carry it too.
+    factor = _column(error, two_d)
+    return energy * factor, busy * factor, caveats
 
 
 def _class_label(cls: reference.TaskClass) -> str:
