@@ -208,7 +208,11 @@ class ComputeSlots:
     In processes, the work is a module-level function and its arguments (both are
     pickled); a library error or a :class:`ProblemError` raised there becomes the same
     problem document as in a thread. The processes are started by :meth:`start` (the
-    application's start-up), each importing the library once.
+    application's start-up), each importing the library once. Two computations per
+    process are handed to the pool: one runs while the next waits in the pool's queue,
+    so that a process does not sit idle while an answer travels back and the next
+    request travels in (at most one computation per process still runs after its
+    request was answered 503 while it waited there).
     """
 
     def __init__(
@@ -219,7 +223,7 @@ class ComputeSlots:
         self.timeout_s = timeout_s
         self.processes = processes
         self.executor: Executor = self._executor()
-        self._free = asyncio.Semaphore(slots)
+        self._free = asyncio.Semaphore(slots * 2 if processes else slots)
         self._admitted = 0
 
     def _executor(self) -> Executor:
