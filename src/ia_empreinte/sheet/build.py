@@ -12,7 +12,7 @@ from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
-from ia_empreinte.sheet import tables
+from ia_empreinte.sheet import jury, tables
 from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.model import (
     BOUNDARY_EXCLUDED,
@@ -108,6 +108,9 @@ def fiche_from_inputs(
         headlines=_headlines(comparison),
         limitations=list(LIMITATIONS),
         caveats=caveats,
+        reasons=jury.reasons(comparison, inputs.offers),
+        materiality=jury.materiality(comparison, inputs.consultation.weight_pct),
+        sci=jury.sci_scores(comparison),
     )
 
 
