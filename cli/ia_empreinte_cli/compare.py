@@ -111,7 +111,7 @@ def _load_offers(paths: tuple[str, ...], profile: UsageProfile) -> list[Any]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the markdown output.")
+              help="Language of the table and markdown outputs.")
 def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: Any) -> None:
     """Compare OFFERS on the usage PROFILE, on shared random draws.
 

@@ -408,9 +408,9 @@ def _summary(f: Fiche, lang: Lang) -> Section:
                          mark=_mark(marks[best.offer_id].mark, lang),
                          points=f"{c.scores.points:g}", weighted=w_text), strong=True))
     blocks.append(Para(t("p1_value", lang, indicator=ind, scope=scope,
-                         value=fmt_q(best.scored.p50, c.unit, lang),
-                         low=fmt_q(best.scored.p05, c.unit, lang),
-                         high=fmt_q(best.scored.p95, c.unit, lang))))
+                         value=fmt_q(h.best_p50, c.unit, lang),
+                         low=fmt_q(h.best_p05, c.unit, lang),
+                         high=fmt_q(h.best_p95, c.unit, lang))))
     worst = ranked[-1]
     if len(ranked) > 1:
         gap = worst.contract["gwp_kgco2e"].p50 - best.contract["gwp_kgco2e"].p50

@@ -92,9 +92,9 @@ def phase_bars_spec(
         parts = [{"total": o.scored} for o in offers]
         prefix = ""
     names_ = names or {}
-    keys: list[str] = []
-    for p in parts:
-        keys.extend(k for k in p if k not in keys)
+    found = {k for p in parts for k in p}
+    # a fixed order: a fiche read back from its (sorted) JSON draws the same chart
+    keys = [k for k in _ORDER if k in found] + sorted(found - set(_ORDER))
     labels = [t(prefix + n, lang) if prefix + n in _known() else n for n in keys]
     size, unit = (unit_scale(c.unit, [o.scored.p50 for o in offers], lang) if scaled
                   else (1.0, c.unit))
@@ -102,13 +102,24 @@ def phase_bars_spec(
         title=title or t("fig_phases", lang, indicator=_indicator_label(c, lang),
                          scope=t(c.scope, lang)),
         unit=unit,
-        offers=[names_.get(o.offer_id, o.offer_id) for o in offers],
+        offers=[_short(names_.get(o.offer_id, o.offer_id)) for o in offers],
         phases=labels,
         values=[[p[n].p50 / size if n in p else 0.0 for n in keys] for p in parts],
         total_p05=[o.scored.p05 / size for o in offers],
         total_p50=[o.scored.p50 / size for o in offers],
         total_p95=[o.scored.p95 / size for o in offers],
     )
+
+
+_ORDER = ("use", "embodied", "accelerators", "host", "idle", "facility_overhead")
+_LABEL_CHARS = 32
+"""Longest offer label on a chart axis (a vendor's name of thousands of characters would
+leave no room for the bars); the full name is in the tables."""
+
+
+def _short(name: str) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1] + "…"
 
 
 def _known() -> set[str]:

@@ -484,7 +484,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "cap_ranking": {"fr": "Classement et notes", "en": "Ranking and marks"},
     # glossary
     "unknown_input": {"fr": "autre donnée d'entrée incertaine", "en": "other uncertain input"},
-    "caveat_other": {"fr": "avertissement du calcul (détail dans la fiche JSON)",
+    "caveat_other": {"fr": "avertissement du calcul (détail en anglais avec --lang en)",
                      "en": "computation caveat"},
     "caveat_profile": {"fr": "Profil", "en": "Profile"},
     "g_term": {"fr": "Terme", "en": "Term"},
@@ -805,8 +805,16 @@ CAVEATS: dict[str, dict[Lang, str]] = {
                       "en": "no WUE declared: default of the data-centre class"},
     "zone-defaulted": {"fr": "aucune zone d'hébergement déclarée : mix électrique moyen mondial",
                        "en": "no hosting zone declared: world average electricity"},
-    "factor-defaulted": {"fr": "facteur absent pour cette zone : moyenne mondiale utilisée",
-                         "en": "factor missing for this zone: world average used"},
+    "water-factor-missing": {"fr": "pas de facteur d'eau par kWh pour cette zone : moyenne "
+                                   "mondiale utilisée",
+                             "en": "no water factor per kWh for this zone: world average used"},
+    "adpe-factor-missing": {"fr": "pas de facteur ADPe par kWh pour cette zone : moyenne "
+                                  "mondiale utilisée",
+                            "en": "no ADPe factor per kWh for this zone: world average used"},
+    "pe-factor-missing": {"fr": "pas de facteur d'énergie primaire par kWh pour cette zone : "
+                                "moyenne mondiale utilisée",
+                          "en": "no primary-energy factor per kWh for this zone: world "
+                                "average used"},
     "declared-figure-used": {"fr": "énergie déclarée par le fournisseur, non vérifiée par un "
                                    "relevé de mesure",
                              "en": "vendor's declared energy, not checked by a benchmark "
@@ -832,6 +840,8 @@ def caveat_text(code: str, message: str, lang: Lang = "fr") -> str:
     if lang == "en" or code not in CAVEATS:
         return f"[{code}] {message}" if lang == "en" else f"[{code}] {t('caveat_other', lang)}"
     subject = message.split(": ", 1)[0] if ": " in message else ""
+    if not subject and message.startswith("zone "):
+        subject = "zone\u00a0" + message.split()[1]
     subject = subject.removeprefix("offer ").strip()
     text = CAVEATS[code][lang]
     return f"{subject} : {text} [{code}]" if subject and " " not in subject else f"{text} [{code}]"
