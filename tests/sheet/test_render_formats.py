@@ -138,8 +138,9 @@ def test_xlsx_reads_back_with_one_row_per_offer(fiche: Fiche) -> None:
     header = [c.value for c in grid[1]]
     assert header[:6] == ["Rang", "Offre", "Fournisseur", "Service", "Note",
                           "Probabilité d'être la plus sobre"]
-    assert "Émissions de GES (mix moyen du lieu d'hébergement) sur le contrat (kgCO2e) p50" in header
-    col = header.index("Émissions de GES (mix moyen du lieu d'hébergement) sur le contrat (kgCO2e) p50")
+    scored = "Émissions de GES (mix moyen du lieu d'hébergement) sur le contrat (kgCO2e) p50"
+    assert scored in header
+    col = header.index(scored)
     marks = {m.offer_id: m.mark for m in fiche.comparison.scores.marks}
     ranked = fiche.comparison.ranked()
     for i, o in enumerate(ranked, start=2):

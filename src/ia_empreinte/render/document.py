@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ia_empreinte.comparison import Comparison, Driver
 from ia_empreinte import scoring
+from ia_empreinte.comparison import Comparison, Driver
+from ia_empreinte.equivalents import equivalents_of
 from ia_empreinte.render.figures import (
     DistributionSpec,
     PhaseBarsSpec,
@@ -38,6 +39,7 @@ from ia_empreinte.results import Summary
 from ia_empreinte.scoring import formula_text
 from ia_empreinte.sheet import BOUNDARY_STAGES, Fiche
 from ia_empreinte.sheet.command import report_command, verify_command
+from ia_empreinte.sheet.jury import Reason
 
 __all__ = [
     "Bullets",
@@ -350,10 +352,7 @@ def method_advice(values: list[float], lang: Lang) -> str | None:
              reason=advice.reason(lang))
 
 
-def _reason_text(r: object, f: Fiche, lang: Lang) -> str:
-    from ia_empreinte.sheet.jury import Reason
-
-    assert isinstance(r, Reason)
+def _reason_text(r: Reason, f: Fiche, lang: Lang) -> str:
     names = {o.offer_id: _name(o) for o in f.comparison.offers}
     v = r.values
     offer, other = names.get(r.offer_id, r.offer_id), names.get(r.other_id, r.other_id)
@@ -414,8 +413,6 @@ def _summary(f: Fiche, lang: Lang) -> Section:
     worst = ranked[-1]
     if len(ranked) > 1:
         gap = worst.contract["gwp_kgco2e"].p50 - best.contract["gwp_kgco2e"].p50
-        from ia_empreinte.equivalents import equivalents_of
-
         eq = equivalents_of("gwp", abs(gap))
         if eq:
             e = eq[0]

@@ -16,8 +16,8 @@ from ia_empreinte.render.i18n import LABELS, Lang, fmt, t, unit_scale
 
 __all__ = [
     "DistributionSpec",
-    "chart_alt",
     "PhaseBarsSpec",
+    "chart_alt",
     "distribution_spec",
     "phase_bars_spec",
     "render_png",

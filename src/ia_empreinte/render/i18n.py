@@ -301,7 +301,8 @@ LABELS: dict[str, dict[Lang, str]] = {
               "(section 1) viennent d'un relevé de mesure ; les autres sont modélisées.",
         "en": "Figures partly measured: only the components marked 'measured' (section 1) "
               "come from a benchmark record; the others are modelled."},
-    "p1_winner": {"fr": "Offre la mieux notée sur ce critère : {vendor}, {mark} / {points}{weighted}.",
+    "p1_winner": {"fr": "Offre la mieux notée sur ce critère : {vendor}, {mark} / {points}"
+                        "{weighted}.",
                   "en": "Best-marked offer on this criterion: {vendor}, {mark} / {points}"
                         "{weighted}."},
     "p1_weighted": {"fr": ", soit {points} points pondérés sur {weight}",
@@ -686,11 +687,13 @@ DRIVER_FIELDS: dict[str, dict[Lang, str]] = {
                               "en": "reference energy of the task"},
     "total_params_b": {"fr": "nombre total de paramètres du modèle",
                        "en": "total parameters of the model"},
-    "active_params_b": {"fr": "paramètres actifs du modèle", "en": "active parameters of the model"},
+    "active_params_b": {"fr": "paramètres actifs du modèle",
+                        "en": "active parameters of the model"},
     "batch_size": {"fr": "taille de lot (requêtes traitées ensemble)",
                    "en": "batch size (requests served together)"},
     "pue": {"fr": "PUE du centre de données", "en": "PUE of the data centre"},
-    "wue_l_per_kwh": {"fr": "WUE du centre de données (eau)", "en": "WUE of the data centre (water)"},
+    "wue_l_per_kwh": {"fr": "WUE du centre de données (eau)",
+                      "en": "WUE of the data centre (water)"},
     "gwp_kgco2e_per_kwh": {"fr": "intensité carbone de l'électricité du lieu d'hébergement",
                            "en": "carbon intensity of the hosting place's electricity"},
     "grid_gwp": {"fr": "intensité carbone de l'électricité du lieu d'hébergement",
@@ -760,7 +763,8 @@ def driver_label(key: str, lang: Lang = "fr") -> str:
         what = t("unknown_input", lang)
     about: list[str] = []
     head = parts[0]
-    if head in ("accelerator", "server", "datacenter", "zone", "model", "record") and len(parts) > 2:
+    if head in ("accelerator", "server", "datacenter", "zone", "model", "record") \
+            and len(parts) > 2:
         ident = parts[1] if head != "record" else parts[1][:12]
         about.append(f"{_OF[head][lang]} {ident}")
     elif head == "offer" and len(parts) > 2:

@@ -131,7 +131,7 @@ def render_document_pdf(
                 pdf.set_draw_color(138, 59, 0)
                 pdf.set_text_color(92, 39, 0)
                 pdf.multi_cell(width, 5.2, _fit(block.text), align="L", fill=True, border=1,
-                               padding=1.5, **nl)
+                               padding=2, **nl)
                 pdf.set_text_color(*_TEXT)
                 pdf.ln(2)
             elif isinstance(block, Para):

@@ -25,8 +25,8 @@ from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
 
 __all__ = [
     "BOUNDARY_EXCLUDED",
-    "BOUNDARY_STAGES",
     "BOUNDARY_INCLUDED",
+    "BOUNDARY_STAGES",
     "FICHE_SCHEMA",
     "LIMITATIONS",
     "Consultation",
