@@ -31,6 +31,8 @@ from ia_empreinte.render.i18n import (
     fmt_band,
     fmt_pct,
     fmt_q,
+    parameter_label,
+    parameter_value,
     t,
     unit_label,
     unit_scale,
@@ -454,7 +456,7 @@ def _summary(f: Fiche, lang: Lang) -> Section:
         t("a_profile", lang, profile=f.profile.id),
         t("a_scope", lang, indicator=ind, scope=scope, draws=c.draws),
         t("a_method", lang, formula=formula_text(c.scores.method, c.scores.points, lang),
-          floor=fmt(c.scores.floor.value, lang), unit=c.unit),
+          floor=fmt_q(c.scores.floor.value, c.unit, lang), unit="").rstrip(" ."),
         t("a_training", lang),
     ]))
     blocks.append(Para(t("warning", lang), strong=True))
@@ -465,7 +467,8 @@ def _materiality(f: Fiche, lang: Lang) -> Section | None:
     m = f.materiality
     if m is None:
         return None
-    threshold = fmt_q(m.threshold_kgco2e, "kgCO2e", lang)
+    threshold = f"{m.threshold_kgco2e / 1000:g}\u00a0t CO2e".replace(
+        ".", "," if lang == "fr" else ".")
     blocks: list[Block] = [
         Para(t("mat_stakes", lang, best=fmt_q(m.best_contract_kgco2e, "kgCO2e", lang),
                worst=fmt_q(m.worst_contract_kgco2e, "kgCO2e", lang),
@@ -562,7 +565,8 @@ def fiche_document(f: Fiche, lang: Lang = "fr", *, accessible_note: bool = False
     params = Table(
         [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
          t("status", lang), t("source", lang)],
-        [[p.offer_id, p.name, p.value, unit_label(p.unit, lang), t("status_" + p.status, lang),
+        [[p.offer_id, parameter_label(p.name, lang), parameter_value(p.value, lang),
+          unit_label(p.unit, lang), t("status_" + p.status, lang),
           t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source]
          for p in f.parameters],
         [False, False, False, False, False, False],

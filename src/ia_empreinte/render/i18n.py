@@ -27,6 +27,8 @@ __all__ = [
     "column",
     "driver_label",
     "fmt",
+    "parameter_label",
+    "parameter_value",
     "fmt_band",
     "fmt_pct",
     "fmt_q",
@@ -220,8 +222,8 @@ LABELS: dict[str, dict[Lang, str]] = {
                   "en": "Volume and request size: profile {profile}, the same for every offer."},
     "a_scope": {"fr": "Indicateur noté : {indicator} {scope}, médiane de {draws} tirages.",
                 "en": "Scored indicator: {indicator} {scope}, median of {draws} draws."},
-    "a_method": {"fr": "Notation : {formula} ; plancher {floor} {unit}.",
-                 "en": "Scoring: {formula}; floor {floor} {unit}."},
+    "a_method": {"fr": "Notation : {formula} ; plancher {floor}{unit}",
+                 "en": "Scoring: {formula}; floor {floor}{unit}"},
     "a_training": {"fr": "L'entraînement des modèles est déclaré à part et n'est pas noté.",
                    "en": "Model training is reported separately and not scored."},
     "warning": {"fr": "Attention : ces chiffres ne sont comparables qu'entre offres calculées "
@@ -729,6 +731,11 @@ DRIVER_FIELDS: dict[str, dict[Lang, str]] = {
     "rows": {"fr": "lignes par requête", "en": "rows per request"},
     "energy_wh_per_request": {"fr": "énergie déclarée par requête",
                               "en": "declared energy per request"},
+    "precision": {"fr": "précision numérique du modèle", "en": "numeric precision of the model"},
+    "accelerator": {"fr": "accélérateur", "en": "accelerator"},
+    "accelerator_count": {"fr": "nombre d'accélérateurs", "en": "number of accelerators"},
+    "capacity": {"fr": "capacité (partagée ou dédiée)", "en": "capacity (shared or dedicated)"},
+    "zone": {"fr": "zone d'hébergement", "en": "hosting zone"},
     "energy_factor": {"fr": "incertitude du relevé de mesure",
                       "en": "uncertainty of the benchmark record"},
     "amortisation_requests": {"fr": "requêtes d'amortissement de l'entraînement",
@@ -778,6 +785,50 @@ def driver_label(key: str, lang: Lang = "fr") -> str:
         about.append(owner)
     text = what[0].upper() + what[1:]
     return f"{text} ({', '.join(about)})" if about else text
+
+
+_VALUES: dict[str, dict[Lang, str]] = {
+    "shared": {"fr": "partagée", "en": "shared"},
+    "dedicated": {"fr": "dédiée", "en": "dedicated"},
+    "triangular": {"fr": "triangulaire", "en": "triangular"},
+    "lognormal": {"fr": "lognormale", "en": "lognormal"},
+    "uniform": {"fr": "uniforme", "en": "uniform"},
+    "normal": {"fr": "normale", "en": "normal"},
+    "low": {"fr": "min", "en": "low"},
+    "high": {"fr": "max", "en": "high"},
+    "mode": {"fr": "mode", "en": "mode"},
+    "mean": {"fr": "moyenne", "en": "mean"},
+    "sd": {"fr": "écart-type", "en": "sd"},
+    "p50": {"fr": "médiane", "en": "p50"},
+    "gsd": {"fr": "écart-type géométrique", "en": "gsd"},
+}
+_WORD = re.compile(r"[A-Za-z_]+")
+
+
+def parameter_label(name: str, lang: Lang = "fr") -> str:
+    """A row name of the parameters table in words (``volume.requests_per_day`` ->
+    ``Requêtes par jour (volume.requests_per_day)``): the code stays in brackets, as
+    the key to find the value in the profile or offer file."""
+    if name == "benchmark":
+        return "Relevé de mesure (tâche principale)" if lang == "fr" else "benchmark (main task)"
+    if lang == "en":
+        return name
+    head = name.split(" (", 1)[0]
+    if head == "benchmark":
+        return f"Relevé de mesure{name[len('benchmark'):]}"
+    what = DRIVER_FIELDS.get(head.split(".")[-1], {}).get(lang)
+    if what is None:
+        return name
+    return f"{what[0].upper()}{what[1:]} ({name})"
+
+
+def parameter_value(value: str, lang: Lang = "fr") -> str:
+    """A parameter's value with its distribution and words in ``lang``
+    (``triangular(low=1, mode=2, high=3)`` -> ``triangulaire(min=1, mode=2, max=3)``)."""
+    if lang == "en":
+        return value
+    text = _WORD.sub(lambda m: _VALUES.get(m.group(0), {}).get(lang, m.group(0)), value)
+    return text.replace(".", ",") if re.fullmatch(r"[\d.,=() a-zéèàû-]+", text) else text
 
 
 # --- caveats: the engine's warnings by code ------------------------------------------------
