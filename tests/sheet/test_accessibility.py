@@ -69,6 +69,23 @@ def _axe(browser: Any, path: Path) -> dict[str, Any]:
     return result
 
 
+def test_html_sheet_does_not_overflow_a_narrow_window(
+    fiche: Fiche, browser: Any, tmp_path: Path
+) -> None:
+    """No column breaks out of the page (the parameters table used to)."""
+    path = tmp_path / "fiche.html"
+    path.write_bytes(render_fiche(fiche, path, "fr"))
+    browser.set_window_size(800, 1000)
+    try:
+        browser.get(path.as_uri())
+        width, scroll = browser.execute_script(
+            "return [document.documentElement.clientWidth, "
+            "document.documentElement.scrollWidth]")
+    finally:
+        browser.set_window_size(1280, 1024)
+    assert scroll <= width
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_html_sheet_has_no_serious_or_critical_axe_violation(
     fiche: Fiche, browser: Any, tmp_path: Path, lang: str
@@ -109,4 +126,5 @@ def test_html_sheet_structure(fiche: Fiche) -> None:
     for alt in alts:
         assert re.search(r"\d", alt), alt  # the figures, not only the title
     assert ' lang="en"' in page
+    assert "volume.<wbr>requests_<wbr>per_<wbr>day" in page  # wraps at word parts
     assert "overflow-wrap:anywhere}" not in page.split("th,td")[1].split("}")[0] + "}"

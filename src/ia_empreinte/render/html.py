@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 from ia_empreinte.comparison import Comparison
 from ia_empreinte.render.document import (
@@ -46,11 +47,11 @@ th,td{border:1px solid #cfd8dc;padding:.25rem .45rem;vertical-align:top;
 overflow-wrap:break-word;word-break:normal;hyphens:auto}
 th{background:#eef5f8;text-align:left}
 th[scope=row]{font-weight:normal;background:#f7fafb}
-td.num{text-align:right;white-space:nowrap}
+td.num{text-align:right}
 td.hash{word-break:break-all;font-family:"DejaVu Sans Mono",monospace;font-size:.8rem}
 code,pre{font-family:"DejaVu Sans Mono",monospace;font-size:.85rem;background:#f4f6f7}
 pre{padding:.6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dl{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:.2rem 1rem}
 dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}
 figure{margin:1rem 0}figure img{max-width:100%}figure.small img{max-width:34rem}
 figcaption{font-size:.8rem;color:#4a5560}
@@ -100,13 +101,25 @@ def _lang(code: str) -> str:
     return f' lang="{_e(code)}"' if code else ""
 
 
+_LONG = re.compile(r"\S{17,}")
+_BREAK_AFTER = re.compile(r"([._,(/=])")
+
+
+def _breakable(text: str) -> str:
+    """Escaped ``text`` where long tokens (``volume.requests_per_day``,
+    ``triangulaire(min=1500,...``) may wrap after their punctuation (``<wbr>``), so a
+    narrow column wraps at word parts instead of overflowing or breaking letter by
+    letter; the text itself is unchanged."""
+    return _LONG.sub(lambda m: _BREAK_AFTER.sub(r"\1<wbr>", m.group(0)), _e(text))
+
+
 def _cell_html(text: str, numeric: bool, lang: str, row_header: bool) -> str:
     if row_header:
-        return f'<th scope="row"{_lang(lang)}>{_e(text)}</th>'
+        return f'<th scope="row"{_lang(lang)}>{_breakable(text)}</th>'
     cls = ' class="num"' if numeric else (
         ' class="hash"' if len(text) == 64 and all(c in "0123456789abcdef" for c in text)
         else "")
-    return f"<td{cls}{_lang(lang)}>{_e(text)}</td>"
+    return f"<td{cls}{_lang(lang)}>{_e(text) if numeric else _breakable(text)}</td>"
 
 
 def _block_html(block: object) -> str:
