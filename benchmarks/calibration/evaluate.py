@@ -15,6 +15,13 @@ describe are listed with the reason. Assumptions made to describe a row are prin
 Usage::
 
     python benchmarks/calibration/evaluate.py [CSV] [--rows 1,2,88] [--json OUT]
+        [--contract today|full]
+
+``--contract today`` (the default) writes only the fields of the file contract as it
+stood before the serving stack was added (no ``deployment.serving_stack``): the mode in
+which further published measurements are run. ``--contract full`` also declares the
+row's serving stack when the source names it (vLLM, xDiT: ``optimised``; Hugging Face
+transformers, PyTorch generate loop: ``generate-loop``).
 
 Data (the CSV's ``citation`` column):
 
@@ -56,6 +63,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,32 +97,23 @@ IMAGE_SIDE: dict[str, int] = {  # pipeline default resolution (model config samp
 ACCELERATORS = (("B200", "nvidia-b200"), ("H100", "nvidia-h100-sxm-80gb"),
                 ("A100", "nvidia-a100-sxm-80gb"))
 MEMORY_GB = {"nvidia-b200": 180.0, "nvidia-h100-sxm-80gb": 80.0, "nvidia-a100-sxm-80gb": 80.0}
-BYTES = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0}
+BYTES = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "fp4": 0.5625}
+OPTIMISED_STACKS = ("vllm", "tensorrt", "sglang", "tgi", "xdit")
+GENERATE_LOOPS = ("hf transformers", "pytorch", "no continuous batching",
+                  "ai energy score protocol", "optimum-benchmark")
 
 
 class Undescribable(Exception):
     """The row cannot be written as a profile and an offer of today's file contract."""
 
 
-@dataclass
-class Case:
-    row_id: str
-    source: str
-    model: str
-    task: str
-    accelerator: str
-    count: int
-    batch: float
-    precision: str
+class Band:
+    """A published figure and the estimate's p05, p50, p95 (``published_wh``, ``p05``...)."""
+
     published_wh: float
-    gpu_only_measured: bool
-    components: list[str]
-    profile: dict[str, Any]
-    offer: dict[str, Any]
-    assumptions: list[str] = field(default_factory=list)
-    p05: float = math.nan
-    p50: float = math.nan
-    p95: float = math.nan
+    p05: float
+    p50: float
+    p95: float
 
     @property
     def ratio(self) -> float:
@@ -124,6 +123,29 @@ class Case:
     def inside(self) -> bool:
         """Inside p05-p95, up to float rounding (a zero-width band at a reference row)."""
         return self.p05 * (1 - 1e-9) <= self.published_wh <= self.p95 * (1 + 1e-9)
+
+
+@dataclass
+class Case(Band):
+    row_id: str
+    source: str
+    model: str
+    task: str
+    accelerator: str
+    count: int
+    batch: float
+    precision: str
+    stack: str | None
+    """Serving stack the source names (None: not stated)."""
+    published_wh: float
+    gpu_only_measured: bool
+    components: list[str]
+    profile: dict[str, Any]
+    offer: dict[str, Any]
+    assumptions: list[str] = field(default_factory=list)
+    p05: float = math.nan
+    p50: float = math.nan
+    p95: float = math.nan
 
 
 def leading_number(text: str) -> float | None:
@@ -201,9 +223,7 @@ def sizes(r: dict[str, str], notes: list[str]) -> tuple[float, float]:
 
 def precision_of(r: dict[str, str], notes: list[str]) -> str:
     s = r["serving_setup"].lower()
-    if "fp4" in s:
-        raise Undescribable("mxfp4, a 4-bit float, is not a contract precision")
-    for word, p in (("fp8", "fp8"), ("bfloat16", "bf16"), ("bf16", "bf16"),
+    for word, p in (("fp4", "fp4"), ("fp8", "fp8"), ("bfloat16", "bf16"), ("bf16", "bf16"),
                     ("fp32", "fp32"), ("fp16", "fp16")):
         if word in s or word in r["model"].lower():
             return p
@@ -239,6 +259,16 @@ def batch_of(r: dict[str, str], notes: list[str]) -> float:
     return ASSUMED_BATCH
 
 
+def stack_of(r: dict[str, str]) -> str | None:
+    """The serving stack the source names, if any."""
+    s = r["serving_setup"].lower()
+    if any(w in s for w in GENERATE_LOOPS):
+        return "generate-loop"
+    if any(w in s for w in OPTIMISED_STACKS):
+        return "optimised"
+    return None
+
+
 def components_of(scope: str) -> list[str]:
     if scope.startswith("GPU-only"):
         return ["accelerators"]
@@ -249,8 +279,11 @@ def components_of(scope: str) -> list[str]:
     raise Undescribable(f"boundary not comparable with a component ({scope[:50]})")
 
 
-def describe(r: dict[str, str]) -> Case:
-    """Profile and offer for one CSV row, or :class:`Undescribable`."""
+def describe(r: dict[str, str], contract: str = "today") -> Case:
+    """Profile and offer for one CSV row, or :class:`Undescribable`.
+
+    ``contract``: ``today`` writes no serving stack; ``full`` declares the one the
+    source names (text generation only)."""
     wh = leading_number(r["energy_wh_per_request"])
     if wh is None:
         raise Undescribable("no energy per request (training or aggregate figure)")
@@ -269,13 +302,16 @@ def describe(r: dict[str, str]) -> Case:
                                   "batch_size": batch, "zone": "US"}
     if pue:
         deployment["pue"] = float(pue.group(1))
+    stack = stack_of(r)
+    if contract == "full" and stack is not None and task == "text-generation":
+        deployment["serving_stack"] = stack
     profile = {"id": f"row-{r['row_id']}", "task": task, "request": request,
                "volume": {"requests_per_day": 100_000, "days_per_year": 365},
                "contract_years": 1}
     offer = {"id": f"row-{r['row_id']}", "model": {"total_params_b": total,
              "active_params_b": active, "precision": prec}, "deployment": deployment}
     return Case(r["row_id"], r["source"], r["model"].split("/")[-1], task, acc, count, batch,
-                prec, wh, r["scope"].startswith("GPU-only")
+                prec, stack, wh, r["scope"].startswith("GPU-only")
                 and r["data_type"].startswith("measured"), comps, profile, offer, notes)
 
 
@@ -301,7 +337,7 @@ def estimate(case: Case, folder: Path) -> None:
         setattr(case, q, float(value))
 
 
-def stats(cases: list[Case]) -> dict[str, float]:
+def stats(cases: Sequence[Band]) -> dict[str, float]:
     err = np.abs(np.log10([c.ratio for c in cases]))
     return {"n": len(cases), "median_abs_log10": float(np.median(err)),
             "within_2x": float(np.mean(err <= math.log10(2))),
@@ -367,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("csv", nargs="?", type=Path, default=CSV)
     parser.add_argument("--rows", help="comma-separated row_id values to keep")
     parser.add_argument("--json", type=Path, help="write rows, skipped rows and summaries")
+    parser.add_argument("--contract", choices=("today", "full"), default="today",
+                        help="today: the file contract without serving_stack (default); "
+                        "full: declare the serving stack the source names")
     args = parser.parse_args(argv)
     with args.csv.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -378,15 +417,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for r in rows:
             try:
-                case = describe(r)
+                case = describe(r, args.contract)
                 estimate(case, Path(tmp))
                 cases.append(case)
             except Undescribable as exc:
                 skipped.append((r["row_id"], r["source"], r["model"], str(exc)))
     summary = summaries(cases)
+    print(f"contract: {args.contract} ("
+          + ("profile id/task/volume/request; offer id, model sizes and precision, "
+             "deployment accelerator/count/batch/zone/pue: no serving stack"
+             if args.contract == "today" else "with deployment.serving_stack where the "
+             "source names it") + ")")
     print_report(cases, skipped, summary)
     if args.json:
-        doc = {"csv": str(args.csv), "draws": DRAWS, "seed": SEED,
+        doc = {"csv": str(args.csv), "draws": DRAWS, "seed": SEED, "contract": args.contract,
                "rows": [{**{k: v for k, v in asdict(c).items() if k not in ("profile", "offer")},
                          "ratio": c.ratio, "inside": c.inside, "profile": c.profile,
                          "offer": c.offer} for c in cases],

@@ -14,11 +14,14 @@ import ia_empreinte
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.render.files import tracking_reads
 from ia_empreinte_cli.bench import bench
-from ia_empreinte_cli.compare import clause, compare, report, score, verify
+from ia_empreinte_cli.boamps import boamps
+from ia_empreinte_cli.compare import compare, report, verify
+from ia_empreinte_cli.dce import clause, dce, score
 from ia_empreinte_cli.errors import CliError
 from ia_empreinte_cli.estimate import audit, estimate
 from ia_empreinte_cli.inputs import catalog, schema, validate
 from ia_empreinte_cli.kit import offer, profile, profiles
+from ia_empreinte_cli.registry import registry
 from ia_empreinte_cli.serve import serve
 
 __all__ = ["CliError", "cli", "main"]
@@ -84,8 +87,9 @@ def cli(verbose: int) -> None:
 
 
 for _command in (
-    audit, bench, catalog, clause, compare, estimate, offer, profile, profiles, report,
-    schema, score, serve, validate, verify,
+    audit, bench, boamps, catalog, clause, compare, dce, estimate, offer, profile, profiles,
+    registry,
+    report, schema, score, serve, validate, verify,
 ):
     cli.add_command(_command)
 

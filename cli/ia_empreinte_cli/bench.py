@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
-from ia_empreinte import verify_record
+from ia_empreinte import RULE_LABELS_FR, Verdict, record_verdict, verify_record
 from ia_empreinte.harness import Progress as BenchProgress
 from ia_empreinte.harness import bench_export, bench_keygen, bench_run
+from ia_empreinte.registry import key_verdict
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte_cli.errors import needs_extra
 
@@ -147,28 +148,61 @@ def run(
                    err=True)
 
 
+_STATUS_FR = {"pass": "ok", "warn": "attention", "fail": "échec"}
+
+
 @bench.command()
 @click.argument("record", type=click.Path(dir_okay=False))
 @click.option("--public-key", metavar="KEY",
               help="Vendor's public key (file from `bench keygen`, or 64 hex characters); "
               "the record must be signed with it.")
-def verify(record: str, public_key: str | None) -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the output.")
+@click.option("--registry-url", metavar="URL", envvar="IA_EMPREINTE_REGISTRY_URL",
+              help="Registry to ask who holds the signing key [$IA_EMPREINTE_REGISTRY_URL, "
+              "else ia-empreinte-registry.sqlite when present].")
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]),
+              help="Tender deadline: say whether the key was registered before it.")
+def verify(record: str, public_key: str | None, lang: str, registry_url: str | None,
+           deadline: Any) -> None:
     """Check a record: schema, hash, canonical form, signature and plausibility rules.
 
+    Ends with a verdict a buyer can read: valid for the tender or not, and why, and
+    what the signature proves (that the record was not changed, not who measured,
+    unless the registry of keys says whose key it is: the organisation it is
+    registered to and the date, or "unknown key").
     Exit code 2 naming the failed rule when a check fails.
     """
     rec, checks = verify_record(record, public_key=public_key)
+    fr = lang == "fr"
     for check in checks:
-        click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
+        if fr:
+            status = _STATUS_FR[check.status]
+            rule = RULE_LABELS_FR.get(check.rule, check.rule)
+            click.echo(f"{status:<9}  {rule:<26} {check.detail}")
+        else:
+            click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
+    click.echo(f"{record} : SHA-256 {rec.sha256()}" if fr else f"{record}: sha256 {rec.sha256()}")
     sig = rec.integrity.signature if rec.integrity else None
-    if sig is None:
-        signed = "unsigned"
-    elif public_key is not None:
-        signed = "signed"
-    else:  # the signature matches the content, but nothing says whose key made it
-        signed = (f"signed with the key of fingerprint {sig.key_fingerprint}, not verified "
-                  "against a known key: give --public-key")
-    click.echo(f"OK {record}: sha256 {rec.sha256()} ({signed})")
+    held = None
+    if sig is not None:  # who holds the key, as the registry knows it
+        held = key_verdict(sig.key_fingerprint, url=registry_url,
+                           deadline=deadline.date() if deadline else None)
+        if held is not None:
+            click.echo(f"{'clé' if fr else 'key'}   {held.sentence(lang)}")
+    for line in buyer_verdict(rec, checks, key_given=public_key is not None,
+                              held=held).lines(lang):
+        click.echo(line)
+
+
+def buyer_verdict(rec: Any, checks: Any, *, key_given: bool, held: Any = None) -> Verdict:
+    """The verdict of ``bench verify``; ``held`` is the registry's answer on the signing
+    key (the holder named when the key is registered and not revoked)."""
+    holder = None
+    if held is not None and held.key is not None and held.key.revoked_on is None:
+        holder = f"{held.key.organisation} ({held.key.registered_on.isoformat()})"
+    return record_verdict(rec, checks, key_given=key_given,
+                          signer=None if holder is None else (lambda _fp: holder))
 
 
 @bench.command()

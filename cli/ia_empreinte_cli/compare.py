@@ -1,4 +1,5 @@
-"""Commands for buyers: compare, score simulate, report, clause and verify."""
+"""Commands for buyers: compare, report and verify (score simulate, clause and dce are
+in :mod:`ia_empreinte_cli.dce`)."""
 
 from __future__ import annotations
 
@@ -25,16 +26,15 @@ from ia_empreinte import (
     rc_clause,
     render_comparison,
     render_fiche,
-    simulate_scores,
     verify_fiche,
 )
 from ia_empreinte import compare as compare_offers
 from ia_empreinte.errors import InputFileError, ValidationFailure
+from ia_empreinte.registry import key_verdict
 from ia_empreinte.render.files import check_writable, write_output
 from ia_empreinte.render.sheet import fiche_format
-from ia_empreinte.render.tabular import render_text_table
 
-__all__ = ["clause", "compare", "report", "score", "verify"]
+__all__ = ["compare", "rc_clause_text", "report", "verify"]
 
 _INDICATORS = ["energy", "gwp", "water", "adpe", "pe"]
 _SCOPES = ["per_request", "per_year", "contract"]
@@ -129,39 +129,6 @@ def _records(docs: list[Offer], files: tuple[str, ...]) -> RecordStore:
     return load_records(zip(docs, [Path(f).parent for f in files], strict=True))
 
 
-@click.group()
-def score() -> None:
-    """Scoring formulas for a lower-is-better criterion."""
-
-
-@score.command()
-@click.argument("values", nargs=-1, required=True, type=click.FloatRange(min=0))
-@_scoring_options
-def simulate(values: tuple[float, ...], points: float, method: str, floor: float | None,
-             floor_fraction: float) -> None:
-    """Try the formulas on hypothetical VALUES before publishing the tender.
-
-    The offers are named A, B, C... Every method is shown; --method only picks the one
-    listed first.
-    """
-    order = [method] + [m for m in _METHODS if m != method]
-    results = simulate_scores(list(values), n_max=points, floor=floor,
-                              floor_fraction=floor_fraction or None, methods=order)  # type: ignore[arg-type]
-    rows = []
-    for s in results:
-        for m in s.marks:
-            rows.append({"method": s.method, "offer": m.offer_id, "value": m.value,
-                         "scored_value": m.scored_value, "mark": round(m.mark, 4),
-                         "rank": m.rank})
-    click.echo(render_text_table(rows, ["method", "offer", "value", "scored_value", "mark",
-                                        "rank"]), nl=False)
-    fl = results[0].floor
-    if fl.basis == "none":
-        click.echo("floor: none")
-    else:
-        click.echo(f"floor: {fl.value:g} ({fl.basis}); raised: {', '.join(fl.floored) or 'none'}")
-
-
 def _command_line(profile: str, offers: tuple[str, ...], output: str, kw: dict[str, Any],
                   lang: str, consultation: Consultation) -> str:
     json_output = str(Path(output).with_suffix(".json"))
@@ -230,20 +197,6 @@ def rc_clause_text(profile: Any, opts: CompareOptions, weight: float | None = No
 
 
 @click.command()
-@click.argument("profile", type=click.Path(dir_okay=False))
-@_compare_options
-@click.option("--weight", type=click.FloatRange(0, 100), default=None,
-              help="Weight of the criterion in percent.")
-def clause(profile: str, weight: float | None, **kw: Any) -> None:
-    """Print a French draft of the award-criterion clause for the tender rules (RC).
-
-    Names the profile (id and SHA-256), the tool version, the reference data and the
-    formula; for the buyer's lawyer to adapt.
-    """
-    click.echo(rc_clause_text(load_profile(profile), _options(kw), weight), nl=False)
-
-
-@click.command()
 @click.argument("fiche", type=click.Path(dir_okay=False))
 @click.option("--base-dir", "records_dir", type=click.Path(file_okay=False), default=None,
               help="Folder the offers' benchmark-record paths are relative to "
@@ -265,10 +218,26 @@ def verify(fiche: str, records_dir: str | None) -> None:
     diffs = verify_fiche(doc, records=records)
     if not diffs:
         click.echo(f"{fiche}: OK, every figure matches (inputs SHA-256 {doc.inputs_sha256})")
+        _signers(records)
         return
     click.echo(f"{fiche}: {len(diffs)} difference(s) with the recomputation:")
     for d in diffs[:_SHOWN]:
         click.echo(f"  {d.line()}")
     if len(diffs) > _SHOWN:
         click.echo(f"  ... and {len(diffs) - _SHOWN} more")
+    _signers(records)
     raise SystemExit(1)
+
+
+def _signers(records: Any) -> None:
+    """Who holds the key of each signed record, when there is a registry to ask
+    (``$IA_EMPREINTE_REGISTRY_URL`` or ``ia-empreinte-registry.sqlite`` here)."""
+    for sha in records:
+        integrity = records[sha].integrity
+        sig = integrity.signature if integrity is not None else None
+        if sig is None:
+            continue
+        verdict = key_verdict(sig.key_fingerprint)
+        if verdict is None:
+            return
+        click.echo(f"  record {sha[:16]}: {verdict.sentence('en')}")

@@ -69,7 +69,10 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
 @_options
 def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None,
           lang: str) -> None:
-    """Audit the actual footprint of the requests in LOG (CSV, JSONL or Parquet) under OFFER.
+    """Re-estimate the footprint of the requests in LOG (CSV, JSONL or Parquet) under OFFER.
+
+    A calculation, not a measurement: the offer's model applied to the logged volumes
+    and request sizes; only metered energy (kWh, GPU-hours) measures consumption.
 
     LOG has a timestamp column and the request sizes (input_tokens, output_tokens,
     audio_seconds, images, rows), plus task for a multi-task offer. ``contract`` is the

@@ -12,6 +12,7 @@ from ia_empreinte import (
     TASKS,
     IaEmpreinteError,
     build_profile,
+    explain_answer,
     offer_template,
     parse_profile_answer,
     profile_questions,
@@ -70,12 +71,14 @@ _OPTION_KEYS = {
     "title": "title_fr",
     "ident": "id",
     "functional_unit": "functional_unit",
-    "task": "task",
+    "steps": "step_count",
     "input_tokens": "request.input_tokens",
     "output_tokens": "request.output_tokens",
     "audio_seconds": "request.audio_seconds",
     "images": "request.images",
     "rows": "request.rows",
+    "period": "volume.period",
+    "events_per_year": "volume.events_per_year",
     "requests_per_day": "volume.requests_per_day",
     "volume_source": "volume_source",
     "days_per_year": "volume.days_per_year",
@@ -95,20 +98,45 @@ def _checker(key: str) -> Callable[[str], Any]:
     return check
 
 
+def _given(options: dict[str, Any]) -> dict[str, str]:
+    """Answers given as options, by question key (``--task`` once per step)."""
+    tasks: tuple[str, ...] = options.pop("task") or ()
+    given = {_OPTION_KEYS[name]: value for name, value in options.items() if value is not None}
+    if len(tasks) == 1:
+        given["task"] = tasks[0]
+    elif tasks:
+        given["step_count"] = str(len(tasks))
+        given.update({f"steps.{i}.task": t for i, t in enumerate(tasks)})
+    if len(tasks) > 1:  # the request options describe one task: its step, if only one
+        for key in [k for k in given if k.startswith("request.")]:
+            value = given.pop(key)
+            for i, task in enumerate(tasks):
+                asked = profile_questions(answers={"task": parse_profile_answer("task", task)})
+                if key in {q.key for q in asked}:
+                    given.setdefault(f"steps.{i}.{key}", value)
+    return given
+
+
 @profile.command("new")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="File to write (default: ID.yaml in the current folder).")
 @click.option("--title", help="French title of the use case.")
 @click.option("--id", "ident", help="Profile id (lower case, digits, hyphens).")
 @click.option("--functional-unit", help="What one request is.")
-@click.option("--task", type=click.Choice(TASKS), help="The task.")
-@click.option("--input-tokens", help="Input tokens per request.")
-@click.option("--output-tokens", help="Output tokens per request.")
-@click.option("--audio-seconds", help="Audio seconds per request.")
+@click.option("--task", multiple=True,
+              help="The task, by id or French name (transcription, résumé...); once per "
+                   "step for a use of several steps, in order.")
+@click.option("--steps", help="Number of steps per request (default: one per --task).")
+@click.option("--input-tokens", help="Input tokens per request (or pages: '3 pages').")
+@click.option("--output-tokens", help="Output tokens per request (or pages, words).")
+@click.option("--audio-seconds", help="Audio per request: seconds, or '3h', '1h30'.")
 @click.option("--images", help="Images per request.")
 @click.option("--rows", help="Rows predicted per request.")
-@click.option("--requests-per-day", help="Requests per service day.")
-@click.option("--volume-source", help="Where the daily volume comes from (empty: assumed).")
+@click.option("--period", help="The volume is counted per: jour, semaine, mois, an, "
+                               "evenement (default: jour).")
+@click.option("--events-per-year", help="Events per year, for a volume counted per event.")
+@click.option("--requests-per-day", help="Requests per period (per service day by default).")
+@click.option("--volume-source", help="Where the volume comes from (empty: assumed).")
 @click.option("--days-per-year", help="Service days per year.")
 @click.option("--hours-per-day", help="Hours per day over which requests arrive.")
 @click.option("--peak-factor", help="Peak load over mean load.")
@@ -116,30 +144,32 @@ def _checker(key: str) -> Callable[[str], Any]:
 @click.option("--no-input", is_flag=True,
               help="Ask nothing: use the options, and the defaults for the rest.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def profile_new(output: str | None, no_input: bool, force: bool, **options: str | None) -> None:
-    """Write a single-task usage profile by answering questions (in French).
+def profile_new(output: str | None, no_input: bool, force: bool, **options: Any) -> None:
+    """Write a usage profile by answering questions (in French).
 
-    Every question has an option; options given are not asked. Numbers accept a
+    Every question has an option; options given are not asked. A use made of several
+    steps (transcribe, then summarise) gives --task once per step. Numbers accept a
     decimal comma, a range such as 200-400 (uniform distribution) or low/mode/high
-    (triangular). Each answer is checked at once and asked again when invalid. Every
-    number is marked as assumed in the profile's basis, except the daily volume when
-    a source is given. For a use case made of several steps, start from a shipped
-    profile instead (`ia-empreinte profiles show ID`).
+    (triangular); tokens also accept pages or words ('3 pages'), audio durations '3h'
+    or '1h30'. The volume may be counted per day, week, month, year or event
+    (--period). Each answer is checked at once and asked again when invalid. Every
+    number is marked as assumed in the profile's basis, except the volume when a
+    source is given, which must name a document, a count or an address.
     """
     if output is not None and Path(output).suffix.lower() not in (".yaml", ".yml"):
         # checked before any question: the profile is YAML, other commands read it by suffix
         raise CliError(f"{output}: expected a file name ending in .yaml or .yml")
-    given = {_OPTION_KEYS[name]: value for name, value in options.items() if value is not None}
+    given = _given(options)
     answers: dict[str, Any] = {}
-    title: str | None = None
-    task: str | None = None
+    notes: dict[str, str] = {}
     while True:
-        pending = [q for q in profile_questions(task, title=title) if q.key not in answers]
+        pending = [q for q in profile_questions(answers=answers) if q.key not in answers]
         if not pending:
             break
         q = pending[0]
         if q.key in given:
-            answers[q.key] = parse_profile_answer(q.key, given[q.key])
+            text = given[q.key]
+            answers[q.key] = parse_profile_answer(q.key, text)
         elif no_input:
             if q.default is None:
                 option = next(o for o, k in _OPTION_KEYS.items() if k == q.key)
@@ -147,19 +177,28 @@ def profile_new(output: str | None, no_input: bool, force: bool, **options: str 
                     f"--{option.replace('_', '-').replace('ident', 'id')} is required "
                     "with --no-input"
                 )
-            answers[q.key] = parse_profile_answer(q.key, q.default)
-        elif q.kind == "task":
-            answers[q.key] = click.prompt(
-                q.prompt_fr, default=q.default, type=click.Choice(TASKS)
-            )
+            text = q.default
+            answers[q.key] = parse_profile_answer(q.key, text)
         else:
+            prompt = q.prompt_fr
+            if q.kind == "period":
+                prompt += f" ({', '.join(q.choices)})"
+            elif q.kind == "task":
+                prompt += " (transcription, génération de texte, synthèse vocale… ou un id)"
+            raw: list[str] = []
+
+            def check(text: str, key: str = q.key, raw: list[str] = raw) -> Any:
+                raw[:] = [text]
+                return _checker(key)(text)
+
             answers[q.key] = click.prompt(
-                q.prompt_fr, default=q.default, value_proc=_checker(q.key),
+                prompt, default=q.default, value_proc=check,
                 show_default=bool(q.default),
             )
-        title = answers.get("title_fr", title)
-        task = answers.get("task", task)
-    built = build_profile(answers)
+            text = raw[0] if raw else (q.default or "")
+        if note := explain_answer(q.key, text):
+            notes[q.key] = note
+    built = build_profile(answers, notes)
     path = output or f"{built.id}.yaml"
     if Path(path).exists() and not force:
         raise CliError(f"{path}: file exists; use --force to overwrite it")

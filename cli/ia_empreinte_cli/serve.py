@@ -52,6 +52,16 @@ _DEFAULTS = ServerSettings()
     "--cors-origin", "cors_origins", multiple=True,
     help="Allow this origin by CORS (repeatable); no CORS header is sent without one.",
 )
+@click.option(
+    "--registry-url", metavar="URL",
+    help="Serve the registry routes (/v1/registry) on this database (see `registry init`).",
+)
+@click.option(
+    "--compute", type=click.Choice(["processes", "threads"]), default="processes",
+    show_default=True,
+    help="Run computations in one process per CPU core (concurrent requests use every "
+    "core), or in threads of each worker.",
+)
 def serve(
     host: str,
     port: int,
@@ -62,6 +72,8 @@ def serve(
     max_offers: int,
     timeout_s: float,
     cors_origins: tuple[str, ...],
+    registry_url: str | None,
+    compute: str,
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json) until interrupted.
 
@@ -76,6 +88,8 @@ def serve(
         "timeout_s": timeout_s,
         "tokens_file": tokens_file,
         "cors_origins": cors_origins,
+        "registry_url": registry_url,
+        "compute": compute,
     }
     try:
         ServerSettings.model_validate(settings)

@@ -56,6 +56,16 @@ class Factor(BaseModel):
     source: SourceText
     year: Year
     notes: str = ""
+    scope: Literal["life-cycle", "direct", "other"] | None = None
+    """What a grid factor covers: ``life-cycle`` (generation with its upstream chain and
+    infrastructure), ``direct`` (combustion only); every factor used by default is
+    ``life-cycle``, so that one comparison never mixes scopes."""
+    dataset: str = ""
+    """The named public dataset the value was read from."""
+    identifier: str = ""
+    """The table, column or row identifier inside the dataset."""
+    address: str = ""
+    """Where the dataset is published (URL)."""
 
 
 class NamedFactor(Factor):
@@ -102,12 +112,22 @@ class Accelerator(BaseModel):
     """Dense bf16/fp16 peak, TFLOP/s (no sparsity)."""
     peak_tflops_fp8: Annotated[float, Field(gt=0)] | None = None
     """Dense fp8/int8 peak, TFLOP/s; None where the hardware has no fp8/int8 path."""
+    peak_tflops_fp4: Annotated[float, Field(gt=0)] | None = None
+    """Dense fp4 peak, TFLOP/s; None where the hardware has no fp4 tensor path (4-bit
+    weights then run on the fp8 path, else the bf16 one)."""
     embodied_gwp_kgco2e: PositiveQuantity
     """Manufacturing per device; required (never zero): a proxy where nothing is published."""
     embodied_adpe_kgsbeq: PositiveQuantity
     embodied_pe_mj: PositiveQuantity
     embodied_source: SourceText
     """Where the embodied figures come from, or the proxy's scaling rule."""
+    server: str | None = None
+    """Reference host server class (data/servers.toml) when the offer names none: the
+    class at the fewest accelerators per server of the cited range."""
+    accelerators_per_server: tuple[int, int] | None = None
+    """Cited range of accelerators per physical server (fewest, most)."""
+    server_source: str = ""
+    """Where accelerators per server are published."""
     source: SourceText
     year: Year
     notes: str = ""
@@ -154,8 +174,15 @@ class ModelCard(BaseModel):
     provider: str
     total_params_b: Annotated[Quantity, bounded(0, 100_000, low_inclusive=False)]
     active_params_b: Annotated[Quantity, bounded(0, 100_000, low_inclusive=False)]
-    precision: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] = "bf16"
+    precision: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"] = "bf16"
+    reasoning_tokens: NonNegativeQuantity | None = None
+    """Class default of hidden reasoning tokens per request (models that always reason);
+    ``reasoning_source`` cites it."""
+    reasoning_source: str = ""
     open_weights: bool
+    architecture: str | None = None
+    """Architecture class of a non-LLM model (``model.architecture`` of an offer),
+    as its developer publishes it; None for a language model or where not recorded."""
     status: Literal["sourced", "estimated"]
     basis: str = ""
     """For ``estimated`` sizes: how the estimate was made."""
@@ -305,7 +332,10 @@ def table_rows(name: str) -> tuple[list[str], list[dict[str, Any]]]:
             attr = getattr(item, key)
             if isinstance(attr, Factor):
                 row[key] = central(attr.value)
-                row[f"{key}_source"] = f"{attr.source} ({attr.year})"
+                scope = f", {attr.scope}" if attr.scope else ""
+                row[f"{key}_source"] = f"{attr.source} ({attr.year}{scope})"
+            elif isinstance(attr, tuple):
+                row[key] = "-".join(str(x) for x in attr)
             elif isinstance(attr, list):
                 row[key] = "; ".join(
                     f"{getattr(a, 'label', '')}={central(a.value):g}" for a in attr

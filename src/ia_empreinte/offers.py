@@ -29,6 +29,7 @@ from ia_empreinte.types import Sha256Hex
 from ia_empreinte.uncertainty import Quantity, bounded, central
 
 __all__ = [
+    "Architecture",
     "BenchmarkRef",
     "Component",
     "Declared",
@@ -36,6 +37,7 @@ __all__ = [
     "ModelSpec",
     "Offer",
     "Precision",
+    "ServingStack",
     "Training",
     "check_offer_serves_profile",
     "parse_offer",
@@ -46,7 +48,17 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_
 """validate_default: defaults go through the same parsing as given values (24 -> 24.0),
 so a document and its JSON round trip hash the same."""
 
-Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
+Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"]
+PRECISION_ALIASES = {"mxfp4": "fp4", "nvfp4": "fp4"}
+"""Names of the 4-bit float block formats, read as ``fp4``."""
+ServingStack = Literal["optimised", "generate-loop", "unknown"]
+"""``optimised``: a continuous-batching inference server (vLLM, TGI, SGLang, TensorRT-LLM);
+``generate-loop``: a plain framework generate loop (Hugging Face transformers
+``generate``, PyTorch eager); ``unknown`` (or omitted): the band covers both."""
+Architecture = Literal["encoder-decoder", "ctc", "unet", "dit", "encoder", "cnn", "vit"]
+"""Architecture class of a non-LLM model: speech-to-text ``encoder-decoder`` (Whisper
+class) or ``ctc`` (wav2vec 2.0 class); image generation ``unet`` or ``dit``; ``encoder``
+(embeddings, text classification); image classification ``cnn`` or ``vit``."""
 Params = Annotated[Quantity, bounded(0, 100_000, low_inclusive=False, unit="billion parameters")]
 
 
@@ -67,6 +79,35 @@ class ModelSpec(BaseModel):
     active_params_b: Params | None = None
     """Parameters used per token; lower than the total for mixture-of-experts models."""
     precision: Precision | None = None
+    """Weight precision; ``mxfp4`` and ``nvfp4`` are read as ``fp4``."""
+    reasoning_tokens: Annotated[
+        Quantity, bounded(0, 1_000_000, unit="tokens per request")] | None = None
+    """Hidden reasoning tokens generated per request on top of the visible answer, as
+    the vendor declares them; omitted: the catalog model's class default (0 for a model
+    that does not reason), see ``docs/methodology.md``."""
+    architecture: Architecture | None = None
+    """Architecture class of a non-LLM model (:data:`Architecture`); omitted: the band
+    spans every class of the task, its median at the costliest."""
+
+    @model_serializer(mode="wrap")
+    def _without_absent_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A model without ``reasoning_tokens`` or ``architecture`` dumps as before those
+        fields existed (same canonical inputs and SHA-256)."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in ("reasoning_tokens", "architecture"):
+                if getattr(self, name) is None:
+                    data.pop(name, None)
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def precision_aliases(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("precision"), str):
+            alias = PRECISION_ALIASES.get(data["precision"].lower())
+            if alias is not None:
+                data = {**data, "precision": alias}
+        return data
 
     @model_validator(mode="after")
     def sizes_are_given_or_known(self) -> ModelSpec:
@@ -124,6 +165,18 @@ class ModelSpec(BaseModel):
         precision: Precision = self.precision or (card.precision if card else "bf16")
         return total, active, precision
 
+    def resolved_reasoning_tokens(self) -> tuple[Quantity, str]:
+        """Hidden reasoning tokens per request and where the value comes from.
+
+        Declared by the offer; else the catalog model's class default (a model published
+        as always reasoning); else 0 (``declared``, ``catalog``, ``none``)."""
+        if self.reasoning_tokens is not None:
+            return self.reasoning_tokens, "declared"
+        card = catalog.model(self.id) if self.id is not None else None
+        if card is not None and card.reasoning_tokens is not None:
+            return card.reasoning_tokens, "catalog"
+        return 0.0, "none"
+
 
 class Deployment(BaseModel):
     """Where and how the model runs."""
@@ -135,6 +188,9 @@ class Deployment(BaseModel):
     """Accelerators serving one model replica (tensor/pipeline parallel)."""
     batch_size: Annotated[Quantity, bounded(1, 100_000, unit="concurrent requests")] = 1
     """Requests served together (operating point: batch size or concurrency)."""
+    serving_stack: ServingStack | None = None
+    """Inference software: ``optimised`` (continuous-batching server), ``generate-loop``
+    (plain framework loop) or ``unknown``; omitted = ``unknown``."""
     capacity: Literal["shared", "dedicated"] = "shared"
     """``dedicated``: the hardware is reserved all year and draws idle power when unused."""
     replicas: Annotated[int, Field(ge=1, le=10_000)] = 1
@@ -144,11 +200,22 @@ class Deployment(BaseModel):
     datacenter: str = "unknown"
     """Data-centre class, see ``ia-empreinte catalog datacenters``."""
     server: str | None = None
-    """Host server class; chosen from the accelerator count when omitted."""
+    """Host server class (``ia-empreinte catalog servers``); when omitted, the
+    accelerator's reference server at the fewest accelerators per server of its cited
+    range (the offer carries that share of the host, see ``data/accelerators.toml``)."""
     pue: Annotated[Quantity, bounded(1, 4)] | None = None
     wue_l_per_kwh: Annotated[Quantity, bounded(0, 20, unit="L/kWh")] | None = None
     """On-site water per kWh of IT energy; data-centre class default when omitted."""
     hardware_lifetime_years: Annotated[Quantity, bounded(0.5, 20, unit="years")] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_stack(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A deployment without ``serving_stack`` dumps as before the field existed (same
+        canonical inputs and SHA-256)."""
+        data = handler(self)
+        if self.serving_stack is None and isinstance(data, dict):
+            data.pop("serving_stack", None)
+        return data
 
     @model_validator(mode="after")
     def catalog_ids_exist(self) -> Deployment:

@@ -22,6 +22,7 @@ __all__ = [
     "INDICATORS",
     "PHASES",
     "Caveat",
+    "DefaultedField",
     "Estimate",
     "EstimateDraws",
     "Method",
@@ -87,6 +88,12 @@ class RequestImpacts(BaseModel):
     water_l: Summary
     adpe_kgsbeq: Summary
     pe_mj: Summary
+    water_l_by_scope: dict[str, Summary] = {}
+    """Water split into ``onsite`` (data-centre cooling, WUE) and ``offsite`` (water
+    consumed to generate the electricity); their sum is ``water_l``."""
+    pe_mj_by_phase: dict[str, Summary] = {}
+    """Primary energy split into ``use`` (facility electricity x the zone's primary-energy
+    factor) and ``embodied`` (manufacturing of accelerators and host)."""
 
 
 class PeriodImpacts(BaseModel):
@@ -102,6 +109,11 @@ class PeriodImpacts(BaseModel):
     pe_mj: Summary
     requests: Summary
     """Functional units served in the period."""
+    water_l_by_scope: dict[str, Summary] = {}
+    """``onsite`` (WUE) and ``offsite`` (electricity generation) water, summing to
+    ``water_l``."""
+    pe_mj_by_phase: dict[str, Summary] = {}
+    """``use`` (electricity, primary-energy factor) and ``embodied`` (manufacturing)."""
 
 
 class TrainingImpacts(BaseModel):
@@ -122,6 +134,23 @@ class Caveat(BaseModel):
     model_config = _OUT
     code: str
     message: str
+
+
+class DefaultedField(BaseModel):
+    """An offer field the vendor did not declare, and the published default that
+    replaced it (``data/undeclared.toml``): declaring never costs a bidder."""
+
+    model_config = _OUT
+    field: str
+    """Path in the offer, e.g. ``deployment.pue`` or ``components[0].deployment.zone``."""
+    value: str
+    """The value used, as shown to the buyer."""
+    rule: str
+    """Stable code of the default rule, e.g. ``pue-class-high``."""
+    rule_en: str
+    rule_fr: str
+    source: str
+    """The public source of the default (title, publisher, year)."""
 
 
 class Provenance(BaseModel):
@@ -155,6 +184,8 @@ class Estimate(BaseModel):
     training: TrainingImpacts | None = None
     provenance: Provenance
     caveats: list[Caveat] = []
+    defaulted_fields: list[DefaultedField] = []
+    """Offer fields not declared and the conservative default used for each."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +210,12 @@ class EstimateDraws:
     per_year_pe_mj: Array
     requests_per_year: Array
     contract_years: Array
+    per_request_water_l_by_scope: dict[str, Array] = field(default_factory=dict)
+    """``onsite`` / ``offsite`` water per request (empty where not computed)."""
+    per_year_water_l_by_scope: dict[str, Array] = field(default_factory=dict)
+    per_request_pe_mj_by_phase: dict[str, Array] = field(default_factory=dict)
+    """``use`` / ``embodied`` primary energy per request (empty where not computed)."""
+    per_year_pe_mj_by_phase: dict[str, Array] = field(default_factory=dict)
     extras: dict[str, Array] = field(default_factory=dict)
     """Intermediate draws (e.g. ``"input.grid_gwp"``) kept for sensitivity analysis."""
 
@@ -198,6 +235,8 @@ class Trace:
     """SHA-256 of every benchmark record used, without repeats, in first-use order."""
     sampled: Mapping[str, Array] = field(default_factory=dict)
     """Draws of every uncertain input, when the sampler was asked to record them."""
+    defaulted: tuple[DefaultedField, ...] = ()
+    """Offer fields not declared, with the published default used for each."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caveats", _unique(self.caveats))
@@ -206,7 +245,7 @@ class Trace:
     def noting(self, caveats: Sequence[Caveat]) -> Trace:
         """This trace with ``caveats`` before its own (repeats dropped)."""
         return Trace(caveats=(*caveats, *self.caveats), methods=self.methods,
-                     records=self.records, sampled=self.sampled)
+                     records=self.records, sampled=self.sampled, defaulted=self.defaulted)
 
 
 def _unique(caveats: Sequence[Caveat]) -> tuple[Caveat, ...]:

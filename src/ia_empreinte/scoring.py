@@ -37,14 +37,20 @@ from ia_empreinte.errors import ValidationFailure
 
 __all__ = [
     "DEFAULT_FLOOR_FRACTION",
+    "HOMOGENEOUS_RATIO",
     "MAX_VALUE",
     "METHODS",
     "Floor",
     "Mark",
+    "MethodAdvice",
     "ScoreMethod",
     "Scores",
+    "floor_effect",
     "formula_text",
+    "method_warning",
     "points",
+    "recommend_method",
+    "relative_floor_caveat",
     "score",
     "simulate",
 ]
@@ -252,3 +258,176 @@ def _letter(i: int) -> str:
         i, r = divmod(i - 1, 26)
         out = chr(ord("A") + r) + out
     return out
+
+
+HOMOGENEOUS_RATIO = 2.0
+"""Offers are *homogeneous* when the highest value is at most twice the lowest one.
+
+A choice of ours that puts the DAJ's advice in numbers: the proportional method suits
+few, homogeneous offers; the linear one suits dispersed offers (DAJ fiche « Les
+méthodes de notation du critère prix », 2024, cited above). Above a ratio of 2 the
+proportional marks of every offer but the best crowd near the bottom of the scale
+(values 104, 970 and 2720 get 10, 1.07 and 0.38: the second and third offers, 2.8
+times apart, end 0.7 point apart), so the criterion no longer tells them apart."""
+
+
+class MethodAdvice(BaseModel):
+    """The method recommended for a set of values, and why, in French and English."""
+
+    model_config = _OUT
+    method: ScoreMethod
+    ratio: float
+    """Highest over lowest value (``inf`` when the lowest is 0)."""
+    offers: int
+    reason_fr: str
+    reason_en: str
+
+    def reason(self, lang: str = "fr") -> str:
+        """The reason in ``lang`` (``fr`` or ``en``)."""
+        return self.reason_fr if lang == "fr" else self.reason_en
+
+
+def _ratio_text(ratio: float, lang: str) -> str:
+    if not math.isfinite(ratio):
+        return "infini" if lang == "fr" else "infinite"
+    text = f"{ratio:.0f}" if ratio >= 100 else f"{ratio:.3g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def recommend_method(values: Sequence[float]) -> MethodAdvice:
+    """The scoring method the DAJ guidance points to for ``values``, and why.
+
+    Proportional for homogeneous offers (highest value at most
+    :data:`HOMOGENEOUS_RATIO` times the lowest), linear for dispersed ones; with two
+    offers, proportional, since the linear method then gives the second offer 0
+    whatever the gap. Never the ``mean`` method (see :func:`method_warning`).
+
+    Args:
+        values: the scored values (lower is better), after any floor.
+
+    Raises:
+        ValidationFailure: no value, or a negative or non-finite one.
+    """
+    _check_values(values)
+    best, worst = min(values), max(values)
+    ratio = math.inf if best == 0 and worst > 0 else (1.0 if worst == 0 else worst / best)
+    n = len(values)
+    r_fr, r_en = _ratio_text(ratio, "fr"), _ratio_text(ratio, "en")
+    if n < 3:
+        return MethodAdvice(
+            method="proportional", ratio=ratio, offers=n,
+            reason_fr=(
+                f"{n} offre(s) seulement : la méthode linéaire donnerait 0 à la moins bonne "
+                "quel que soit l'écart ; la méthode proportionnelle garde l'écart réel."
+            ),
+            reason_en=(
+                f"Only {n} offer(s): the linear method would give the worse one 0 whatever "
+                "the gap; the proportional method keeps the real gap."
+            ),
+        )
+    if ratio <= HOMOGENEOUS_RATIO:
+        return MethodAdvice(
+            method="proportional", ratio=ratio, offers=n,
+            reason_fr=(
+                f"Offres homogènes (la plus élevée vaut {r_fr} fois la plus basse, au plus "
+                f"{HOMOGENEOUS_RATIO:g}) : la méthode proportionnelle, neutre, convient "
+                "(guide de la DAJ)."
+            ),
+            reason_en=(
+                f"Homogeneous offers (the highest is {r_en} times the lowest, at most "
+                f"{HOMOGENEOUS_RATIO:g}): the neutral proportional method fits (DAJ guidance)."
+            ),
+        )
+    return MethodAdvice(
+        method="linear", ratio=ratio, offers=n,
+        reason_fr=(
+            f"Offres dispersées (la plus élevée vaut {r_fr} fois la plus basse, plus de "
+            f"{HOMOGENEOUS_RATIO:g}) : la méthode proportionnelle tasserait toutes les notes "
+            "sauf la meilleure près de 0 ; la méthode linéaire répartit les offres entre la "
+            "meilleure et la moins bonne (guide de la DAJ)."
+        ),
+        reason_en=(
+            f"Dispersed offers (the highest is {r_en} times the lowest, more than "
+            f"{HOMOGENEOUS_RATIO:g}): the proportional method would crowd every mark but the "
+            "best near 0; the linear method spreads the offers between the best and the worst "
+            "(DAJ guidance)."
+        ),
+    )
+
+
+def method_warning(method: ScoreMethod, lang: str = "fr") -> str | None:
+    """The warning a buyer must read before choosing ``method``, or ``None``.
+
+    The ``mean`` method compresses the gaps between offers; a scoring method that
+    neutralises the weight of a criterion is irregular (CE, 3 Nov 2014, Commune de
+    Belleville-sur-Loire, n° 373362; CE, 20 Nov 2020, n° 427761).
+    """
+    if method != "mean":
+        return None
+    if lang == "fr":
+        return (
+            "Attention : la méthode relative à la moyenne tasse les écarts entre offres "
+            "(compression des notes) ; une méthode qui neutralise la pondération d'un "
+            "critère est irrégulière (CE, 3 novembre 2014, Commune de Belleville-sur-Loire, "
+            "n° 373362). Préférez la méthode linéaire ou proportionnelle."
+        )
+    return (
+        "Warning: the method relative to the mean compresses the gaps between offers "
+        "(mark compression); a method that neutralises a criterion's weight is irregular "
+        "(CE, 3 Nov 2014, Commune de Belleville-sur-Loire, n° 373362). Prefer the linear "
+        "or proportional method."
+    )
+
+
+def relative_floor_caveat(lang: str = "fr") -> str:
+    """Why a floor relative to the offers received is weaker than an absolute one."""
+    if lang == "fr":
+        return (
+            "Plancher relatif : il dépend des offres reçues, inconnues à la publication, et "
+            "un candidat peut le déplacer par sa propre offre ; préférez un plancher absolu "
+            "fixé avant la publication."
+        )
+    return (
+        "Relative floor: it depends on the offers received, unknown when the tender is "
+        "published, and a bidder can move it with its own offer; prefer an absolute floor "
+        "fixed before publication."
+    )
+
+
+def floor_effect(scores: Scores, lang: str = "fr") -> str | None:
+    """What the floor did to the marks, in words; ``None`` when no offer was raised.
+
+    Every offer below the floor is scored at the floor and is subject to a request for
+    clarification (demande de précisions); two or more raised offers share the best
+    scored value, hence the same mark on this criterion.
+    """
+    raised = scores.floor.floored
+    if not raised:
+        return None
+    names = ", ".join(raised)
+    v = f"{scores.floor.value:g}"
+    if lang == "fr":
+        v = v.replace(".", ",")
+        text = (
+            f"Sous le plancher ({v}) : {names}. Leur valeur est notée au plancher et fait "
+            "l'objet d'une demande de précisions ; si la réponse ne la justifie pas par les "
+            "pièces demandées, la donnée est traitée comme non déclarée et la valeur par "
+            "défaut publiée s'applique."
+        )
+        if len(raised) > 1:
+            text += (
+                f" Les {len(raised)} offres sous le plancher reçoivent la même note sur ce "
+                "critère : le plancher ne les départage pas, les autres critères le font."
+            )
+        return text
+    text = (
+        f"Below the floor ({v}): {names}. Their value is scored at the floor and a request "
+        "for clarification follows; if the answer does not support it with the evidence asked "
+        "for, the figure is treated as undeclared and the published default applies."
+    )
+    if len(raised) > 1:
+        text += (
+            f" The {len(raised)} offers below the floor get the same mark on this criterion: "
+            "the floor does not separate them, the other criteria do."
+        )
+    return text

@@ -34,5 +34,12 @@ BYTES_PER_PARAM = {
     "fp8": 1.0,
     "int8": 1.0,
     "int4": 0.5,
+    "fp4": 0.5625,
 }
-"""Bytes per weight for each numeric precision."""
+"""Bytes per weight for each numeric precision.
+
+``fp4`` (MXFP4 / NVFP4): 4-bit values plus one shared scale per block. MXFP4 keeps an
+8-bit scale per 32 values (4.25 bits; Open Compute Project, "OCP Microscaling Formats
+(MX) Specification" v1.0, 2023), NVFP4 an FP8 scale per 16 values (4.5 bits; NVIDIA,
+"Introducing NVFP4 for Efficient and Accurate Low-Precision Inference", 2025): the
+larger, 4.5 bits = 0.5625 bytes, is used for both."""

@@ -45,7 +45,8 @@ def test_estimate_formats_and_output_file(tmp_path: Path) -> None:
     csv_text = runner.invoke(cli, ["estimate", PROFILE, OFFER, "--format", "csv", "--draws",
                                    "50"], catch_exceptions=False).stdout
     assert csv_text.splitlines()[0] == "section,indicator,detail,unit,p05,p50,p95,mean"
-    assert len(csv_text.splitlines()) == 1 + 3 * 11 + 2
+    # 15 rows a section: energy 5, gwp 3, water 3 (on-site/off-site), adpe, pe 3, (requests)
+    assert len(csv_text.splitlines()) == 1 + 3 * 15 + 2
     table = runner.invoke(cli, ["estimate", PROFILE, OFFER, "--draws", "50"],
                           catch_exceptions=False).stdout
     assert table.splitlines()[0] == "offre llama8b-fr sur le profil chatbot-web-metropole"

@@ -65,6 +65,17 @@ def test_three_rows_through_the_cli(tmp_path: Path) -> None:
     assert "source: ML.ENERGY v3" in doc["summary"]["all described rows"]
     assert "task: speech-to-text" in doc["summary"]["all described rows"]
     assert "68 ML.ENERGY v3" in " ".join(proc.stdout.split())
+    assert doc["contract"] == "today" and "serving_stack" not in llm["offer"]["deployment"]
+    # The CLI's band is the band fit.py --check scores (same chain, same seed and draws).
+    sys.path.insert(0, str(SCRIPT.parent))
+    import fit  # type: ignore[import-not-found]
+
+    from ia_empreinte.engine.reference import llm_calibration
+
+    with CSV.open(encoding="utf-8") as fh:
+        row1 = next(r for r in csv.DictReader(fh) if r["row_id"] == "1")
+    p05, p50, p95 = fit.band(_module().describe(row1), llm_calibration(), "today")
+    assert (p05, p50, p95) == (llm["p05"], llm["p50"], llm["p95"])
 
 
 def test_every_row_is_described_or_skipped_with_a_reason() -> None:
@@ -80,12 +91,12 @@ def test_every_row_is_described_or_skipped_with_a_reason() -> None:
         except ev.Undescribable as exc:
             reasons[str(exc)] += 1
     assert len(described) + sum(reasons.values()) == 97
-    assert reasons["mxfp4, a 4-bit float, is not a contract precision"] == 1
     assert reasons["text-to-video: no such task in the file contract"] == 2
     assert reasons["no energy per request (training or aggregate figure)"] == 10
     assert reasons["aggregate over many models, no single model size"] == 3
     assert reasons["model size not published"] == 4
-    assert len(described) == 72
+    assert len(described) == 73
+    assert [c.precision for c in described if c.row_id == "55"] == ["fp4"]
     gpu_only = [c for c in described if c.gpu_only_measured]
     assert {c.components[0] for c in gpu_only} == {"accelerators"}
     assert all(c.components == ["total"] for c in described if not c.gpu_only_measured)

@@ -33,7 +33,7 @@ LISTERS = {
     "datacenters": catalog.datacenters,
     "models": catalog.models,
 }
-EXPECTED_COUNTS = {"zones": 44, "accelerators": 12, "servers": 5, "datacenters": 7, "models": 67}
+EXPECTED_COUNTS = {"zones": 44, "accelerators": 12, "servers": 7, "datacenters": 7, "models": 67}
 
 EU27 = [
     "AT",
@@ -228,10 +228,15 @@ def test_ids_are_lowercase_kebab_except_zones() -> None:
 def test_france_defaults_and_alternatives() -> None:
     fr = catalog.zone("FR")
     assert fr.iso3 == "FRA"
-    assert fr.gwp_kgco2e_per_kwh.value == 0.04418
+    # the consumption mix a collectivité uses in its own Bilan GES (ADEME Base Empreinte)
+    assert fr.gwp_kgco2e_per_kwh.value == 0.0519
     assert fr.gwp_kgco2e_per_kwh.year == 2024
+    assert fr.gwp_kgco2e_per_kwh.scope == "life-cycle"
+    assert "Base Empreinte" in fr.gwp_kgco2e_per_kwh.dataset
+    assert "mix moyen" in fr.gwp_kgco2e_per_kwh.identifier
     alts = {a.label: (a.value, a.year) for a in fr.alternatives}
     assert alts == {
+        "OWID/Ember lifecycle 2024": (0.04418, 2024),
         "OWID/Ember lifecycle 2023": (0.05528, 2023),
         "RTE direct 2024": (0.0217, 2024),
         "RTE direct 2023": (0.032, 2023),
@@ -263,12 +268,16 @@ def test_uncertain_zones_are_distributions_with_the_stated_centre() -> None:
     eu = catalog.zone("EU27").gwp_kgco2e_per_kwh
     assert isinstance(eu.value, Triangular) and eu.year == 2023
     assert central(eu.value) == 0.2375
-    va = catalog.zone("us-va").gwp_kgco2e_per_kwh
-    assert isinstance(va.value, Triangular)
-    assert (va.value.low, va.value.mode, va.value.high) == (0.24, 0.30, 0.42)
-    assert "UNSURE" in va.notes
+    # US regions: the national life-cycle factors (one scope); the former state
+    # combustion-only rates are a 'direct' alternative, never used by default
+    va = catalog.zone("us-va")
+    assert va.gwp_kgco2e_per_kwh.value == catalog.zone("US").gwp_kgco2e_per_kwh.value
+    assert va.gwp_kgco2e_per_kwh.scope == "life-cycle"
+    direct = va.alternatives[0]
+    assert isinstance(direct.value, Triangular) and direct.scope == "direct"
+    assert (direct.value.low, direct.value.mode, direct.value.high) == (0.24, 0.30, 0.42)
+    assert va.water_l_per_kwh is not None and va.water_l_per_kwh.value == 3.1321
     # regions without a sourced water/PE/ADPe factor omit it (the engine falls back to WORLD)
-    assert catalog.zone("US-VA").water_l_per_kwh is None
     assert catalog.zone("SG").water_l_per_kwh is None
     assert catalog.zone("HR").water_l_per_kwh is None
 
@@ -280,7 +289,8 @@ def test_h100_matches_the_calibration_data() -> None:
     assert (h.peak_tflops_bf16, h.peak_tflops_fp8) == (989.4, 1978.9)
     assert central(h.idle_power_w) == 70
     assert central(h.embodied_gwp_kgco2e) == 273  # type: ignore[arg-type]
-    assert h.embodied_adpe_kgsbeq == 0.00895 and h.embodied_pe_mj == 3721
+    assert central(h.embodied_adpe_kgsbeq) == 0.00895  # type: ignore[arg-type]
+    assert central(h.embodied_pe_mj) == 3721  # type: ignore[arg-type]
 
 
 def test_selected_accelerator_datasheet_values() -> None:

@@ -129,21 +129,22 @@ def test_tabular_chain_by_hand() -> None:
     idle 60 W, max 150 W, load fraction 0.4 -> 96 W; shared busy share U = 0.55;
     PUE 1.5, WUE 1.0 L/kWh (offer); FR grid 0.04418 kgCO2e, 3.6737 L, 9.3135 MJ,
     4.858e-8 kgSbeq per kWh; embodied: CPU compute (proxy) 917.5 kgCO2e, 0.00895 kgSbeq,
-    12113 MJ plus server 1500 kgCO2e, 0.0925 kgSbeq, 18420 MJ; lifetime 4 y.
+    12113 MJ plus the chassis without CPUs and RAM 582.5 kgCO2e, 0.08355 kgSbeq, 6307 MJ
+    (whole server 1500 kgCO2e minus the CPU + RAM proxy: no double count); lifetime 4 y.
 
     accelerators = 4e-7 x 1000 = 4e-4 Wh; busy = 4e-4 x 3600 / 495 s;
     host = 96 x busy / 3600; idle = (210 + 60) x busy x 0.45 / 0.55 / 3600;
     overhead = 0.5 x IT; GWP use = 1.5 IT / 1000 x 0.04418;
-    embodied GWP = (917.5 + 1500) x busy / (0.55 x 4 x 8766 x 3600).
+    embodied GWP = (917.5 + 582.5) x busy / (0.55 x 4 x 8766 x 3600).
     """
     acc = catalog.accelerator("cpu-server")
     srv = catalog.server("cpu-server-2s")
     fr = catalog.zone("FR")
     assert (_central(acc.max_power_w), _central(acc.idle_power_w)) == (780, 210)
     assert (_central(srv.host_idle_power_w), _central(srv.host_max_power_w)) == (60, 150)
-    assert _central(srv.embodied_gwp_kgco2e) == 1500
+    assert _central(srv.embodied_gwp_kgco2e) == 582.5
     assert _central(acc.embodied_gwp_kgco2e) == 917.5
-    assert _central(fr.gwp_kgco2e_per_kwh.value) == 0.04418
+    assert _central(fr.gwp_kgco2e_per_kwh.value) == 0.0519
 
     profile = load_profile(FIXTURES / "profile-tabular.yaml")
     offer = load_offer(FIXTURES / "offer-tabular-fr.yaml")
@@ -160,16 +161,16 @@ def test_tabular_chain_by_hand() -> None:
     assert comp["idle"].p50 == pytest.approx(idle, rel=1e-12)
     assert comp["facility_overhead"].p50 == pytest.approx(0.5 * it, rel=1e-12)
     assert pr.energy_wh.p50 == pytest.approx(1.5 * it, rel=1e-12)
-    assert pr.gwp_kgco2e_by_phase["use"].p50 == pytest.approx(1.5 * it / 1000 * 0.04418,
+    assert pr.gwp_kgco2e_by_phase["use"].p50 == pytest.approx(1.5 * it / 1000 * 0.0519,
                                                               rel=1e-12)
     lifetime_s = 4 * 8766 * 3600
-    emb = (917.5 + 1500) * busy / (0.55 * lifetime_s)
+    emb = (917.5 + 582.5) * busy / (0.55 * lifetime_s)
     assert pr.gwp_kgco2e_by_phase["embodied"].p50 == pytest.approx(emb, rel=1e-12)
     assert pr.water_l.p50 == pytest.approx(it / 1000 * (1.0 + 1.5 * 3.6737), rel=1e-12)
     assert pr.pe_mj.p50 == pytest.approx(
-        1.5 * it / 1000 * 9.3135 + (12113 + 18420) * busy / (0.55 * lifetime_s), rel=1e-12)
+        1.5 * it / 1000 * 9.3135 + (12113 + 6307) * busy / (0.55 * lifetime_s), rel=1e-12)
     assert pr.adpe_kgsbeq.p50 == pytest.approx(
-        1.5 * it / 1000 * 4.858e-8 + (0.00895 + 0.0925) * busy / (0.55 * lifetime_s),
+        1.5 * it / 1000 * 4.858e-8 + (0.00895 + 0.08355) * busy / (0.55 * lifetime_s),
         rel=1e-12)
     # Per year = per request x 100 x 365; contract = x 2 years.
     assert est.per_year.energy_kwh.p50 == pytest.approx(1.5 * it * 36_500 / 1000, rel=1e-12)
@@ -183,7 +184,7 @@ def test_tabular_chain_by_hand() -> None:
 
 def test_dedicated_capacity_draws_idle_all_year() -> None:
     """Same tabular case, dedicated: idle = 270 W x (8766 h x 3600 - busy/year) / 3600 Wh
-    a year; embodied = (917.5 + 1500) kg / 4 y = 604.375 kgCO2e a year, whatever the volume."""
+    a year; embodied = (917.5 + 582.5) kg / 4 y = 375 kgCO2e a year, whatever the volume."""
     profile = load_profile(FIXTURES / "profile-tabular.yaml")
     raw = load_offer(FIXTURES / "offer-tabular-fr.yaml").model_dump(mode="json")
     raw["deployment"]["capacity"] = "dedicated"
@@ -193,7 +194,7 @@ def test_dedicated_capacity_draws_idle_all_year() -> None:
     idle_kwh = 270 * (8766 * 3600 - busy_year) / 3600 / 1000
     assert est.per_year.energy_kwh_by_component["idle"].p50 == pytest.approx(idle_kwh,
                                                                             rel=1e-12)
-    assert est.per_year.gwp_kgco2e_by_phase["embodied"].p50 == pytest.approx(604.375, rel=1e-12)
+    assert est.per_year.gwp_kgco2e_by_phase["embodied"].p50 == pytest.approx(375.0, rel=1e-12)
     assert est.per_request.energy_wh_by_component["idle"].p50 == pytest.approx(
         idle_kwh * 1000 / 36_500, rel=1e-12)
 
@@ -216,10 +217,13 @@ def test_zone_and_pue_default_with_caveats() -> None:
     del raw["deployment"]["pue"]
     est = estimate(load_profile(FIXTURES / "profile-tabular.yaml"), parse_offer(raw), draws=1)
     assert {c.code for c in est.caveats} == {"zone-defaulted", "pue-defaulted"}
-    world = _central(catalog.zone("WORLD").gwp_kgco2e_per_kwh.value)
-    pue = _central(catalog.datacenter("unknown").pue)
+    # published conservative defaults: the highest grid factor of the catalog and the
+    # high end of the data-centre class's PUE range (data/undeclared.toml)
+    worst = max(_central(z.gwp_kgco2e_per_kwh.value) for z in catalog.zones())
+    pue = 2.0  # the high end of the unknown-hosting class
     total_kwh = est.per_request.energy_wh.p50 / 1000
-    assert est.per_request.gwp_kgco2e_by_phase["use"].p50 == pytest.approx(total_kwh * world)
+    assert est.per_request.gwp_kgco2e_by_phase["use"].p50 == pytest.approx(total_kwh * worst)
+    assert {d.field for d in est.defaulted_fields} >= {"deployment.zone", "deployment.pue"}
     it = total_kwh * 1000 - est.per_request.energy_wh_by_component["facility_overhead"].p50
     assert est.per_request.energy_wh.p50 / it == pytest.approx(pue)
 
@@ -311,3 +315,19 @@ def test_draws_come_with_one_trace_and_do_not_unpack() -> None:
     recorded = estimate_draws(profile, offer, Sampler(7, 20, record=True))
     assert "accelerator.cpu-server.idle_power_w" in recorded.trace.sampled
     assert all(np.ptp(v) > 0 for v in recorded.trace.sampled.values())
+
+
+def test_declared_figure_below_the_model_p05_is_flagged() -> None:
+    raw = load_offer(FIXTURES / "offer-tabular-fr.yaml").model_dump(mode="json")
+    profile = load_profile(FIXTURES / "profile-tabular.yaml")
+    modelled = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    server_wh = (modelled.per_request.energy_wh_by_component["accelerators"].p05
+                 + modelled.per_request.energy_wh_by_component["host"].p05)
+    raw["declared"] = [{"energy_wh_per_request": server_wh / 100, "scope": "server"}]
+    low = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    codes = [c.code for c in low.caveats]
+    assert codes == ["declared-figure-used", "declared-below-model-p05"]
+    assert "to be verified" in low.caveats[1].message
+    raw["declared"] = [{"energy_wh_per_request": server_wh * 100, "scope": "server"}]
+    high = estimate(profile, parse_offer(raw), draws=200, seed=3)
+    assert [c.code for c in high.caveats] == ["declared-figure-used"]

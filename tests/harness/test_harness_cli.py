@@ -42,12 +42,13 @@ def test_keygen_refuses_to_overwrite(tmp_path: Path) -> None:
 
 def test_verify_with_public_key(tmp_path: Path) -> None:
     path, pub = _signed(tmp_path)
-    result = CliRunner().invoke(cli, ["bench", "verify", str(path), "--public-key", str(pub)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["bench", "verify", str(path), "--public-key", str(pub),
+                                      "--lang", "en"], catch_exceptions=False)
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "pass  window-length        shortest window 60.0 s"
-    assert lines[-1].endswith("(signed)")
+    assert lines[-2].startswith("Valid signature (key fingerprint ")
+    assert lines[-1].startswith("Verdict: ")
 
 
 def test_verify_names_the_failed_rule_and_exits_2(tmp_path: Path) -> None:

@@ -159,7 +159,8 @@ def test_cli_command_target_with_live_progress(offline: list[Any], tmp_path: Pat
     assert any("energy per request" in line for line in lines)
     verified = CliRunner().invoke(cli, ["bench", "verify", str(out)], catch_exceptions=False)
     assert verified.exit_code == 0
-    assert verified.output.splitlines()[-1].startswith(f"OK {out}: sha256 ")
+    assert verified.output.splitlines()[-3].startswith(f"{out} : SHA-256 ")
+    assert verified.output.splitlines()[-1].startswith("Verdict : NON valable pour le marché")
     quiet = tmp_path / "work" / "quiet.json"
     result = CliRunner().invoke(cli, [
         "bench", "run", "--smoke", "--windows", "1", "--idle-seconds", "0.5",

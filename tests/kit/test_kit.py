@@ -29,6 +29,7 @@ from ia_empreinte import (
     shipped_profile_ids,
     shipped_profile_text,
 )
+from ia_empreinte.kit import explain_answer, profile_questions
 from ia_empreinte.offers import Offer
 from ia_empreinte_cli.app import cli
 from tests.conftest import PROFILES, ROOT
@@ -165,6 +166,23 @@ def test_basis_coverage_finds_missing_and_unknown_entries() -> None:
         ("id", "mon-profil-1", "mon-profil-1"),
         ("task", "speech-to-text", "speech-to-text"),
         ("volume_source", "", ""),
+        ("volume_source", "registre des délibérations 2024",
+         "registre des délibérations 2024"),
+        ("task", "Transcription", "speech-to-text"),
+        ("task", "résumé", "text-generation"),
+        ("steps.1.task", "synthèse vocale", "text-to-speech"),
+        ("request.input_tokens", "3 pages", 1500),
+        ("request.input_tokens", "600 mots", 800),
+        ("request.input_tokens", "2-4 pages", {"dist": "uniform", "low": 1000, "high": 2000}),
+        ("request.audio_seconds", "3h", 10800.0),
+        ("request.audio_seconds", "1h30", 5400.0),
+        ("request.audio_seconds", "90 min", 5400.0),
+        ("request.audio_seconds", "1:30:00", 5400.0),
+        ("request.audio_seconds", "45", 45.0),
+        ("volume.hours_per_day", "8h30", 8.5),
+        ("volume.period", "par semaine", "semaine"),
+        ("volume.period", "événement", "evenement"),
+        ("step_count", "2", 2),
     ],
 )
 def test_parse_profile_answer(key: str, text: str, expected: Any) -> None:
@@ -187,9 +205,19 @@ def test_parse_profile_answer(key: str, text: str, expected: Any) -> None:
          "written low/mode/high, e.g. 200/300/500"),
         ("id", "Mon Profil", "id: expected lower-case letters, digits and hyphens, starting "
          "with a letter or a digit, 80 characters at most, got 'Mon Profil'"),
-        ("task", "chat", "task: expected one of: text-generation, embeddings, "
-         "text-classification, speech-to-text, text-to-speech, image-classification, "
-         "object-detection, image-generation, tabular-prediction, got 'chat'"),
+        ("task", "bavardage", "task: expected a task: génération de texte (text-generation); "
+         "transcription de la parole (speech-to-text); synthèse vocale (text-to-speech); "
+         "vectorisation de textes (embeddings); classification de textes "
+         "(text-classification); classification d'images (image-classification); détection "
+         "d'objets dans des images (object-detection); génération d'images "
+         "(image-generation); prédiction sur données tabulaires (tabular-prediction); "
+         "got 'bavardage'"),
+        ("volume_source", "120", "volume_source: expected where the figure comes from (a "
+         "document, a count, a web address), e.g. 'registre des délibérations 2024', got "
+         "'120'; leave it empty if the figure is an assumption"),
+        ("request.audio_seconds", "trois heures", "request.audio_seconds: expected a "
+         "duration such as 45 s, 3h, 1h30, 90 min or 1:30:00, got 'trois heures'"),
+        ("step_count", "9", "step_count: expected a whole number from 1 to 6, got '9'"),
         ("title_fr", "  ", "title_fr: an answer is required"),
     ],
 )
@@ -214,16 +242,18 @@ def test_build_profile_marks_the_sourced_volume() -> None:
     assert profile.request is not None and profile.request.input_tokens == 800.0
 
 
-# Wrong answers on purpose: task "chat", tokens "beaucoup", hours 30, contract 0.
+# Wrong answers on purpose: task "bavardage", tokens "beaucoup", hours 30, contract 0.
 INTERACTIVE_INPUT = "\n".join([
     "Chatbot de la mairie",      # title
     "",                          # id: accept the suggestion chatbot-de-la-mairie
     "une question d'un usager",  # functional unit
-    "chat",                      # wrong task, asked again
+    "",                          # steps: default 1
+    "bavardage",                 # wrong task, asked again
     "text-generation",
     "beaucoup",                  # wrong input tokens, asked again
     "800",
     "200-400",                   # output tokens: uniform
+    "",                          # volume counted per day (the default)
     "300/400/600",               # requests per day: triangular
     "",                          # volume source: none (assumed)
     "",                          # days per year: default 250
@@ -244,7 +274,8 @@ def test_profile_new_interactive_asks_again_after_wrong_answers(
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.count("Tâche (") == 2
-    assert "Error: 'chat' is not one of 'text-generation'" in out
+    assert "Error: expected a task: génération de texte (text-generation); " in out
+    assert "got 'bavardage'" in out
     assert out.count("Jetons (tokens) en entrée par requête") == 2
     assert ("Error: expected a number, a range such as 200-400 or low/mode/high, "
             "got 'beaucoup'") in out
@@ -473,3 +504,52 @@ def test_profiles_and_template_ship_in_the_wheel(tmp_path: Path) -> None:
     for ident in IDS:
         assert f"ia_empreinte/data/profiles/{ident}.yaml" in names
     assert "ia_empreinte/data/templates/offer.fr.yaml" in names
+
+
+def test_build_profile_of_several_steps_counted_per_event() -> None:
+    """Council meetings: transcribe 3 hours, then summarise, 10 meetings a year."""
+    typed = {
+        "title_fr": "Comptes rendus des séances", "id": "seances",
+        "functional_unit": "une séance", "step_count": "2",
+        "steps.0.task": "transcription", "steps.1.task": "résumé",
+        "steps.0.name": "transcrire", "steps.0.request.audio_seconds": "3h",
+        "steps.0.count": "1", "steps.1.name": "résumer",
+        "steps.1.request.input_tokens": "40 pages", "steps.1.request.output_tokens": "3 pages",
+        "steps.1.count": "1", "volume.period": "événement", "volume.events_per_year": "10",
+        "volume.requests_per_day": "1", "volume_source": "calendrier des séances 2025",
+        "volume.days_per_year": "250", "volume.hours_per_day": "3h",
+        "volume.peak_factor": "1", "contract_years": "4",
+    }
+    answers: dict[str, Any] = {}
+    for q_key in [q.key for q in profile_questions(answers={
+            "step_count": 2, "steps.0.task": "speech-to-text",
+            "steps.1.task": "text-generation", "volume.period": "evenement"})]:
+        answers[q_key] = parse_profile_answer(q_key, typed[q_key])
+    notes = {k: explain_answer(k, v) for k, v in typed.items() if explain_answer(k, v)}
+    profile = build_profile(answers, notes)
+    assert profile.steps is not None and [s.task for s in profile.steps] == [
+        "speech-to-text", "text-generation"]
+    assert profile.steps[0].request.audio_seconds == 10800
+    assert profile.steps[1].request.input_tokens == 20000
+    # 10 meetings a year over 250 service days: the year's total is 10 requests
+    assert profile.volume.requests_per_day * profile.volume.days_per_year == pytest.approx(10)
+    volume = profile.basis["volume.requests_per_day"]
+    assert volume.status == "sourced" and "10 événements par an" in volume.source
+    assert "500 jetons par page" in profile.basis["steps.1.request.input_tokens"].source
+    assert basis_coverage(profile).missing == []
+
+
+def test_profile_new_several_steps_with_options(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "seances.yaml"
+    result = runner.invoke(cli, [
+        "profile", "new", "--no-input", "-o", str(out), "--title", "Séances",
+        "--task", "transcription", "--task", "résumé", "--audio-seconds", "3h",
+        "--input-tokens", "40 pages", "--output-tokens", "2 pages", "--period", "an",
+        "--requests-per-day", "10", "--volume-source", "calendrier 2025",
+    ], catch_exceptions=False)
+    assert result.output == f"Profil écrit : {out}\n", result.output
+    profile = ia_empreinte.load_profile(out)
+    assert profile.steps is not None and len(profile.steps) == 2
+    assert profile.steps[0].request.audio_seconds == 10800
+    assert profile.steps[1].request.output_tokens == 1000
+    assert profile.volume.requests_per_day * profile.volume.days_per_year == pytest.approx(10)

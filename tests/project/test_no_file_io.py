@@ -23,6 +23,7 @@ ALLOWED_MODULES: dict[str, str] = {
     "harness/": "the measuring side: reads workloads and keys, writes benchmark records",
     "server/runner.py": "starts the HTTP server (binds, reads its start-up settings)",
     "render/files.py": "the output writer: atomic writes of the files the CLI produces",
+    "registry/": "the registry: opens its database (an SQLite file, or a PostgreSQL server)",
     "_files.py": "the file primitives under the input layer and the writer: bounded reads "
     "of regular files only, the record of what a command read, the output writer",
 }
@@ -34,6 +35,8 @@ ALLOWED_FUNCTIONS: dict[tuple[str, str], str] = {
     ("kit/territorial.py", "shipped_profile_text"): "reads a shipped profile "
     "(importlib.resources, through _profiles_root)",
     ("sheet/tables.py", "datasets"): "hashes the packaged data files (importlib.resources)",
+    ("kit/dce.py", "_reference_data"): "copies the packaged data files into annexe B of the "
+    "consultation kit (importlib.resources)",
     ("server/settings.py", "read_tokens"): "reads the bearer tokens file named by "
     "--tokens-file once, at start-up: server configuration, not a request's input",
 }

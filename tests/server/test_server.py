@@ -508,7 +508,9 @@ def test_serve_with_two_workers_hands_them_the_settings() -> None:
     with subprocess.Popen(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) as proc:
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
+            # each worker starts its computing processes before it answers: slow on a
+            # busy machine
+            deadline = time.monotonic() + 120
             while True:
                 try:
                     if httpx.get(f"{base}/healthz").status_code == 200:

@@ -234,12 +234,16 @@ def test_record_verifies_like_bench_verify(
     answer = r.json()
     path = tmp_path / "record.json"
     path.write_text(record_text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["bench", "verify", str(path)], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["bench", "verify", str(path), "--lang", "en"],
+                                catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == f"OK {path}: sha256 {answer['sha256']} (unsigned)"
+    assert result.output.splitlines()[-3] == f"{path}: sha256 {answer['sha256']}"
+    assert result.output.splitlines()[-1].startswith("Verdict: NOT valid for the tender: ")
     assert answer["kind"] == "record" and answer["ok"] is True and answer["signed"] is False
+    assert answer["verdict"]["valid"] is False
+    assert "unsigned record" in answer["verdict"]["reasons_en"]
     shown = [f"{c['status']:<4}  {c['rule']:<20} {c['detail']}" for c in answer["checks"]]
-    assert shown == result.output.splitlines()[:-1]
+    assert shown == result.output.splitlines()[:-3]
 
 
 def test_altered_record_is_the_cli_error(

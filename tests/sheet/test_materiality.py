@@ -22,7 +22,7 @@ def _fiche(profile: str, *offers: str, weight: float | None = 15) -> object:
 
 
 def test_small_stakes_advise_a_low_weight_or_qualitative_sub_criteria() -> None:
-    fiche = _fiche("rag-actes-deliberations", "open-mid-cloud-fr", "small-onprem-dedicated")
+    fiche = _fiche("rag-actes-deliberations", "open-mid-cloud-fr", "frontier-api-us")
     m = fiche.materiality  # type: ignore[attr-defined]
     assert m is not None and m.below_threshold
     assert 0 < m.gap_kgco2e < MATERIALITY_THRESHOLD_KGCO2E

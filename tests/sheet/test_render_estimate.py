@@ -31,8 +31,8 @@ def test_rendering_matches_golden(name: str) -> None:
 
 def test_json_rendering_is_the_estimate_contract() -> None:
     doc = json.loads(RENDERED["tabular.json"])
-    assert sorted(doc) == ["caveats", "contract", "offer_id", "per_request", "per_year",
-                           "profile_id", "provenance", "training"]
+    assert sorted(doc) == ["caveats", "contract", "defaulted_fields", "offer_id",
+                           "per_request", "per_year", "profile_id", "provenance", "training"]
     acc = doc["per_request"]["energy_wh_by_component"]["accelerators"]
     assert sorted(acc) == ["mean", "p05", "p50", "p95"]
     assert acc["p05"] == acc["p50"] == acc["p95"] == acc["mean"] == pytest.approx(4e-4)

@@ -132,7 +132,8 @@ def test_xlsx_reads_back_with_one_row_per_offer(fiche: Fiche) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render_fiche(fiche, "x.xlsx")))
-    assert wb.sheetnames == ["Grille", "Paires", "Paramètres", "Intégrité", "fiche.json"]
+    assert wb.sheetnames == ["Grille", "Paires", "Paramètres", "Défauts", "Intégrité",
+                             "fiche.json"]
     assert wb["fiche.json"].sheet_state == "hidden"
     grid = wb["Grille"]
     header = [c.value for c in grid[1]]
@@ -160,5 +161,6 @@ def test_xlsx_in_english(fiche: Fiche) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render_fiche(fiche, "x.xlsx", "en")))
-    assert wb.sheetnames == ["Grid", "Pairs", "Parameters", "Integrity", "fiche.json"]
+    assert wb.sheetnames == ["Grid", "Pairs", "Parameters", "Defaults", "Integrity",
+                             "fiche.json"]
     assert wb["Grid"]["B1"].value == "Offer"

@@ -172,7 +172,8 @@ def test_cli_compare_formats_agree_with_the_library() -> None:
 
 def test_cli_score_simulate_prints_every_method() -> None:
     res = CliRunner().invoke(cli, ["score", "simulate", "120", "150", "300", "--points", "20",
-                                   "--floor-fraction", "0"], catch_exceptions=False)
+                                   "--floor-fraction", "0", "--lang", "en"],
+                             catch_exceptions=False)
     assert res.exit_code == 0
     # by hand, N = 20: proportional 20 x 120/v; linear 20 x (300 - v)/180;
     # mean (190): 10 x (2 - v/190) -> 13.68, 12.11, 4.21
@@ -189,6 +190,14 @@ def test_cli_score_simulate_prints_every_method() -> None:
         "mean          B        150           150  12.1     2\n"
         "mean          C        300           300  4.21     3\n"
         "floor: none\n"
+        "Recommended method: linear. Dispersed offers (the highest is 2.5 times the lowest, "
+        "more than 2): the proportional method would crowd every mark but the best near 0; "
+        "the linear method spreads the offers between the best and the worst (DAJ "
+        "guidance).\n"
+        "Warning: the method relative to the mean compresses the gaps between offers (mark "
+        "compression); a method that neutralises a criterion's weight is irregular (CE, 3 "
+        "Nov 2014, Commune de Belleville-sur-Loire, n° 373362). Prefer the linear or "
+        "proportional method.\n"
     )
 
 
@@ -201,7 +210,10 @@ def test_cli_clause_and_report_rc_clause(tmp_path: Path) -> None:
     assert "Note = 10 × (V_max − V_offre) / (V_max − V_min)" in res.output
     rep = runner.invoke(cli, ["report", *ARGS, "-o", str(tmp_path / "f.md"), "--rc-clause",
                               "--draws", "50"], catch_exceptions=False)
-    assert "Critère n° 3" in rep.output
+    assert "Critère n° 1" in rep.output
+    res = runner.invoke(cli, ["clause", ARGS[0], "--criterion-number", "4"],
+                        catch_exceptions=False)
+    assert "**Critère n° 4 – " in res.output and "location-based" not in res.output
 
 
 def test_evidence_reads_the_protocol_from_the_benchmark_record(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ over every distribution) and :func:`audit_draws` (a usage log, every row at once
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -15,27 +16,50 @@ import numpy as np
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
+from ia_empreinte.engine.defaults import offer_defaults
 from ia_empreinte.engine.embodied import dedicated_embodied_per_year, shared_embodied
-from ia_empreinte.engine.facility import facility_overhead_wh, per_kwh_impact, water_l
+from ia_empreinte.engine.facility import (
+    facility_overhead_wh,
+    per_kwh_impact,
+    water_l,
+    water_offsite_l,
+    water_onsite_l,
+)
 from ia_empreinte.engine.host import dedicated_idle_wh, host_energy_wh, shared_idle_wh
 from ia_empreinte.engine.llm import LlmConstants, llm_request
-from ia_empreinte.engine.measured import declared_for, measured_energy
+from ia_empreinte.engine.measured import declared_below_model, declared_for, measured_energy
 from ia_empreinte.engine.sites import Site, make_site
 from ia_empreinte.engine.tasks import (
+    ARCHITECTURES,
     UNIT_FIELD,
     hardware_factor,
     image_generation_units,
+    model_error_sigma,
+    peak_sigma,
+    precision_group,
     task_energy_wh,
+    undeclared_span,
 )
+from ia_empreinte.errors import OfferError
 from ia_empreinte.offers import Component, Offer
 from ia_empreinte.profiles import Request, Task, UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
 from ia_empreinte.results import Caveat, EstimateDraws, Method, Trace
 from ia_empreinte.types import Array
-from ia_empreinte.uncertainty import Lognormal, Quantity, Sampler
+from ia_empreinte.uncertainty import Normal, Quantity, Sampler, Uniform
 from ia_empreinte.units import BYTES_PER_PARAM, H_PER_YEAR, J_PER_WH, S_PER_H, WH_PER_KWH
 
-__all__ = ["DrawsResult", "StepInput", "estimate_draws", "run_chain", "to_draws"]
+__all__ = [
+    "DrawsResult",
+    "LlmDomain",
+    "StepInput",
+    "estimate_draws",
+    "llm_domain",
+    "llm_peak_tflops",
+    "run_chain",
+    "to_draws",
+    "unknown_stack_span",
+]
 
 Reducer = Callable[[Array], Array]
 
@@ -84,7 +108,94 @@ def _constants() -> LlmConstants:
         memory_usable_fraction=cal.memory_usable_fraction,
         width_depth_coef=cal.width_depth_coef,
         width_depth_exponent=cal.width_depth_exponent,
+        layers_coef=cal.layers_coef,
+        layers_exponent=cal.layers_exponent,
     )
+
+
+PRECISION_CLASS = {"fp32": "32-bit", "bf16": "16-bit", "fp16": "16-bit", "fp8": "8-bit",
+                   "int8": "8-bit", "int4": "4-bit", "fp4": "4-bit"}
+"""Precision classes of the calibration domain (the arithmetic path they run on)."""
+
+
+@dataclass(frozen=True)
+class LlmDomain:
+    """Where an LLM estimate stands with respect to the calibration rows.
+
+    ``id`` names the calibrated model the estimate rests on: ``<accelerator>/<stack>``
+    (stack ``optimised``, ``generate-loop`` or ``unknown``; an undeclared stack at a
+    batch that implies a batching server is ``optimised``). Offers with the same ``id``
+    share one model-error draw; offers with different ids draw independently.
+    """
+
+    id: str
+    stack: str
+    unknown_span: float
+    """Share of the log-distance between the two stacks an undeclared stack spans (0-1)."""
+    sigma: float
+    """Log-space standard deviation of the model error at this distance."""
+    reasons: tuple[tuple[str, str], ...]
+    """What takes the estimate outside the calibrated domain: (caveat code, text)."""
+
+
+def unknown_stack_span(batch: float, cal: reference.LlmCalibration) -> float:
+    """1 at or below the first ``unknown_stack_batch``, 0 at or above the second,
+    log-linear in between."""
+    lo, hi = cal.unknown_stack_batch
+    if batch <= lo:
+        return 1.0
+    if batch >= hi:
+        return 0.0
+    return float(np.log(hi / batch) / np.log(hi / lo))
+
+
+def llm_domain(accelerator: str, precision: str, stack: str | None, batch: float,
+               cal: reference.LlmCalibration, count: int = 1) -> LlmDomain:
+    """The calibration domain of an LLM estimate and its model-error width.
+
+    ``sigma^2 = s_base^2 + k (s_loop^2 + [count > 1] s_split^2) + [accelerator unseen]
+    s_acc^2 + [precision class unseen on it] s_prec^2 + (s_batch x decades outside the
+    batch range)^2``, with ``k`` 1 for a generate loop, the undeclared span for an
+    unknown stack, else 0 (``count``: accelerators of the replica).
+    """
+    span = 0.0
+    if stack in (None, "unknown"):
+        span = unknown_stack_span(batch, cal)
+        stack = "unknown" if span > 0 else "optimised"
+    var = cal.sigma_base ** 2
+    reasons: list[tuple[str, str]] = []
+    loop_var = cal.sigma_generate_loop ** 2 + (cal.sigma_layer_split ** 2 if count > 1 else 0.0)
+    if stack == "generate-loop":
+        var += loop_var
+    elif stack == "unknown":
+        var += span * loop_var
+        reasons.append(("serving-stack-undeclared",
+                        f"serving stack not declared at batch {batch:g}: the estimate spans "
+                        "an optimised server and a plain generate loop, centred on the "
+                        "costlier (declare deployment.serving_stack)"))
+    if accelerator not in cal.calibrated_accelerators:
+        var += cal.sigma_accelerator ** 2 + cal.sigma_precision ** 2
+        reasons.append(("accelerator-outside-calibration",
+                        f"no calibration row on {accelerator}: extrapolated from its "
+                        "bandwidth, FLOP/s and power"))
+    elif PRECISION_CLASS[precision] not in cal.calibrated_precisions.get(accelerator, ()):
+        var += cal.sigma_precision ** 2
+        reasons.append(("model-outside-calibration",
+                        f"{PRECISION_CLASS[precision]} weights never measured on {accelerator}"))
+    measured = cal.calibrated_batch_range
+    # An undeclared stack is judged against every batch measured; a stack never
+    # measured has no range (its error is in sigma_base, as fit.py's distance).
+    seen = ([measured[stack]] if stack in measured
+            else list(measured.values()) if stack == "unknown" else [])
+    if seen:
+        lo, hi = min(r[0] for r in seen), max(r[1] for r in seen)
+        decades = max(np.log10(lo / batch), np.log10(batch / hi), 0.0)
+        if decades > 0:
+            var += (cal.sigma_batch_per_decade * decades) ** 2
+            reasons.append(("model-outside-calibration",
+                            f"batch {batch:g} outside the measured {lo:g}-{hi:g}"))
+    return LlmDomain(id=f"{accelerator}/{stack}", stack=stack, unknown_span=span,
+                     sigma=float(np.sqrt(var)), reasons=tuple(reasons))
 
 
 def _component_key(offer: Offer, task: str) -> str:
@@ -117,10 +228,35 @@ def _column(x: Array, two_d: bool) -> Array:
     return x[:, None] if two_d else x
 
 
+def llm_peak_tflops(acc: catalog.Accelerator, precision: str) -> float:
+    """Dense peak on the precision's path: fp4 where the accelerator has it, 8-bit
+    weights (and 4-bit without an fp4 path) on the fp8/int8 path, else bf16."""
+    if precision == "fp4" and acc.peak_tflops_fp4 is not None:
+        return acc.peak_tflops_fp4
+    if BYTES_PER_PARAM[precision] <= 1.0 and acc.peak_tflops_fp8 is not None:
+        return acc.peak_tflops_fp8
+    return acc.peak_tflops_bf16
+
+
+def _log_mix(a: Array, b: Array, u: Array) -> Array:
+    """``a^(1-u) b^u`` (0 where either is 0: a request without work)."""
+    positive = (a > 0) & (b > 0)
+    with np.errstate(divide="ignore"):
+        mixed = np.exp((1.0 - u) * np.log(np.where(positive, a, 1.0))
+                       + u * np.log(np.where(positive, b, 1.0)))
+    return np.asarray(np.where(positive, mixed, 0.0), dtype=np.float64)
+
+
 def _llm_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
 ) -> tuple[Array, Array, list[Caveat]]:
     """Text generation: the decode/prefill model of :mod:`.llm` x the model-error factor.
+
+    The serving stack sets the per-layer step overhead and the multi-accelerator split;
+    an undeclared stack mixes both in log space (half the draws at the costlier generate
+    loop, so declaring never raises the central value). The model error is drawn under
+    ``engine.llm.model_error[<domain id>]`` (:func:`llm_domain`): one standard normal per
+    calibration domain, scaled by the offer's distance from it.
 
     Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
     """
@@ -130,23 +266,46 @@ def _llm_step(
     bpp = BYTES_PER_PARAM[precision]
     two_d = step.sizes["input_tokens"].ndim == 2
     hw = site.hardware
-    peak = hw.peak_tflops
-    if bpp <= 1.0 and site.accelerator.peak_tflops_fp8 is not None:
-        peak = site.accelerator.peak_tflops_fp8  # 8-bit weights run on the fp8/int8 path
     hw = dataclasses.replace(
-        hw, peak_tflops=peak,
+        hw, peak_tflops=llm_peak_tflops(site.accelerator, precision),
         max_power_w=_column(np.asarray(hw.max_power_w, dtype=np.float64), two_d),
         idle_power_w=_column(np.asarray(hw.idle_power_w, dtype=np.float64), two_d),
     )
-    res = llm_request(
-        hw, _column(total, two_d), _column(active, two_d), bpp, _column(batch, two_d),
-        step.sizes["input_tokens"], step.sizes["output_tokens"], _constants(),
-    )
-    error = sampler.sample(
-        "engine.llm.model_error",
-        Lognormal(dist="lognormal", p50=1.0, gsd=cal.model_error_gsd)
-        if cal.model_error_gsd > 1 else 1.0,
-    )
+    reasoning_q, reasoning_from = comp.model.resolved_reasoning_tokens()
+    output = step.sizes["output_tokens"]
+    if reasoning_from != "none":
+        reasoning_key = (f"{key}.model.reasoning_tokens" if reasoning_from == "declared"
+                         else f"model.{comp.model.id}.reasoning_tokens")
+        output = output + _column(sampler.sample(reasoning_key, reasoning_q, low=0.0), two_d)
+    domain = llm_domain(site.accelerator.id, precision, comp.deployment.serving_stack,
+                        float(np.median(batch)), cal, site.hardware.count)
+    consts = _constants()
+
+    def run(stack: str) -> tuple[Array, Array]:
+        loop = stack == "generate-loop"
+        res = llm_request(
+            hw, _column(total, two_d), _column(active, two_d), bpp, _column(batch, two_d),
+            step.sizes["input_tokens"], output, consts,
+            step_overhead_s_per_layer=(cal.step_overhead_generate_loop_s_per_layer if loop
+                                       else cal.step_overhead_optimised_s_per_layer),
+            pipeline=loop and site.hardware.count > 1,
+        )
+        return res.energy_wh, res.busy_s
+
+    if domain.stack == "unknown":
+        e_opt, t_opt = run("optimised")
+        e_gen, t_gen = run("generate-loop")
+        # Half the draws at the generate loop, the other half spread towards the
+        # optimised server: u = span x min(1, 2 v), v uniform.
+        v = sampler.sample(f"{key}.deployment.serving_stack",
+                           Uniform(dist="uniform", low=0.0, high=1.0))
+        u = _column(domain.unknown_span * np.minimum(1.0, 2.0 * v), two_d)
+        energy, busy = _log_mix(e_opt, e_gen, u), _log_mix(t_opt, t_gen, u)
+    else:
+        energy, busy = run(domain.stack)
+    z = sampler.sample(f"engine.llm.model_error[{domain.id}]",
+                       Normal(dist="normal", mean=0.0, sd=1.0))
+    error = np.exp(domain.sigma * z)
     caveats: list[Caveat] = []
     lo, hi = cal.params_range_b
     mid = float(np.median(active))
@@ -155,13 +314,6 @@ def _llm_step(
             code="model-outside-calibration",
             message=f"{key}: {mid:g} B active parameters is outside the calibrated range "
             f"{lo:g}-{hi:g} B",
-        ))
-    b_lo, b_hi = cal.batch_range
-    if not b_lo <= float(np.median(batch)) <= b_hi:
-        caveats.append(Caveat(
-            code="model-outside-calibration",
-            message=f"{key}: batch size {float(np.median(batch)):g} is outside the calibrated "
-            f"range {b_lo:g}-{b_hi:g}",
         ))
     weights_gb = float(np.median(total)) * bpp
     memory_gb = site.hardware.count * site.hardware.memory_gb
@@ -172,56 +324,145 @@ def _llm_step(
             f"{memory_gb:g} GB of {site.hardware.count} x {site.accelerator.id}; "
             "the offer's accelerator count is probably too low",
         ))
-    if site.accelerator.id != "nvidia-h100-sxm-80gb":
+    for code, text in domain.reasons:
         caveats.append(Caveat(
-            code="accelerator-outside-calibration",
-            message=f"{key}: the text-generation model is calibrated on H100 SXM only; "
-            f"{site.accelerator.id} is extrapolated from its bandwidth, FLOP/s and power",
+            code=code,
+            message=f"{key}: {text}; model error widened to a geometric sd of "
+            f"{np.exp(domain.sigma):.2f} (calibration domain {domain.id})",
         ))
-    return res.energy_wh * _column(error, two_d), res.busy_s, caveats
+    # The error is the model's, in time as in energy (power is the better-known part):
+    # host, idle and embodied shares allocated on the busy time carry it too.
+    factor = _column(error, two_d)
+    return energy * factor, busy * factor, caveats
+
+
+def _class_label(cls: reference.TaskClass) -> str:
+    return "|".join(cls.architectures) or "any"
 
 
 def _task_step(
     step: StepInput, comp: Component, key: str, site: Site, sampler: Sampler,
 ) -> tuple[Array, Array, list[Caveat]]:
-    """Other tasks: reference energy x units x size and hardware factors (:mod:`.tasks`).
+    """Other tasks: reference energy of the architecture class x units x size, precision
+    and hardware factors x the class's model error (:mod:`.tasks`).
+
+    The model error is drawn per calibration: ``engine.task.model_error[<task>:<class>]``
+    (shared by every offer resting on that class's fit), plus independent terms per
+    accelerator extrapolated to (``...@<accelerator>``) and per precision group not
+    measured (``...#<group>``). An undeclared architecture spans every class of the task
+    (:func:`.tasks.undeclared_span`) with its own draw (``...:undeclared``).
 
     Returns the accelerator energy (Wh), busy time (s) and the caveats of the step.
     """
-    _, active, _ = _model_sizes(comp, key, sampler)
+    _, active, precision = _model_sizes(comp, key, sampler)
     batch = sampler.sample(f"{key}.deployment.batch_size", comp.deployment.batch_size, low=1.0)
-    ref = reference.task_reference(step.task)
+    task = step.task
+    ref = reference.task_reference(task)
+    shared = reference.task_model_error()
+    architecture: str | None = comp.model.architecture
+    if architecture is None and comp.model.id is not None:
+        published = catalog.model(comp.model.id).architecture  # by its developer
+        if published is not None and ref.for_architecture(published):
+            architecture = published  # a class of this task: as if declared
+    classes = ref.for_architecture(architecture)
+    if not classes:
+        allowed = ", ".join(ARCHITECTURES.get(task, ())) or "none (omit the field)"
+        raise OfferError(f"{key}.model.architecture: '{architecture}' is not an architecture "
+                         f"class of {task}; expected {allowed}")
     ref_acc = catalog.accelerator(ref.reference_accelerator)
-    e_ref = sampler.sample(f"engine.tasks.{step.task}.reference_wh_per_unit",
-                           ref.reference_wh_per_unit, low=0.0)
     ref_max = sampler.sample(f"accelerator.{ref_acc.id}.max_power_w", ref_acc.max_power_w,
                              low=0.0)
     h = hardware_factor(site.hardware.max_power_w, site.accelerator.peak_tflops_bf16, ref_max,
                         ref_acc.peak_tflops_bf16)
     two_d = next(iter(step.sizes.values())).ndim == 2
-    if step.task == "image-generation":
-        default_steps = ref.default_denoising_steps or 28.0
+    caveats: list[Caveat] = []
+    if (comp.model.precision is None and comp.model.id is None
+            and any(c.precision_sensitive for c in classes)):
+        precision = "fp32"  # the conservative default: never cheaper than declaring
+        caveats.append(Caveat(
+            code="precision-defaulted",
+            message=f"{key}: model.precision not declared; fp32 assumed for {task}, the "
+            "costliest precision measured (declare it to use yours)",
+        ))
+    group = precision_group(precision)
+    if task == "image-generation":
         sizes = step.sizes
         units = image_generation_units(
             sizes["images"], sizes.get("image_width", 1024.0),
             sizes.get("image_height", 1024.0),
-            sizes.get("denoising_steps", default_steps),
+            sizes.get("denoising_steps", ref.default_denoising_steps or 50.0),
             _column(active, two_d),
         )
-        energy = task_energy_wh(_column(e_ref, two_d), units, 1.0, ref.reference_params_b, 0.0,
-                                _column(h, two_d))
     else:
-        exponent = sampler.sample("engine.tasks.params_exponent",
-                                  reference.task_scaling().value, low=0.0)
-        energy = task_energy_wh(
-            _column(e_ref, two_d), step.sizes[UNIT_FIELD[step.task]], _column(active, two_d),
-            ref.reference_params_b, _column(exponent, two_d), _column(h, two_d),
-        )
-    caveats: list[Caveat] = []
+        units = step.sizes[UNIT_FIELD[task]]
+    s_acc = (0.0 if site.accelerator.id == ref_acc.id else
+             peak_sigma(site.accelerator.peak_tflops_bf16, ref_acc.peak_tflops_bf16))
+    energies: list[Array] = []
+    errors: list[tuple[reference.TaskClass, float, float, float]] = []
+    for cls in classes:
+        label = _class_label(cls)
+        e_ref = sampler.sample(f"engine.tasks.{task}[{label}].reference_wh_per_unit",
+                               cls.reference_wh_per_unit, low=0.0)
+        factor = ((cls.fp32_factor if group == "32-bit" else 1.0)
+                  / (cls.fp32_factor if cls.reference_precision == "32-bit" else 1.0)
+                  if cls.precision_sensitive else 1.0)
+        exponent = 0.0 if task == "image-generation" else cls.params_exponent
+        energy = task_energy_wh(_column(e_ref, two_d), units + cls.fixed_units,
+                                _column(active, two_d),
+                                cls.reference_params_b, exponent, _column(h, two_d), factor)
+        energies.append(energy)
+        s_prec = (shared.sigma_precision if cls.precision_sensitive
+                  and group != cls.reference_precision else 0.0)
+        s_cal = float(np.hypot(cls.sigma, shared.sigma_derived if cls.derived else 0.0))
+        errors.append((cls, s_cal, s_acc, s_prec))
+        reasons = []
+        if cls.derived:
+            reasons.append(f"the {label} class of {task} has no published measurement "
+                           "(derived)")
+        if s_prec:
+            reasons.append(f"{group} weights were not measured for the {label} class")
+        if s_acc:
+            reasons.append(f"{task} is calibrated on {ref_acc.id} only; {site.accelerator.id} "
+                           "is extrapolated from its power and FLOP/s")
+        if reasons:
+            sigma = model_error_sigma(s_cal, accelerator=s_acc, precision=s_prec)
+            caveats.append(Caveat(
+                code=("accelerator-outside-calibration" if s_acc and not cls.derived
+                      and not s_prec else "model-outside-calibration"),
+                message=f"{key}: {'; '.join(reasons)}: the model error widens to a "
+                f"geometric sd of {math.exp(sigma):.2f}",
+            ))
+    normal = Normal(dist="normal", mean=0.0, sd=1.0)
+    if len(classes) == 1:
+        cls, s_cal, s_acc, s_prec = errors[0]
+        name = f"engine.task.model_error[{task}:{_class_label(cls)}]"
+        central_e = energies[0]
+        log_error = s_cal * sampler.sample(name, normal)
+    else:
+        name = f"engine.task.model_error[{task}:undeclared]"
+        s_cal = max(e[1] for e in errors)
+        s_prec = max(e[3] for e in errors)
+        logs = [np.log(np.maximum(e, 1e-300)) for e in energies]
+        central_e = np.exp(undeclared_span(np.minimum.reduce(logs), np.maximum.reduce(logs),
+                                           _column(sampler.sample(name, normal), two_d),
+                                           s_cal))
+        log_error = np.zeros(sampler.draws)
+        caveats.append(Caveat(
+            code="architecture-undeclared",
+            message=f"{key}: model.architecture not declared; the band spans the "
+            f"{', '.join(_class_label(c) for c in classes)} classes of {task}, its median "
+            "at the costliest (declare it to narrow the band)",
+        ))
+    if s_acc:
+        log_error = log_error + s_acc * sampler.sample(
+            f"{name[:-1]}@{site.accelerator.id}]", normal)
+    if s_prec:
+        log_error = log_error + s_prec * sampler.sample(f"{name[:-1]}#{group}]", normal)
+    energy = central_e * np.exp(_column(log_error, two_d))
     if float(np.median(batch)) > 1:
         caveats.append(Caveat(
             code="batch-not-modelled",
-            message=f"{key}: batching of {step.task} is not modelled (batch-1 reference)",
+            message=f"{key}: batching of {task} is not modelled (batch-1 reference)",
         ))
     frac = sampler.sample("engine.task_power_fraction",
                           reference.defaults().task_power_fraction.value, low=0.01, high=1.0)
@@ -284,6 +525,13 @@ def run_chain(
             if declared is not None:
                 value, scope = declared.energy_wh, declared.scope
                 caveats.append(declared.caveat)
+                low = declared_below_model(offer.id, step.task, declared, {
+                    "accelerators": acc_wh, "server": acc_wh + host_wh,
+                    "facility": (acc_wh + host_wh)
+                    * (site.pue[:, None] if busy_s.ndim == 2 else site.pue),
+                }[scope])
+                if low is not None:
+                    caveats.append(low)
                 method = "declared"
                 if busy_s.ndim == 2:
                     value = value[:, None] * np.ones_like(acc_wh)
@@ -343,15 +591,21 @@ def run_chain(
         add("facility_overhead_wh", overhead_wh)
         add("gwp_use_kgco2e", per_kwh_impact(facility_kwh, site.gwp_kgco2e_per_kwh))
         add("gwp_embodied_kgco2e", emb["gwp_kgco2e"])
-        add("water_l", water_l(it_wh / WH_PER_KWH, site.pue, site.wue_l_per_kwh,
-                               site.water_l_per_kwh))
+        it_kwh = it_wh / WH_PER_KWH
+        add("water_l", water_l(it_kwh, site.pue, site.wue_l_per_kwh, site.water_l_per_kwh))
+        add("water_onsite_l", water_onsite_l(it_kwh, site.wue_l_per_kwh))
+        add("water_offsite_l", water_offsite_l(it_kwh, site.pue, site.water_l_per_kwh))
         add("adpe_kgsbeq", per_kwh_impact(facility_kwh, site.adpe_kgsbeq_per_kwh)
             + emb["adpe_kgsbeq"])
-        add("pe_mj", per_kwh_impact(facility_kwh, site.pe_mj_per_kwh) + emb["pe_mj"])
+        pe_use = per_kwh_impact(facility_kwh, site.pe_mj_per_kwh)
+        add("pe_mj", pe_use + emb["pe_mj"])
+        add("pe_use_mj", pe_use)
+        add("pe_embodied_mj", np.asarray(emb["pe_mj"]))
     methods.setdefault("idle", "modelled")
     methods.setdefault("facility_overhead", "modelled")
     methods.setdefault("embodied", "modelled")
-    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used))
+    return totals, Trace(caveats=tuple(caveats), methods=methods, records=tuple(used),
+                         defaulted=tuple(offer_defaults(offer, [s.task for s in steps])))
 
 
 def _profile_steps(profile: UsageProfile, sampler: Sampler) -> list[StepInput]:
@@ -403,7 +657,16 @@ def to_draws(totals: dict[str, Array], requests: Array, years: Array, *,
         out["total"] = out["use"] + out["embodied"]
         return out
 
+    def split(src: dict[str, Array], names: dict[str, str]) -> dict[str, Array]:
+        return {k: src[v] for k, v in names.items() if v in src}
+
+    water_scopes = {"onsite": "water_onsite_l", "offsite": "water_offsite_l"}
+    pe_phases = {"use": "pe_use_mj", "embodied": "pe_embodied_mj"}
     return EstimateDraws(
+        per_request_water_l_by_scope=split(per_req, water_scopes),
+        per_year_water_l_by_scope=split(per_year, water_scopes),
+        per_request_pe_mj_by_phase=split(per_req, pe_phases),
+        per_year_pe_mj_by_phase=split(per_year, pe_phases),
         per_request_energy_wh=energy(per_req, 1.0),
         per_request_gwp_kgco2e=gwp(per_req),
         per_request_water_l=per_req["water_l"],

@@ -6,7 +6,8 @@ import numpy as np
 
 from ia_empreinte.types import Array
 
-__all__ = ["facility_overhead_wh", "per_kwh_impact", "water_l"]
+__all__ = ["facility_overhead_wh", "per_kwh_impact", "water_l", "water_offsite_l",
+           "water_onsite_l"]
 
 ArrayLike = Array | float
 
@@ -32,5 +33,23 @@ def water_l(
     e = np.asarray(it_energy_kwh)
     return np.asarray(
         e * (np.asarray(wue_onsite_l_per_kwh) + np.asarray(pue) * np.asarray(offsite_l_per_kwh)),
+        dtype=np.float64,
+    )
+
+
+def water_onsite_l(it_energy_kwh: ArrayLike, wue_onsite_l_per_kwh: ArrayLike) -> Array:
+    """On-site water: ``W_onsite = E_IT x WUE`` (data-centre cooling and humidification;
+    The Green Grid, WUE white paper #35, 2011)."""
+    return np.asarray(np.asarray(it_energy_kwh) * np.asarray(wue_onsite_l_per_kwh),
+                      dtype=np.float64)
+
+
+def water_offsite_l(
+    it_energy_kwh: ArrayLike, pue: ArrayLike, offsite_l_per_kwh: ArrayLike
+) -> Array:
+    """Off-site water: ``W_offsite = E_IT x PUE x WUE_offsite`` (water consumed to
+    generate the facility's electricity, the zone's factor; Li et al. 2025)."""
+    return np.asarray(
+        np.asarray(it_energy_kwh) * np.asarray(pue) * np.asarray(offsite_l_per_kwh),
         dtype=np.float64,
     )

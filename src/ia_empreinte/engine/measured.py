@@ -22,7 +22,13 @@ from ia_empreinte.results import Caveat
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Lognormal, Sampler
 
-__all__ = ["DeclaredEnergy", "Measured", "declared_for", "measured_energy"]
+__all__ = [
+    "DeclaredEnergy",
+    "Measured",
+    "declared_below_model",
+    "declared_for",
+    "measured_energy",
+]
 
 DeclaredScope = Literal["accelerators", "server", "facility"]
 _TOKEN_TASKS = ("embeddings", "text-classification")
@@ -70,6 +76,29 @@ def declared_for(offer: Offer, task: str, sampler: Sampler) -> DeclaredEnergy | 
                 + (f" (source: {d.source})" if d.source else ""),
             ))
     return None
+
+
+def declared_below_model(
+    offer_id: str, task: str, declared: DeclaredEnergy, modelled_wh: Array
+) -> Caveat | None:
+    """A caveat when the declared figure's median is below the model's 5th percentile.
+
+    ``modelled_wh`` is the engine's own energy per request in the declared scope
+    (accelerators; accelerators + host; or x PUE), drawn before the declaration replaced
+    it. A declaration that low is not impossible (a better serving stack, a smaller
+    operating point) but is flagged for verification: the buyer asks for the record or
+    the documented measurement behind it. No draw is added: the figures do not move.
+    """
+    p05 = float(np.percentile(np.asarray(modelled_wh, dtype=np.float64), 5))
+    value = float(np.median(np.asarray(declared.energy_wh, dtype=np.float64)))
+    if not value < p05:
+        return None
+    return Caveat(
+        code="declared-below-model-p05",
+        message=f"offer {offer_id}: declared {task} energy {value:.4g} Wh per request "
+        f"({declared.scope} scope) is below the model's 5th percentile {p05:.4g} Wh: "
+        "to be verified (ask for the benchmark record or the measurement behind it)",
+    )
 
 
 def measured_energy(

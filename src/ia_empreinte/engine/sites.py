@@ -14,6 +14,7 @@ import numpy as np
 
 from ia_empreinte import catalog
 from ia_empreinte.engine import reference
+from ia_empreinte.engine.defaults import lower, reference_server, upper, worst_grid_factor
 from ia_empreinte.engine.llm import AcceleratorSpec
 from ia_empreinte.offers import Deployment
 from ia_empreinte.results import Caveat
@@ -21,10 +22,6 @@ from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Quantity, Sampler
 
 __all__ = ["Site", "choose_server", "make_site"]
-
-
-_GPU_SERVERS = (("gpu-server-1x", 1), ("gpu-server-2x", 2), ("gpu-server-4x", 4),
-                ("gpu-server-8x", 8))
 
 
 @dataclass
@@ -67,19 +64,16 @@ class Site:
 def choose_server(deployment: Deployment, accelerator: catalog.Accelerator) -> tuple[str, float]:
     """Host server class and the share of it one replica uses (``g / slots``).
 
-    Default: ``cpu-server-2s`` for CPU compute, else the smallest GPU server whose slots
-    hold the replica's accelerators (8-slot servers beyond 8 accelerators).
+    The offer's ``server`` when declared; else the accelerator's reference server
+    (``data/accelerators.toml``: an 8-GPU HGX-class host for H100/H200/B200/MI300X, a
+    4-card PCIe host for L4/L40S/T4, the fewest accelerators per server of the cited
+    range), so a single small GPU carries its share of a host, not a whole one.
     """
     g = deployment.accelerator_count
-    if deployment.server is not None:
-        server = catalog.server(deployment.server)
-        return server.id, g / max(server.accelerator_slots, 1)
-    if accelerator.kind == "cpu":
-        return "cpu-server-2s", float(g)
-    for ident, slots in _GPU_SERVERS:
-        if g <= slots:
-            return ident, g / slots
-    return "gpu-server-8x", g / 8
+    ident = deployment.server if deployment.server is not None else reference_server(
+        accelerator)
+    server = catalog.server(ident)
+    return server.id, g / max(server.accelerator_slots, 1)
 
 
 def _factor(
@@ -124,48 +118,55 @@ def make_site(key: str, deployment: Deployment, sampler: Sampler) -> Site:
     host_busy = share * (host_idle + load * (host_max - host_idle))
     replica_idle = deployment.accelerator_count * hw.idle_power_w + share * host_idle
 
+    # Undeclared fields take the published conservative defaults of
+    # data/undeclared.toml (see engine/defaults.py): declaring never costs a bidder.
     if deployment.pue is not None:
         pue = s(f"{key}.deployment.pue", deployment.pue, 1.0)
     else:
-        pue = s(f"datacenter.{dc.id}.pue", dc.pue, 1.0)
+        pue = sampler.constant(max(upper(dc.pue), 1.0))
         caveats.append(Caveat(
             code="pue-defaulted",
-            message=f"{key}: no PUE declared; data-centre class '{dc.id}' default used",
+            message=f"{key}: no PUE declared; the high end of data-centre class "
+            f"'{dc.id}' used ({upper(dc.pue):g})",
         ))
     if deployment.wue_l_per_kwh is not None:
         wue = s(f"{key}.deployment.wue_l_per_kwh", deployment.wue_l_per_kwh)
     else:
-        wue = s(f"datacenter.{dc.id}.wue_l_per_kwh", dc.wue_l_per_kwh)
+        wue = sampler.constant(upper(dc.wue_l_per_kwh))
 
-    zone_id = deployment.zone
-    if zone_id is None:
-        zone_id = str(defaults.default_zone["value"])
+    per_kwh: dict[str, Array] = {}
+    if deployment.zone is None:
         caveats.append(Caveat(
             code="zone-defaulted",
-            message=f"{key}: no hosting zone declared; world-average electricity used",
+            message=f"{key}: no hosting zone declared; the highest grid factor of the "
+            "catalog used for each indicator",
         ))
-    zone = catalog.zone(zone_id)
-    world = catalog.zone("WORLD")
-    z = f"zone.{zone.id}"
-    gwp = s(f"{z}.gwp_kgco2e_per_kwh", zone.gwp_kgco2e_per_kwh.value)
-    per_kwh: dict[str, Array] = {}
-    for name, code in (("water_l_per_kwh", "water-factor-missing"),
-                       ("adpe_kgsbeq_per_kwh", "adpe-factor-missing"),
-                       ("pe_mj_per_kwh", "pe-factor-missing")):
-        value = _factor(sampler, f"{z}.{name}", getattr(zone, name))
-        if value is None:
-            value = _factor(sampler, f"zone.WORLD.{name}", getattr(world, name))
-            caveats.append(Caveat(
-                code=code,
-                message=f"zone {zone.id} has no {name} factor; world average used",
-            ))
-        per_kwh[name] = value if value is not None else sampler.constant(0.0)
+        for name in ("gwp_kgco2e_per_kwh", "water_l_per_kwh", "adpe_kgsbeq_per_kwh",
+                     "pe_mj_per_kwh"):
+            per_kwh[name] = sampler.constant(worst_grid_factor(name)[0])
+        gwp = per_kwh.pop("gwp_kgco2e_per_kwh")
+    else:
+        zone = catalog.zone(deployment.zone)
+        world = catalog.zone("WORLD")
+        z = f"zone.{zone.id}"
+        gwp = s(f"{z}.gwp_kgco2e_per_kwh", zone.gwp_kgco2e_per_kwh.value)
+        for name, code in (("water_l_per_kwh", "water-factor-missing"),
+                           ("adpe_kgsbeq_per_kwh", "adpe-factor-missing"),
+                           ("pe_mj_per_kwh", "pe-factor-missing")):
+            value = _factor(sampler, f"{z}.{name}", getattr(zone, name))
+            if value is None:
+                value = _factor(sampler, f"zone.WORLD.{name}", getattr(world, name))
+                caveats.append(Caveat(
+                    code=code,
+                    message=f"zone {zone.id} has no {name} factor; world average used",
+                ))
+            per_kwh[name] = value if value is not None else sampler.constant(0.0)
 
     if deployment.hardware_lifetime_years is not None:
         lifetime = s(f"{key}.deployment.hardware_lifetime_years",
                      deployment.hardware_lifetime_years, 0.5)
     else:
-        lifetime = s(f"{sv}.lifetime_years", server.lifetime_years, 0.5)
+        lifetime = sampler.constant(max(lower(server.lifetime_years), 0.5))
 
     def embodied(field_name: str) -> Array:
         # Catalog validation requires every embodied figure (a proxy where nothing is

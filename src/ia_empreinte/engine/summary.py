@@ -39,6 +39,8 @@ def summarise(
         "water_l": d.per_request_water_l,
         "adpe_kgsbeq": d.per_request_adpe_kgsbeq,
         "pe_mj": d.per_request_pe_mj,
+        **{f"water_l.{k}": v for k, v in d.per_request_water_l_by_scope.items()},
+        **{f"pe_mj.{k}": v for k, v in d.per_request_pe_mj_by_phase.items()},
     }
     for name, k in years.items():
         raw |= {
@@ -50,6 +52,8 @@ def summarise(
             f"{name}.adpe_kgsbeq": d.per_year_adpe_kgsbeq * k,
             f"{name}.pe_mj": d.per_year_pe_mj * k,
             f"{name}.requests": d.requests_per_year * k,
+            **{f"{name}.water_l.{w}": v * k for w, v in d.per_year_water_l_by_scope.items()},
+            **{f"{name}.pe_mj.{p}": v * k for p, v in d.per_year_pe_mj_by_phase.items()},
         }
     t = result.training
     if t is not None:
@@ -69,6 +73,8 @@ def summarise(
         gwp_kgco2e=s["gwp_kgco2e"],
         gwp_kgco2e_by_phase={p: s[f"gwp_kgco2e.{p}"] for p in phases},
         water_l=s["water_l"], adpe_kgsbeq=s["adpe_kgsbeq"], pe_mj=s["pe_mj"],
+        water_l_by_scope={w: s[f"water_l.{w}"] for w in d.per_request_water_l_by_scope},
+        pe_mj_by_phase={p: s[f"pe_mj.{p}"] for p in d.per_request_pe_mj_by_phase},
     )
 
     def period(name: str) -> PeriodImpacts:
@@ -79,6 +85,9 @@ def summarise(
             gwp_kgco2e_by_phase={p: s[f"{name}.gwp_kgco2e.{p}"] for p in phases},
             water_l=s[f"{name}.water_l"], adpe_kgsbeq=s[f"{name}.adpe_kgsbeq"],
             pe_mj=s[f"{name}.pe_mj"], requests=s[f"{name}.requests"],
+            water_l_by_scope={w: s[f"{name}.water_l.{w}"]
+                              for w in d.per_year_water_l_by_scope},
+            pe_mj_by_phase={p: s[f"{name}.pe_mj.{p}"] for p in d.per_year_pe_mj_by_phase},
         )
 
     training = None
@@ -101,6 +110,7 @@ def summarise(
         profile_id=profile_id, offer_id=offer_id, per_request=per_request,
         per_year=period("per_year"), contract=period("contract"), training=training,
         provenance=provenance, caveats=list(result.trace.caveats),
+        defaulted_fields=list(result.trace.defaulted),
     )
 
 

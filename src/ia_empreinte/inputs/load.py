@@ -17,7 +17,15 @@ from ia_empreinte.render.embedded import EMBEDDED_NAME, extract_fiche_json, shee
 from ia_empreinte.render.sheet import render_fiche
 from ia_empreinte.sheet import Fiche, parse_fiche
 
-__all__ = ["SHEET_SUFFIXES", "load_fiche", "load_offer", "load_profile", "read_fiche_file"]
+__all__ = [
+    "SHEET_SUFFIXES",
+    "fiche_from_bytes",
+    "load_fiche",
+    "load_offer",
+    "load_profile",
+    "load_profile_bytes",
+    "read_fiche_file",
+]
 
 SHEET_SUFFIXES = {".pdf": "pdf", ".html": "html", ".xlsx": "xlsx", ".md": "markdown"}
 """Sheets written by ``ia-empreinte report`` that carry their fiche, by suffix."""
@@ -31,6 +39,18 @@ def load_profile(path: str | Path) -> UsageProfile:
         ProfileError: a field is invalid.
     """
     return parse_profile(read_document(path), file=str(path))
+
+
+def load_profile_bytes(path: str | Path) -> tuple[UsageProfile, bytes]:
+    """:func:`load_profile`, with the file's bytes as read (annexed as they are to a
+    consultation kit); the file is read once.
+
+    Raises:
+        InputFileError: the file cannot be read or parsed.
+        ProfileError: a field is invalid.
+    """
+    raw = read_input_bytes(Path(path))
+    return parse_profile(read_document(path, text=raw), file=str(path)), raw
 
 
 def load_offer(path: str | Path) -> Offer:
@@ -57,9 +77,32 @@ def load_fiche(path: str | Path) -> Fiche:
         ValidationFailure: a field is invalid.
     """
     fmt, data = read_fiche_file(path)
-    name = str(path)
+    return _fiche_of(fmt, data, str(path))
+
+
+def fiche_from_bytes(data: bytes, name: str) -> Fiche:
+    """:func:`load_fiche` for the bytes of an uploaded file named ``name`` (the web
+    application's verification): the format comes from the name's suffix.
+
+    Raises:
+        InputFileError: an unknown suffix, bytes that are not a sheet, or a sheet that
+            shows other figures than the fiche it embeds.
+        ValidationFailure: a field is invalid.
+    """
+    suffix = Path(name).suffix.lower()
+    fmt = SHEET_SUFFIXES.get(suffix) or ("json" if suffix in SUFFIXES else None)
+    if fmt is None:
+        raise InputFileError(
+            f"unsupported file extension '{Path(name).suffix}'; expected a fiche (.json) "
+            f"or a sheet written by ia-empreinte report ({', '.join(SHEET_SUFFIXES)})",
+            file=name,
+        )
+    return _fiche_of(fmt, data, name)
+
+
+def _fiche_of(fmt: str, data: bytes, name: str) -> Fiche:
     if fmt == "json":
-        return parse_fiche(read_document(path, text=data), file=name)
+        return parse_fiche(read_document(name, text=data), file=name)
     text = extract_fiche_json(data, fmt, name)
     try:
         document = read_document(EMBEDDED_NAME, text=text.encode("utf-8"))

@@ -2,13 +2,18 @@
 and the consultation clause."""
 
 from ia_empreinte.kit.territorial import (
+    PERIODS_FR,
     QUESTIONNAIRE_SOURCE,
+    TASK_NAMES_FR,
     BasisCoverage,
     ProfileQuestion,
     basis_coverage,
     build_profile,
+    explain_answer,
     offer_template,
+    parse_duration,
     parse_profile_answer,
+    parse_task,
     profile_questions,
     profile_to_yaml,
     shipped_profile,
@@ -19,13 +24,18 @@ from ia_empreinte.kit.territorial import (
 )
 
 __all__ = [
+    "PERIODS_FR",
     "QUESTIONNAIRE_SOURCE",
+    "TASK_NAMES_FR",
     "BasisCoverage",
     "ProfileQuestion",
     "basis_coverage",
     "build_profile",
+    "explain_answer",
     "offer_template",
+    "parse_duration",
     "parse_profile_answer",
+    "parse_task",
     "profile_questions",
     "profile_to_yaml",
     "shipped_profile",

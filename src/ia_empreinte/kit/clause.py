@@ -3,10 +3,12 @@
 The criterion answers Code de la commande publique art. L. 2152-7 (at least one
 environmental award criterion) and R. 2152-12 (weighted criteria); Légifrance,
 https://www.legifrance.gouv.fr/codes/id/LEGITEXT000037701019/. The clause fixes in
-advance what courts require (CE 15 Feb 2013 *Derichebourg*, TA Grenoble 14 Nov 2025):
-the indicator, the usage profile (id and SHA-256), the tool and
-its version, the reference data and the scoring formula. It is a draft for the buyer's
-lawyer to adapt, never legal advice.
+advance what makes up the criterion: the indicator, the usage profile (id and
+SHA-256), the tool and its version, the reference data and the scoring formula; the
+scoring method need not be published but must be fixed in advance (CE, 2 Aug 2011,
+PNR des Grands Causses, n° 348254). The complete kit (evidence per declared field,
+default rule, floor, CCTP/CCAP clauses, protocol) is :mod:`ia_empreinte.kit.dce`. It
+is a draft for the buyer's lawyer to adapt, never legal advice.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from ia_empreinte.sheet import canonical_json, tables
 __all__ = ["rc_clause"]
 
 _INDICATOR_FR = {
-    "gwp": "Empreinte carbone (méthode « location-based »)",
+    "gwp": "Empreinte carbone (facteur d'émission moyen de l'électricité du lieu "
+           "d'hébergement)",
     "energy": "Consommation d'énergie finale",
     "water": "Consommation d'eau (sur site et hors site)",
     "adpe": "Épuisement des ressources abiotiques (ADPe)",
@@ -46,7 +49,7 @@ def rc_clause(
     profile: UsageProfile,
     options: CompareOptions | None = None,
     *,
-    criterion_number: int = 3,
+    criterion_number: int = 1,
     weight_pct: float | None = None,
     data_sha256: dict[str, str] | None = None,
 ) -> str:
@@ -93,17 +96,18 @@ def rc_clause(
 {_INDICATOR_FR[opts.indicator]} {_SCOPE_FR[opts.scope]} ({unit}) du service proposé, \
 pour le profil d'usage de référence « {profile.id} » version {profile.version} \
 (annexe n° A ; empreinte SHA-256 du profil sous forme JSON canonique : `{sha}`), \
-calculée avec l'outil libre ia-empreinte version {__version__} et son jeu de données de \
-référence (annexe n° B), à partir des informations et des mesures fournies par le \
-candidat selon le protocole de l'annexe n° C.
+calculée par l'acheteur avec l'outil libre ia-empreinte version {__version__} et son \
+jeu de données de référence (annexe n° B), à partir de la déclaration du candidat et \
+de ses relevés de mesure établis selon le protocole de l'annexe n° C (pièces produites \
+par `ia-empreinte dce`).
 
 La valeur notée est la médiane de {opts.draws} tirages Monte-Carlo (graine {opts.seed}), \
 les mêmes tirages des données partagées étant utilisés pour toutes les offres. \
 Notation ({_METHOD_FR[opts.method]}) : {formula_text(opts.method, opts.points)}, où \
 V est la valeur notée de chaque offre. {floor}
 
-Le candidat joint à son offre la fiche ia-empreinte au format JSON et PDF ; \
-l'acheteur recalcule la fiche avec la commande `ia-empreinte verify`. Les autres \
+L'acheteur établit la fiche ia-empreinte de la comparaison (formats JSON et PDF) ; \
+quiconque la recalcule avec la commande `ia-empreinte verify`. Les autres \
 indicateurs de la fiche (énergie, eau, ressources abiotiques, énergie primaire) ainsi \
 que l'entraînement du modèle sont fournis à titre d'information et ne sont pas notés.
 

@@ -463,6 +463,20 @@ def _summary(f: Fiche, lang: Lang) -> Section:
     return Section(t("s_summary", lang), blocks, page_break_after=True)
 
 
+def _defaulted_blocks(f: Fiche, lang: Lang) -> list[Block]:
+    """Per offer, the fields not declared, the value used and the default rule."""
+    blocks: list[Block] = [Heading(t("defaulted_title", lang)),
+                           Para(t("defaulted_intro", lang))]
+    if not f.defaulted_fields:
+        return [*blocks, Para(t("defaulted_none", lang))]
+    rows = [[d.offer_id, d.field, d.value, d.rule_fr if lang == "fr" else d.rule_en,
+             d.source] for d in f.defaulted_fields]
+    return [*blocks, Table([t("offer", lang), t("field", lang), t("value", lang),
+                            t("rule", lang), t("source", lang)], rows,
+                           [False, False, False, False, False],
+                           caption=t("defaulted_title", lang))]
+
+
 def _materiality(f: Fiche, lang: Lang) -> Section | None:
     m = f.materiality
     if m is None:
@@ -643,7 +657,7 @@ def fiche_document(f: Fiche, lang: Lang = "fr", *, accessible_note: bool = False
             Section(t("s_results", lang), _indicator_tables(c, lang)),
             Section(t("s_ranking", lang), _ranking_blocks(c, lang)),
             Section(t("s_uncertainty", lang), _uncertainty_blocks(c, lang)),
-            Section(t("s_parameters", lang), [params]),
+            Section(t("s_parameters", lang), [params, *_defaulted_blocks(f, lang)]),
             Section(t("s_evidence", lang), evidence),
             Section(t("s_training", lang), [training]),
             Section(t("s_equivalents", lang), equivalents),

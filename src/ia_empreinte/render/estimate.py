@@ -40,8 +40,12 @@ def _impacts(section: str, imp: RequestImpacts | PeriodImpacts) -> list[dict[str
     rows.append(_row(section, "gwp", "total", "kgCO2e", imp.gwp_kgco2e))
     rows += [_row(section, "gwp", p, "kgCO2e", s) for p, s in imp.gwp_kgco2e_by_phase.items()]
     rows.append(_row(section, "water", "total", "L", imp.water_l))
+    # on-site (data-centre cooling, WUE) and off-site (electricity generation) water
+    rows += [_row(section, "water", w, "L", s) for w, s in imp.water_l_by_scope.items()]
     rows.append(_row(section, "adpe", "total", "kgSbeq", imp.adpe_kgsbeq))
     rows.append(_row(section, "pe", "total", "MJ", imp.pe_mj))
+    # use: facility electricity x the zone's primary-energy factor; embodied: manufacturing
+    rows += [_row(section, "pe", p, "MJ", s) for p, s in imp.pe_mj_by_phase.items()]
     if isinstance(imp, PeriodImpacts):
         rows.append(_row(section, "requests", "total", "requests", imp.requests))
     return rows
@@ -135,6 +139,10 @@ def render_estimate_markdown(est: Estimate, lang: Lang = "fr") -> str:
         else:
             out += [f"- `{c.code}`: {c.message}" for c in est.caveats]
         out.append("")
+    if est.defaulted_fields:
+        out += ["## Defaulted fields", ""]
+        out += [f"- `{d.field}` = {d.value}: {d.rule_en}" for d in est.defaulted_fields]
+        out.append("")
     out += ["## Provenance", ""]
     out += [f"- {line}" for line in _provenance_lines(est, lang)]
     return "\n".join(out) + "\n"
@@ -156,6 +164,13 @@ def render_estimate_table(est: Estimate, lang: Lang = "fr") -> str:
         else:
             lines.append("caveats:\n" + "".join(f"  {c.code}: {c.message}\n"
                                                  for c in est.caveats))
+    if est.defaulted_fields:
+        if lang == "fr":
+            lines.append("champs non déclarés, valeur par défaut publiée :\n" + "".join(
+                f"  {d.field} = {d.value}\n" for d in est.defaulted_fields))
+        else:
+            lines.append("defaulted fields:\n" + "".join(
+                f"  {d.field} = {d.value} ({d.rule})\n" for d in est.defaulted_fields))
     lines.append(_provenance_lines(est, lang)[0] + "\n")
     return "\n".join(lines)
 

@@ -104,6 +104,21 @@ LABELS: dict[str, dict[Lang, str]] = {
     "p_a_lower": {"fr": "P(A < B)", "en": "P(A < B)"},
     "gap": {"fr": "Écart A − B (médiane)", "en": "Gap A − B (median)"},
     "count": {"fr": "Nombre", "en": "Count"},
+    # defaulted fields (equal treatment: published conservative defaults)
+    "defaulted_title": {"fr": "Champs non déclarés et valeurs par défaut appliquées",
+                        "en": "Undeclared fields and the defaults applied"},
+    "defaulted_intro": {
+        "fr": "Un champ que l'offre ne déclare pas reçoit une valeur par défaut publiée et "
+              "prudente (jamais plus favorable qu'une valeur déclarée plausible) : "
+              "déclarer la valeur réelle ne coûte jamais au soumissionnaire.",
+        "en": "A field the offer does not declare takes a published conservative default "
+              "(never more favourable than a plausible declared value): declaring the real "
+              "value never costs the bidder."},
+    "defaulted_none": {"fr": "Aucune offre n'a de champ par défaut.",
+                       "en": "No offer has a defaulted field."},
+    "field": {"fr": "Champ", "en": "Field"},
+    "rule": {"fr": "Règle par défaut", "en": "Default rule"},
+    "defaults_sheet": {"fr": "Défauts", "en": "Defaults"},
     "equivalent": {"fr": "Équivalent", "en": "Equivalent"},
     "year": {"fr": "Année", "en": "Year"},
     "path": {"fr": "Fichier", "en": "File"},
@@ -117,9 +132,11 @@ LABELS: dict[str, dict[Lang, str]] = {
     "ind_energy": {"fr": "Énergie", "en": "Energy"},
     "ind_gwp": {"fr": "Émissions de GES (mix moyen du lieu d'hébergement)",
                 "en": "GHG emissions (location-based)"},
-    "ind_water": {"fr": "Eau", "en": "Water"},
+    "ind_water": {"fr": "Eau (sur site + production de l'électricité)",
+                  "en": "Water (on-site + electricity generation)"},
     "ind_adpe": {"fr": "Ressources abiotiques (ADPe)", "en": "Abiotic resources (ADPe)"},
-    "ind_pe": {"fr": "Énergie primaire", "en": "Primary energy"},
+    "ind_pe": {"fr": "Énergie primaire (électricité en usage + fabrication)",
+               "en": "Primary energy (use-phase electricity + manufacturing)"},
     "ind_requests": {"fr": "Requêtes", "en": "Requests"},
     "phase_use": {"fr": "usage", "en": "use"},
     "phase_embodied": {"fr": "fabrication", "en": "embodied"},
@@ -732,6 +749,9 @@ DRIVER_FIELDS: dict[str, dict[Lang, str]] = {
     "energy_wh_per_request": {"fr": "énergie déclarée par requête",
                               "en": "declared energy per request"},
     "precision": {"fr": "précision numérique du modèle", "en": "numeric precision of the model"},
+    "serving_stack": {"fr": "logiciel de service du modèle", "en": "model serving stack"},
+    "architecture": {"fr": "architecture du modèle", "en": "model architecture"},
+    "reasoning_tokens_b": {"fr": "jetons de raisonnement", "en": "reasoning tokens"},
     "accelerator": {"fr": "accélérateur", "en": "accelerator"},
     "accelerator_count": {"fr": "nombre d'accélérateurs", "en": "number of accelerators"},
     "capacity": {"fr": "capacité (partagée ou dédiée)", "en": "capacity (shared or dedicated)"},
@@ -763,6 +783,11 @@ def driver_label(key: str, lang: Lang = "fr") -> str:
     owner = ""
     if ": " in key:  # "offer-id: key" when an input is specific to one offer of a pair
         owner, key = key.split(": ", 1)
+    step = _STEP.search(key)
+    key = _STEP.sub("steps", key)
+    # "[domain]" qualifiers (model error per hardware domain, task class) go in brackets
+    qualifiers = [q for q in re.findall(r"\[([^\]]*)\]", key) if q]
+    key = re.sub(r"\[[^\]]*\]", "", key)
     parts = key.split(".")
     field = parts[-1]
     what = DRIVER_FIELDS.get(field, {}).get(lang)
@@ -778,7 +803,7 @@ def driver_label(key: str, lang: Lang = "fr") -> str:
         about.append(f"{_OF['offer'][lang]} {parts[1]}")
     if head == "engine" and len(parts) > 3 and parts[1] == "tasks":
         about.append(parts[2])
-    step = _STEP.search(key)
+    about.extend(qualifiers)
     if step:
         about.append(f"{_OF['step'][lang]} {int(step.group(1)) + 1}")
     if owner:
@@ -874,6 +899,20 @@ CAVEATS: dict[str, dict[Lang, str]] = {
                                    "relevé de mesure",
                              "en": "vendor's declared energy, not checked by a benchmark "
                                    "record"},
+    "precision-defaulted": {"fr": "précision du modèle non déclarée : fp32 retenu (valeur "
+                                  "prudente publiée)",
+                            "en": "model precision not declared: fp32 assumed (published "
+                                  "conservative default)"},
+    "declared-below-model-p05": {"fr": "énergie déclarée sous le 5e centile du modèle : à "
+                                       "vérifier (demande de précisions)",
+                                 "en": "declared energy below the model's 5th percentile: to "
+                                       "be checked (request for clarification)"},
+    "architecture-undeclared": {"fr": "architecture du modèle non déclarée : l'intervalle "
+                                      "couvre les classes de la tâche, médiane à la plus "
+                                      "coûteuse (la déclarer resserre l'intervalle)",
+                                "en": "model architecture not declared: the band spans the "
+                                      "task's classes, median at the costliest (declare it "
+                                      "to narrow the band)"},
     "measured-record-used": {"fr": "énergie tirée d'un relevé de mesure",
                              "en": "energy from a benchmark record"},
     "score-all-zero": {"fr": "toutes les offres valent 0 : elles reçoivent la note maximale",
@@ -955,6 +994,8 @@ CELLS: dict[str, dict[Lang, str]] = {
     "facility_overhead": {"fr": "surcoût_centre", "en": "facility_overhead"},
     "use": {"fr": "usage", "en": "use"},
     "embodied": {"fr": "fabrication", "en": "embodied"},
+    "onsite": {"fr": "sur_site", "en": "onsite"},
+    "offsite": {"fr": "hors_site", "en": "offsite"},
     "per request": {"fr": "par requête", "en": "per request"},
     "contract share": {"fr": "part du contrat", "en": "contract"},
     "proportional": {"fr": "proportionnelle", "en": "proportional"},

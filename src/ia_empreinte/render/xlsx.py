@@ -121,6 +121,13 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
         _append(params, [p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
                        source])
 
+    defaults = wb.create_sheet(t("defaults_sheet", lang))
+    header(defaults, [t("offer", lang), t("field", lang), t("value", lang), t("rule", lang),
+                      t("source", lang)])
+    for dflt in f.defaulted_fields:
+        _append(defaults, [dflt.offer_id, dflt.field, dflt.value, dflt.rule_fr if lang == "fr"
+                           else dflt.rule_en, dflt.source])
+
     integrity = wb.create_sheet("Intégrité" if lang == "fr" else "Integrity")
     _append(integrity, [t("inputs_hash", lang), f.inputs_sha256])
     _append(integrity, [t("tool", lang), f"{f.tool} {f.tool_version}"])

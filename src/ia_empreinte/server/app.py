@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
 from ia_empreinte._version import __version__
 from ia_empreinte.errors import IaEmpreinteError
@@ -27,6 +28,7 @@ from ia_empreinte.server.limits import BodyLimit, ComputeSlots
 from ia_empreinte.server.problems import MEDIA_TYPE, Problem, ProblemError, problem_for
 from ia_empreinte.server.routes import build_router
 from ia_empreinte.server.settings import ServerSettings, from_environ, read_tokens
+from ia_empreinte.server.web import static_files_root, web_router
 
 __all__ = ["create_app", "create_app_from_environ", "default_compute_slots"]
 
@@ -79,10 +81,11 @@ def create_app(
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ia-read")
     count = compute_slots or default_compute_slots()
     slots = ComputeSlots(count, DEFAULT_WAITING if waiting is None else waiting,
-                         settings.timeout_s)
+                         settings.timeout_s, processes=settings.compute == "processes")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await slots.start()
         yield
         executor.shutdown(wait=False, cancel_futures=True)
         slots.shutdown()
@@ -98,6 +101,9 @@ def create_app(
     )
     app.state.settings = settings
     app.include_router(build_router(settings, tokens, executor, slots))
+    # the buyer's web application: pages at /, assets at /static (same limits, tokens)
+    app.include_router(web_router(settings, tokens, slots.run))
+    app.mount("/static", StaticFiles(directory=static_files_root()), name="static")
     _install_error_handlers(app)
     # an oversized body is refused before any route or parser reads it
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -6,21 +6,34 @@ thread and stops waiting for it when the budget is spent: Python cannot stop a t
 so the budget bounds the response time, ``max_draws`` and ``max_offers`` bound the work
 a request can start, and :class:`ComputeSlots` bounds how many computations run at
 once (a slot is held until its work has really ended, answered or not).
+
+Computations run either in threads of the server process or in worker processes
+(:class:`ComputeSlots` with ``processes=True``, what ``ia-empreinte serve`` uses): one
+process per slot, so that the estimates of concurrent requests do not wait for each
+other's global interpreter lock nor for the event loop's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
+import importlib
+import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from ia_empreinte.server.problems import MEDIA_TYPE, ProblemError
+from ia_empreinte.errors import IaEmpreinteError
+from ia_empreinte.server.problems import MEDIA_TYPE, ProblemError, problem_for
 
 __all__ = ["BodyLimit", "ComputeSlots", "check_bearer", "check_count", "run_with_budget"]
 
 T = TypeVar("T")
+
+WORK_MODULE = "ia_empreinte.server.work"
+"""What a computing process imports when it starts: the work of the computing routes."""
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -181,24 +194,53 @@ async def run_with_budget(executor: Executor, timeout_s: float, work: Callable[[
 
 
 class ComputeSlots:
-    """A fixed number of computing threads, and a short bounded wait for one of them.
+    """A fixed number of computing slots, and a short bounded wait for one of them.
 
-    At most ``slots`` computations run at once, each in its own thread; a slot is freed
-    when its work really ends, even when its request was answered 503 long before, so
-    abandoned work cannot pile up (memory and CPU stay bounded). Up to ``waiting`` more
-    requests wait for a slot, asynchronously (no thread), within their time budget; a
-    request beyond that, or one whose budget runs out while waiting, is answered 503
-    with ``Retry-After`` and its work never starts. Reading routes use another pool, so
-    they keep answering while every slot is busy.
+    At most ``slots`` computations run at once, each in its own thread or, with
+    ``processes=True``, its own worker process; a slot is freed when its work really
+    ends, even when its request was answered 503 long before, so abandoned work cannot
+    pile up (memory and CPU stay bounded). Up to ``waiting`` more requests wait for a
+    slot, asynchronously (no thread), within their time budget; a request beyond that,
+    or one whose budget runs out while waiting, is answered 503 with ``Retry-After``
+    and its work never starts. Reading routes use another pool, so they keep answering
+    while every slot is busy.
+
+    In processes, the work is a module-level function and its arguments (both are
+    pickled); a library error or a :class:`ProblemError` raised there becomes the same
+    problem document as in a thread. The processes are started by :meth:`start` (the
+    application's start-up), each importing the library once.
     """
 
-    def __init__(self, slots: int, waiting: int, timeout_s: float) -> None:
+    def __init__(
+        self, slots: int, waiting: int, timeout_s: float, *, processes: bool = False
+    ) -> None:
         self.slots = slots
         self.waiting = waiting
         self.timeout_s = timeout_s
-        self.executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="ia-compute")
+        self.processes = processes
+        self.executor: Executor = self._executor()
         self._free = asyncio.Semaphore(slots)
         self._admitted = 0
+
+    def _executor(self) -> Executor:
+        if self.processes:
+            # spawn: a fork of a process running an event loop and threads is unsafe
+            return ProcessPoolExecutor(
+                max_workers=self.slots,
+                mp_context=multiprocessing.get_context("spawn"),
+                # load the library and its routes' work once per process (by name:
+                # this module sits below the work it runs)
+                initializer=functools.partial(importlib.import_module, WORK_MODULE),
+            )
+        return ThreadPoolExecutor(max_workers=self.slots, thread_name_prefix="ia-compute")
+
+    async def start(self) -> None:
+        """Start the worker processes and load the library in each (no-op in threads),
+        so that the first requests do not pay for it."""
+        if self.processes:
+            await asyncio.gather(*(
+                asyncio.wrap_future(self.executor.submit(_ready)) for _ in range(self.slots)
+            ))
 
     def _busy(self) -> ProblemError:
         return ProblemError(
@@ -210,12 +252,12 @@ class ComputeSlots:
             headers={"Retry-After": str(max(1, min(10, round(self.timeout_s))))},
         )
 
-    async def run(self, work: Callable[[], T]) -> T:
-        """Run ``work`` in a computing slot, within the time budget.
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(*args)`` in a computing slot, within the time budget.
 
         Raises:
             ProblemError: 503 when the slots and the wait are full, or when the budget
-                is spent (waiting or computing).
+                is spent (waiting or computing); the problem the work raised.
         """
         if self._admitted >= self.slots + self.waiting:
             raise self._busy()
@@ -229,7 +271,14 @@ class ComputeSlots:
             except TimeoutError:
                 raise _budget_spent(self.timeout_s) from None
             acquired = True
-            future: Future[T] = self.executor.submit(work)
+            future: Future[Any] = (
+                self.executor.submit(_in_process, work, args) if self.processes
+                else self.executor.submit(work, *args)
+            )
+        except BrokenProcessPool:
+            self._admitted -= 1
+            self._free.release()
+            raise self._restart() from None
         except BaseException:
             self._admitted -= 1
             if acquired:
@@ -242,19 +291,68 @@ class ComputeSlots:
 
         future.add_done_callback(release)
         try:
-            return await asyncio.wait_for(
+            outcome = await asyncio.wait_for(
                 asyncio.wrap_future(future), max(0.0, deadline - loop.time())
             )
         except TimeoutError:
             raise _budget_spent(self.timeout_s) from None
+        except BrokenProcessPool:
+            raise self._restart() from None
+        if not self.processes:
+            return outcome  # type: ignore[no-any-return]
+        kind, value = outcome
+        if kind == "problem":
+            raise ProblemError(**value)
+        return value  # type: ignore[no-any-return]
+
+    def _restart(self) -> ProblemError:
+        """A worker process died (killed, out of memory): a fresh pool for the next
+        requests, and a 503 for this one."""
+        broken = self.executor
+        self.executor = self._executor()
+        broken.shutdown(wait=False, cancel_futures=True)
+        return ProblemError(
+            503,
+            "worker-restarted",
+            "Computing worker restarted",
+            "a computing process of this server stopped while handling the request; "
+            "it has been replaced: retry",
+            headers={"Retry-After": "1"},
+        )
 
     def _release(self) -> None:
         self._admitted -= 1
         self._free.release()
 
     def shutdown(self) -> None:
-        """Stop accepting work; running work ends in its own time."""
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        """Stop accepting work; running work ends in its own time (threads), or is
+        waited for (processes: they are then ended and reaped, none left behind)."""
+        self.executor.shutdown(wait=self.processes, cancel_futures=True)
+
+
+def _ready() -> bool:
+    return True
+
+
+def _in_process(work: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+    """Run ``work(*args)`` in a computing process; a problem travels back as its fields.
+
+    Exceptions are not sent back as such: a library error's class may not pickle, and
+    its answer is what the caller needs. Anything else is a fault, raised as it is.
+    """
+    try:
+        return "ok", work(*args)
+    except ProblemError as exc:
+        return "problem", _fields(exc)
+    except IaEmpreinteError as exc:
+        return "problem", _fields(problem_for(exc))
+
+
+def _fields(exc: ProblemError) -> dict[str, Any]:
+    return {
+        "status": exc.status, "slug": exc.slug, "title": exc.title, "detail": exc.detail,
+        "location": exc.location, "headers": exc.headers,
+    }
 
 
 def _budget_spent(timeout_s: float) -> ProblemError:

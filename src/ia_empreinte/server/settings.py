@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +58,13 @@ class ServerSettings(BaseModel):
     """File of accepted bearer tokens, one per line; None disables authentication."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; empty (the default) sends no CORS header at all."""
+    registry_url: str | None = None
+    """Database of the ``/v1/registry`` routes (SQLAlchemy URL, see
+    :mod:`ia_empreinte.registry`); None (the default) serves no registry route."""
+    compute: Literal["threads", "processes"] = "threads"
+    """Where computations run: threads of the server process (the default, for an
+    application embedded in another server), or one worker process per computing slot
+    (``ia-empreinte serve``'s default: concurrent estimates then use every core)."""
 
 
 def read_tokens(path: Path) -> tuple[str, ...]:

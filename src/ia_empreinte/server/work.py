@@ -23,10 +23,14 @@ from ia_empreinte import (
     verify_fiche,
 )
 from ia_empreinte.inputs.records import verify_record_bytes
-from ia_empreinte.kinds import detect_kind
-from ia_empreinte.records import Check
+from ia_empreinte.kinds import ERRORS, INPUT_KINDS, detect_kind
+from ia_empreinte.parsing import parse_model
+from ia_empreinte.records import BenchmarkRecord, Check
+from ia_empreinte.records.store import checked
+from ia_empreinte.records.verdict import Verdict, record_verdict
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.i18n import Lang
+from ia_empreinte.schemas import model_for
 from ia_empreinte.server.bodies import (
     JSON,
     decode_body,
@@ -47,6 +51,7 @@ __all__ = [
     "estimate_reply",
     "report_format",
     "report_reply",
+    "validate_reply",
     "verify_reply",
 ]
 
@@ -176,6 +181,23 @@ def report_reply(
     )
 
 
+def validate_reply(body: bytes, content_type: str | None, kind: str) -> Reply:
+    """``POST /v1/validate/{kind}``: as ``ia-empreinte validate``."""
+    if kind not in INPUT_KINDS:
+        raise ProblemError(
+            404,
+            "unknown-kind",
+            "Unknown document kind",
+            f"unknown document kind '{kind}'; expected one of: {', '.join(INPUT_KINDS)}",
+        )
+    data = decode_body(body, content_type)
+    model = parse_model(model_for(kind), data, error=ERRORS[kind])
+    if isinstance(model, BenchmarkRecord):
+        # sealed and plausible, as the records an estimate accepts
+        checked(model, "record")
+    return Reply(b'{"kind":"%s","valid":true}' % kind.encode("ascii"), JSON)
+
+
 class FicheVerification(BaseModel):
     """Answer of ``POST /v1/verify`` for a fiche (``ia-empreinte verify FICHE.json``)."""
 
@@ -204,6 +226,8 @@ class RecordVerification(BaseModel):
     """True only when ``public_key`` was given and the record is signed with it; a
     signature checked without a known key proves integrity, not who signed."""
     checks: list[Check]
+    verdict: Verdict | None = None
+    """Whether the record is valid for the tender and why, as ``bench verify`` ends."""
 
 
 VerifyKind = Literal["fiche", "record"]
@@ -284,5 +308,6 @@ def _verify_record(body: bytes, public_key: str | None) -> Reply:
         key_fingerprint=signature.key_fingerprint if signature is not None else None,
         key_verified=public_key is not None and signature is not None,
         checks=checks,
+        verdict=record_verdict(record, checks, key_given=public_key is not None),
     )
     return Reply(answer.model_dump_json().encode("utf-8"), JSON)

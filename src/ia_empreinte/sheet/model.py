@@ -20,6 +20,7 @@ from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import UsageProfile
+from ia_empreinte.sheet.defaulted import DefaultedRow
 from ia_empreinte.sheet.jury import Materiality, Reason, SciScore
 from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
 
@@ -196,6 +197,8 @@ class Fiche(BaseModel):
     limitations: list[str]
     caveats: list[str]
     """The profile's warnings and the engine's caveats, one line each."""
+    defaulted_fields: list[DefaultedRow] = []
+    """Per offer, each field not declared and the published default rule used."""
     reasons: list[Reason] = []
     """Two or three reasons for the gap between the best and the worst offer."""
     materiality: Materiality | None = None

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ia_empreinte import catalog
 from ia_empreinte.comparison import Comparison
+from ia_empreinte.engine.defaults import upper
 from ia_empreinte.errors import CatalogError
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
@@ -179,14 +180,18 @@ def parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter
             dc_wue: Any = dc.wue_l_per_kwh
         except CatalogError:  # pragma: no cover - validated with the offer
             dc_src, dc_pue, dc_wue = "catalog", None, None
+        # undeclared: the high end of the class's range (published default, see the
+        # defaulted-fields table and data/undeclared.toml)
         if dep.pue is not None:
             add("deployment.pue", _show(dep.pue), "-", "declared", "offer")
         else:
-            add("deployment.pue", _show(dc_pue), "-", "default", dc_src)
+            add("deployment.pue", _show(upper(dc_pue) if dc_pue is not None else None), "-",
+                "default", dc_src)
         if dep.wue_l_per_kwh is not None:
             add("deployment.wue_l_per_kwh", _show(dep.wue_l_per_kwh), "L/kWh", "declared", "offer")
         else:
-            add("deployment.wue_l_per_kwh", _show(dc_wue), "L/kWh", "default", dc_src)
+            add("deployment.wue_l_per_kwh",
+                _show(upper(dc_wue) if dc_wue is not None else None), "L/kWh", "default", dc_src)
         if dep.hardware_lifetime_years is not None:
             add("deployment.hardware_lifetime_years", _show(dep.hardware_lifetime_years),
                 "years", "declared", "offer")

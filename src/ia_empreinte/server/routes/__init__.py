@@ -20,11 +20,13 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPBearer
 
+from ia_empreinte.registry import open_registry
 from ia_empreinte.server.limits import ComputeSlots, check_bearer, run_with_budget
 from ia_empreinte.server.routes.answers import Context, json_response, validate_kinds
 from ia_empreinte.server.routes.catalog import health_router, reading_router
 from ia_empreinte.server.routes.compute import compute_router
 from ia_empreinte.server.routes.documents import documents_router
+from ia_empreinte.server.routes.registry import registry_router
 from ia_empreinte.server.settings import ServerSettings
 
 __all__ = ["build_router", "json_response", "validate_kinds"]
@@ -61,4 +63,7 @@ def build_router(
     v1.include_router(documents_router(ctx))
     v1.include_router(compute_router(ctx))
     router.include_router(v1)
+    if settings.registry_url is not None:
+        # public reads; writes carry an organisation's token, checked by the registry
+        router.include_router(registry_router(ctx, open_registry(settings.registry_url)))
     return router

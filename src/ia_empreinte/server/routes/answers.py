@@ -42,8 +42,10 @@ class Context:
     settings: ServerSettings
     read: Callable[[Callable[[], Any]], Awaitable[Any]]
     """Runs cheap work (reference data, schemas) on the reading pool under the budget."""
-    compute: Callable[[Callable[[], Any]], Awaitable[Any]]
-    """Runs a computation in a computing slot (503 at once when all slots are taken)."""
+    compute: Callable[..., Awaitable[Any]]
+    """``compute(work, *args)`` runs ``work(*args)`` in a computing slot (503 at once
+    when all slots are taken). ``work`` is a module-level function and the arguments
+    plain values: the slot may be another process."""
 
 
 class Health(BaseModel):

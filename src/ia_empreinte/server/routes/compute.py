@@ -59,7 +59,7 @@ def compute_router(ctx: Context) -> APIRouter:
         body = await request.body()
         content_type = request.headers.get("content-type")
         return reply_response(
-            await ctx.compute(lambda: estimate_reply(body, content_type, settings))
+            await ctx.compute(estimate_reply, body, content_type, settings)
         )
 
     @router.post(
@@ -81,7 +81,7 @@ def compute_router(ctx: Context) -> APIRouter:
         body = await request.body()
         content_type = request.headers.get("content-type")
         return reply_response(
-            await ctx.compute(lambda: compare_reply(body, content_type, settings, format, lang))
+            await ctx.compute(compare_reply, body, content_type, settings, format, lang)
         )
 
     @router.post(
@@ -108,7 +108,7 @@ def compute_router(ctx: Context) -> APIRouter:
         body = await request.body()
         content_type = request.headers.get("content-type")
         return reply_response(
-            await ctx.compute(lambda: report_reply(body, content_type, settings, fmt, lang))
+            await ctx.compute(report_reply, body, content_type, settings, fmt, lang)
         )
 
     return router

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 
-from ia_empreinte.kinds import ERRORS
-from ia_empreinte.parsing import parse_model
-from ia_empreinte.records import BenchmarkRecord
-from ia_empreinte.records.store import checked
-from ia_empreinte.schemas import model_for
-from ia_empreinte.server.bodies import EXAMPLE_OFFER, JSON, decode_body
-from ia_empreinte.server.problems import ProblemError
+from ia_empreinte.server.bodies import EXAMPLE_OFFER, JSON
 from ia_empreinte.server.routes.answers import (
     Context,
     Validation,
-    json_response,
     path_param,
     reply_response,
     validate_kinds,
@@ -23,6 +16,7 @@ from ia_empreinte.server.work import (
     FicheVerification,
     RecordVerification,
     VerifyKind,
+    validate_reply,
     verify_reply,
 )
 
@@ -57,25 +51,7 @@ def documents_router(ctx: Context) -> APIRouter:
         """Validate a profile, an offer or a benchmark record, as ``ia-empreinte validate``."""
         body = await request.body()
         content_type = request.headers.get("content-type")
-
-        def work() -> Response:
-            if kind not in validate_kinds():
-                raise ProblemError(
-                    404,
-                    "unknown-kind",
-                    "Unknown document kind",
-                    f"unknown document kind '{kind}'; expected one of: "
-                    f"{', '.join(validate_kinds())}",
-                )
-            data = decode_body(body, content_type)
-            model = parse_model(model_for(kind), data, error=ERRORS[kind])
-            if isinstance(model, BenchmarkRecord):
-                # sealed and plausible, as the records an estimate accepts
-                checked(model, "record")
-            return json_response({"kind": kind, "valid": True})
-
-        response: Response = await ctx.compute(work)
-        return response
+        return reply_response(await ctx.compute(validate_reply, body, content_type, kind))
 
     @router.post(
         "/verify",
@@ -104,9 +80,7 @@ def documents_router(ctx: Context) -> APIRouter:
         content_type = request.headers.get("content-type")
         settings = ctx.settings
         return reply_response(
-            await ctx.compute(
-                lambda: verify_reply(body, content_type, kind, public_key, settings)
-            )
+            await ctx.compute(verify_reply, body, content_type, kind, public_key, settings)
         )
 
     return router
