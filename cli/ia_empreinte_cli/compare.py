@@ -111,7 +111,7 @@ def _load_offers(paths: tuple[str, ...], profile: UsageProfile) -> list[Any]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the markdown output.")
+              help="Language of the table and markdown outputs.")
 def compare(profile: str, offers: tuple[str, ...], fmt: str, lang: str, **kw: Any) -> None:
     """Compare OFFERS on the usage PROFILE, on shared random draws.
 
@@ -144,6 +144,8 @@ def _command_line(profile: str, offers: tuple[str, ...], output: str, kw: dict[s
                         ("--buyer", consultation.buyer)):
         if value:
             args += [flag, value]
+    if consultation.weight_pct is not None:
+        args += ["--weight", f"{consultation.weight_pct:g}"]
     return shlex.join(args)
 
 
@@ -159,10 +161,13 @@ def _command_line(profile: str, offers: tuple[str, ...], output: str, kw: dict[s
 @click.option("--consultation", default="", help="Consultation (tender) reference.")
 @click.option("--lot", default="", help="Lot of the consultation.")
 @click.option("--buyer", default="", help="Buyer's name.")
+@click.option("--weight", type=click.FloatRange(0, 100), default=None,
+              help="Weight of the environmental criterion in the award, in percent: page 1 "
+                   "shows each offer's weighted points and the sheet advises on the weight.")
 @click.option("--rc-clause", is_flag=True,
               help="Also print a French draft of the award-criterion clause.")
 def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consultation: str,
-           lot: str, buyer: str, rc_clause: bool, **kw: Any) -> None:
+           lot: str, buyer: str, weight: float | None, rc_clause: bool, **kw: Any) -> None:
     """Write the procurement sheet (fiche) comparing OFFERS on PROFILE.
 
     French by default. The .json output is the canonical fiche that `ia-empreinte
@@ -170,7 +175,7 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
     """
     fiche_format(output)  # an unknown extension or an unwritable folder fails at once,
     check_writable(output, inputs=(profile, *offers))  # not after the computation
-    cons = Consultation(reference=consultation, lot=lot, buyer=buyer)
+    cons = Consultation(reference=consultation, lot=lot, buyer=buyer, weight_pct=weight)
     prof = load_profile(profile)
     opts = _options(kw)
     docs = _load_offers(offers, prof)
@@ -183,7 +188,7 @@ def report(profile: str, offers: tuple[str, ...], output: str, lang: str, consul
                  inputs=(profile, *offers))
     click.echo(f"{output}: written; inputs SHA-256 {fiche.inputs_sha256}", err=True)
     if rc_clause:
-        click.echo(rc_clause_text(prof, opts), nl=False)
+        click.echo(rc_clause_text(prof, opts, weight), nl=False)
 
 
 def rc_clause_text(profile: Any, opts: CompareOptions, weight: float | None = None) -> str:

@@ -31,6 +31,9 @@ def _options(f: click.decorators.FC) -> click.decorators.FC:
                      show_default=True, help="Monte Carlo draws (1: central values only).")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
                      show_default=True, help="Output format.")(f)
+    f = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr",
+                     show_default=True,
+                     help="Language of the table and markdown outputs.")(f)
     return f
 
 
@@ -46,7 +49,7 @@ def _emit(text: str, output: str | None, inputs: tuple[str, ...]) -> None:
 @click.argument("offer", type=click.Path(dir_okay=False))
 @_options
 def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
-             output: str | None) -> None:
+             output: str | None, lang: str) -> None:
     """Estimate the footprint of OFFER under the usage PROFILE.
 
     Per request, per year and per contract: energy (by component), GHG (use and
@@ -56,14 +59,16 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     check_offer_serves_profile(prof, off, file=offer)
     records = load_records([(off, Path(offer).parent)])  # relative to the offer file
     result = estimate_offer(prof, off, draws=draws, seed=seed, records=records)
-    _emit(render_estimate(result, fmt), output, (profile, offer))
+    _emit(render_estimate(result, fmt, lang), output,  # type: ignore[arg-type]
+          (profile, offer))
 
 
 @click.command()
 @click.argument("offer", type=click.Path(dir_okay=False))
 @click.argument("log", type=click.Path(dir_okay=False))
 @_options
-def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None) -> None:
+def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None,
+          lang: str) -> None:
     """Re-estimate the footprint of the requests in LOG (CSV, JSONL or Parquet) under OFFER.
 
     A calculation, not a measurement: the offer's model applied to the logged volumes
@@ -77,4 +82,4 @@ def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | N
     records = load_records([(off, Path(offer).parent)])
     usage = read_usage_log(log, USAGE_LOG_SCHEMA)
     result = audit_log(off, usage, draws=draws, seed=seed, records=records)
-    _emit(render_estimate(result, fmt), output, (offer, log))
+    _emit(render_estimate(result, fmt, lang), output, (offer, log))  # type: ignore[arg-type]

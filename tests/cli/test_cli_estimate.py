@@ -41,7 +41,7 @@ def test_estimate_formats_and_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert out.read_text(encoding="utf-8").startswith(
-        "# Footprint of offer `llama8b-fr` on profile `chatbot-web-metropole`\n")
+        "# Empreinte de l'offre `llama8b-fr` sur le profil `chatbot-web-metropole`\n")
     csv_text = runner.invoke(cli, ["estimate", PROFILE, OFFER, "--format", "csv", "--draws",
                                    "50"], catch_exceptions=False).stdout
     assert csv_text.splitlines()[0] == "section,indicator,detail,unit,p05,p50,p95,mean"
@@ -49,7 +49,10 @@ def test_estimate_formats_and_output_file(tmp_path: Path) -> None:
     assert len(csv_text.splitlines()) == 1 + 3 * 15 + 2
     table = runner.invoke(cli, ["estimate", PROFILE, OFFER, "--draws", "50"],
                           catch_exceptions=False).stdout
-    assert table.splitlines()[0] == "offer llama8b-fr on profile chatbot-web-metropole"
+    assert table.splitlines()[0] == "offre llama8b-fr sur le profil chatbot-web-metropole"
+    english = runner.invoke(cli, ["estimate", PROFILE, OFFER, "--draws", "50", "--lang", "en"],
+                            catch_exceptions=False).stdout
+    assert english.splitlines()[0] == "offer llama8b-fr on profile chatbot-web-metropole"
 
 
 def test_estimate_bad_offer_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -307,7 +307,7 @@ def test_figure_edited_in_the_visible_pdf_fails(plain: Fiche, tmp_path: Path) ->
     # the visible pages of an edited sheet around the untouched embedded fiche
     edited = _edited_fiche(plain)
     data = render_document_pdf(
-        fiche_document(edited, "fr"),
+        fiche_document(edited, "fr", accessible_note=True),
         footer=f"ia-empreinte {plain.tool_version} · SHA-256 {plain.inputs_sha256}",
         attachment=(EMBEDDED_NAME, embedded_json(plain)),
     )

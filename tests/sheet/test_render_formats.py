@@ -95,7 +95,7 @@ def test_pdf_is_reproducible(fiche: Fiche, pdfs: dict[str, bytes]) -> None:
 def test_html_is_self_contained_with_inline_charts(fiche: Fiche) -> None:
     page = render_fiche(fiche, "x.html").decode()
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count('src="data:image/png;base64,') == 2
+    assert page.count('src="data:image/png;base64,') == 3  # page 1, phases, distribution
     shown = page.split("</script>")[1]  # after the fiche's JSON data block
     assert "http://" not in shown and "https://" not in shown
     assert re.findall("<script[^>]*>", page) == [
@@ -139,8 +139,9 @@ def test_xlsx_reads_back_with_one_row_per_offer(fiche: Fiche) -> None:
     header = [c.value for c in grid[1]]
     assert header[:6] == ["Rang", "Offre", "Fournisseur", "Service", "Note",
                           "Probabilité d'être la plus sobre"]
-    assert "Émissions de GES (location-based) sur le contrat (kgCO2e) p50" in header
-    col = header.index("Émissions de GES (location-based) sur le contrat (kgCO2e) p50")
+    scored = "Émissions de GES (mix moyen du lieu d'hébergement) sur le contrat (kgCO2e) p50"
+    assert scored in header
+    col = header.index(scored)
     marks = {m.offer_id: m.mark for m in fiche.comparison.scores.marks}
     ranked = fiche.comparison.ranked()
     for i, o in enumerate(ranked, start=2):

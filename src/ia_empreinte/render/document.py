@@ -11,24 +11,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ia_empreinte import scoring
 from ia_empreinte.comparison import Comparison, Driver
+from ia_empreinte.equivalents import equivalents_of
 from ia_empreinte.render.figures import (
     DistributionSpec,
     PhaseBarsSpec,
+    chart_alt,
     distribution_spec,
     phase_bars_spec,
 )
-from ia_empreinte.render.i18n import LABELS, Lang, fmt, fmt_band, fmt_pct, t
+from ia_empreinte.render.i18n import (
+    GLOSSARY,
+    LABELS,
+    Lang,
+    caveat_line,
+    driver_label,
+    fmt,
+    fmt_band,
+    fmt_pct,
+    fmt_q,
+    parameter_label,
+    parameter_value,
+    t,
+    unit_label,
+    unit_scale,
+)
 from ia_empreinte.results import Summary
 from ia_empreinte.scoring import formula_text
-from ia_empreinte.sheet import Fiche
+from ia_empreinte.sheet import BOUNDARY_STAGES, Fiche
 from ia_empreinte.sheet.command import report_command, verify_command
+from ia_empreinte.sheet.jury import Reason
 
 __all__ = [
     "Bullets",
     "Chart",
     "Code",
     "Document",
+    "Heading",
     "KeyValues",
     "Para",
     "Section",
@@ -40,10 +60,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph."""
+    """A paragraph; ``banner`` for the warning the jury must see first, ``lang`` when the
+    text is in another language than the document (an English protocol, a source)."""
 
     text: str
     strong: bool = False
+    banner: bool = False
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside a section (HTML ``h3``)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -62,11 +92,19 @@ class KeyValues:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of text cells; ``numeric`` columns are right-aligned."""
+    """A table of text cells; ``numeric`` columns are right-aligned.
+
+    ``caption`` titles the table (HTML ``caption``); the first cell of each row heads
+    the row when ``row_headers``; ``foreign`` marks the columns whose text is in
+    another language (``en``: catalog sources, protocols written in English).
+    """
 
     header: list[str]
     rows: list[list[str]]
     numeric: list[bool]
+    caption: str = ""
+    row_headers: bool = False
+    foreign: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,13 +116,15 @@ class Code:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart and its caption."""
+    """A chart, its caption and its text alternative (what the chart shows, in words)."""
 
     spec: PhaseBarsSpec | DistributionSpec
     caption: str
+    alt: str = ""
+    small: bool = False
 
 
-Block = Para | Bullets | KeyValues | Table | Code | Chart
+Block = Para | Heading | Bullets | KeyValues | Table | Code | Chart
 
 
 @dataclass(frozen=True)
@@ -113,7 +153,7 @@ _UNITS = {
     "energy_kwh": "kWh",
     "gwp_kgco2e": "kgCO2e",
     "water_l": "L",
-    "adpe_kgsbeq": "kg Sb eq",
+    "adpe_kgsbeq": "kgSbeq",
     "pe_mj": "MJ",
 }
 _IND = {
@@ -126,9 +166,10 @@ _IND = {
 }
 
 
-def _cell(s: object, lang: Lang) -> str:
+def _cell(s: object, lang: Lang, size: float = 1.0) -> str:
     assert isinstance(s, Summary)
-    return f"{fmt(s.p50, lang)} ({fmt_band(s.p05, s.p95, lang)})"
+    return (f"{fmt(s.p50 / size, lang)} "
+            f"({fmt_band(s.p05 / size, s.p95 / size, lang)})")
 
 
 def _methods(methods: dict[str, str], lang: Lang) -> str:
@@ -145,6 +186,10 @@ def _methods(methods: dict[str, str], lang: Lang) -> str:
     )
 
 
+def _sep(lang: Lang) -> str:
+    return " : " if lang == "fr" else ": "
+
+
 def _indicator_tables(c: Comparison, lang: Lang) -> list[Block]:
     blocks: list[Block] = [Para(f"{t('median', lang)} ({t('band', lang)}).")]
     header = [t("indicator", lang)] + [o.offer_id for o in c.offers]
@@ -153,18 +198,23 @@ def _indicator_tables(c: Comparison, lang: Lang) -> list[Block]:
         ("per_year", _PERIOD_KEYS),
         ("contract", _PERIOD_KEYS),
     ):
-        rows = [
-            [f"{t('ind_' + _IND[k], lang)} ({_UNITS[k]})"]
-            + [_cell(getattr(o, scope)[k], lang) for o in c.offers]
-            for k in keys
-        ]
+        rows = []
+        for k in keys:
+            figures = [getattr(o, scope)[k] for o in c.offers]
+            size, symbol = unit_scale(_UNITS[k], [f.p50 for f in figures], lang)
+            rows.append([f"{t('ind_' + _IND[k], lang)} ({symbol})"]
+                        + [_cell(f, lang, size) for f in figures])
         requests = [o.per_year["requests"] if scope == "per_year" else
                     o.contract["requests"] for o in c.offers] if scope != "per_request" else []
         if requests:
-            rows.append([t("ind_requests", lang)] + [_cell(r, lang) for r in requests])
-        blocks.append(Para(t(scope, lang).capitalize(), strong=True))
-        blocks.append(Table(header, rows, [False] + [True] * len(c.offers)))
-    blocks.append(Chart(phase_bars_spec(c, lang), t("fig_phases_caption", lang)))
+            rows.append([f"{t('ind_requests', lang)} ({unit_label('requests', lang)})"]
+                        + [_cell(r, lang) for r in requests])
+        blocks.append(Heading(t(scope, lang).capitalize()))
+        blocks.append(Table(header, rows, [False] + [True] * len(c.offers),
+                            caption=t("cap_indicators", lang, scope=t(scope, lang)),
+                            row_headers=True))
+    spec = phase_bars_spec(c, lang)
+    blocks.append(Chart(spec, t("fig_phases_caption", lang), chart_alt(spec, lang)))
     return blocks
 
 
@@ -176,6 +226,10 @@ def _floor_text(c: Comparison, lang: Lang) -> str:
         return t("floor_median", lang, value=fmt(f.value, lang), unit=c.unit,
                  pct=fmt_pct(f.fraction or 0.0, lang))
     return t("floor_abs", lang, value=fmt(f.value, lang), unit=c.unit)
+
+
+def _mark(value: float, lang: Lang) -> str:
+    return f"{value:.2f}".replace(".", "," if lang == "fr" else ".")
 
 
 def _ranking_blocks(c: Comparison, lang: Lang) -> list[Block]:
@@ -192,8 +246,7 @@ def _ranking_blocks(c: Comparison, lang: Lang) -> list[Block]:
             fmt_band(o.scored.p05, o.scored.p95, lang),
             fmt_pct(o.p_best, lang),
             fmt(m.scored_value, lang),
-            f"{m.mark:.2f}".replace(".", "," if lang == "fr" else ".")
-            + f" / {c.scores.points:g}",
+            _mark(m.mark, lang) + f" / {c.scores.points:g}",
         ])
     blocks: list[Block] = [
         KeyValues([
@@ -201,52 +254,60 @@ def _ranking_blocks(c: Comparison, lang: Lang) -> list[Block]:
             (t("formula", lang), formula_text(c.scores.method, c.scores.points, lang)),
             (t("floor", lang), _floor_text(c, lang)),
         ]),
-        Para(scored_label, strong=True),
+        Heading(scored_label),
         Table(
             [t("rank", lang), t("offer", lang), t("vendor", lang), t("median", lang),
              t("band", lang), t("p_best", lang), t("scored_value", lang), t("mark", lang)],
             rows,
             [True, False, False, True, True, True, True, True],
+            caption=t("cap_ranking", lang),
         ),
         Para(t("scores_note", lang)),
     ]
     if c.scores.floor.floored:
-        blocks.append(Para(f"{t('floored', lang)} : " if lang == "fr" else
-                           f"{t('floored', lang)}: ", strong=True))
+        blocks.append(Heading(t("floored", lang)))
         blocks.append(Bullets(list(c.scores.floor.floored)))
     if c.pairs:
-        blocks.append(Para(t("pairs", lang), strong=True))
+        blocks.append(Heading(t("pairs", lang)))
         blocks.append(
             Table(
                 [t("pair", lang), t("p_a_lower", lang), t("gap", lang), t("band", lang)],
                 [[f"{p.a} / {p.b}", fmt_pct(p.p_a_lower, lang), fmt(p.gap.p50, lang),
                   fmt_band(p.gap.p05, p.gap.p95, lang)] for p in c.pairs],
                 [False, True, True, True],
+                caption=t("pairs", lang),
+                row_headers=True,
             )
         )
-    blocks.append(Chart(distribution_spec(c, lang), t("fig_dist_caption", lang)))
+    spec = distribution_spec(c, lang)
+    blocks.append(Chart(spec, t("fig_dist_caption", lang), chart_alt(spec, lang)))
     return blocks
 
 
-def _driver_table(drivers: list[Driver], lang: Lang) -> Block:
+def _driver_table(drivers: list[Driver], lang: Lang, caption: str) -> Block:
     if not drivers:
         return Para(t("no_drivers", lang))
     return Table(
         [t("input", lang), t("spearman", lang), t("swing_low", lang), t("swing_high", lang)],
-        [[d.input, f"{d.spearman:+.2f}".replace(".", "," if lang == "fr" else "."),
+        [[driver_label(d.input, lang),
+          f"{d.spearman:+.2f}".replace(".", "," if lang == "fr" else "."),
           fmt(d.low, lang), fmt(d.high, lang)] for d in drivers],
         [False, True, True, True],
+        caption=caption,
+        row_headers=True,
     )
 
 
 def _uncertainty_blocks(c: Comparison, lang: Lang) -> list[Block]:
     blocks: list[Block] = [Para(t("uncertainty_text", lang, draws=c.draws, seed=c.seed))]
     for o in c.offers:
-        blocks.append(Para(t("drivers_of", lang, offer=o.offer_id), strong=True))
-        blocks.append(_driver_table(o.drivers, lang))
+        title = t("drivers_of", lang, offer=o.offer_id)
+        blocks.append(Heading(title))
+        blocks.append(_driver_table(o.drivers, lang, title))
     for p in c.pairs:
-        blocks.append(Para(t("drivers_gap", lang, a=p.a, b=p.b), strong=True))
-        blocks.append(_driver_table(p.drivers, lang))
+        title = t("drivers_gap", lang, a=p.a, b=p.b)
+        blocks.append(Heading(title))
+        blocks.append(_driver_table(p.drivers, lang, title))
     return blocks
 
 
@@ -254,8 +315,7 @@ def comparison_document(c: Comparison, lang: Lang = "fr") -> Document:
     """The comparison alone (``compare --format markdown``): indicators, ranking, drivers."""
     return Document(
         title=t("comparison_title", lang),
-        subtitle=f"{t('profile', lang)} : {c.profile_id}" if lang == "fr"
-        else f"{t('profile', lang)}: {c.profile_id}",
+        subtitle=f"{t('profile', lang)}{_sep(lang)}{c.profile_id}",
         lang=lang,
         sections=[
             Section(t("s_results", lang), _indicator_tables(c, lang)),
@@ -265,53 +325,147 @@ def comparison_document(c: Comparison, lang: Lang = "fr") -> Document:
     )
 
 
+def _name(o: object) -> str:
+    """An offer as the jury knows it: its vendor's name, else its id."""
+    vendor = getattr(o, "vendor", "")
+    return vendor or getattr(o, "offer_id", "")
+
+
+def _measured(f: Fiche) -> str:
+    """``none``, ``partly`` or ``all``: how much of the figures comes from measurement."""
+    methods = [m for o in f.comparison.offers for m in o.methods.values()]
+    if not any(m == "measured" for m in methods):
+        return "none"
+    return "all" if all(m == "measured" for m in methods) else "partly"
+
+
+def method_advice(values: list[float], lang: Lang) -> str | None:
+    """The scoring method the DAJ guidance points to for ``values`` and why.
+
+    The single call site of :func:`ia_empreinte.scoring.recommend_method` (the
+    consultation-kit work); None when this version of :mod:`ia_empreinte.scoring` has
+    no such function.
+    """
+    recommend = getattr(scoring, "recommend_method", None)
+    if recommend is None or not values:
+        return None
+    advice = recommend(values)
+    return t("p1_method_advice", lang, method=t("m_" + advice.method, lang),
+             reason=advice.reason(lang))
+
+
+def _reason_text(r: Reason, f: Fiche, lang: Lang) -> str:
+    names = {o.offer_id: _name(o) for o in f.comparison.offers}
+    v = r.values
+    offer, other = names.get(r.offer_id, r.offer_id), names.get(r.other_id, r.other_id)
+    if r.code == "zone_grid":
+        return t("r_zone_grid", lang, zone=v["zone"], offer=offer, other=other,
+                 factor=fmt(float(v["factor"]), lang), other_zone=v["other_zone"],
+                 other_factor=fmt(float(v["other_factor"]), lang),
+                 ratio=fmt(float(v["ratio"]), lang, 2))
+    if r.code == "dedicated_idle":
+        return t("r_dedicated_idle", lang, offer=offer, share=fmt_pct(float(v["share"]), lang))
+    if r.code == "model_size":
+        return t("r_model_size", lang, offer=offer, other=other,
+                 params=fmt(float(v["params"]), lang), hardware=v["hardware"],
+                 other_params=fmt(float(v["other_params"]), lang),
+                 other_hardware=v["other_hardware"])
+    return t("r_gap_driver", lang, offer=offer, other=other,
+             input=driver_label(str(v["input"]), lang).lower()
+             if lang == "fr" else driver_label(str(v["input"]), lang))
+
+
+def _summary_chart(c: Comparison, lang: Lang) -> Chart:
+    spec = phase_bars_spec(c, lang, names={o.offer_id: _name(o) for o in c.offers},
+                           ranked=True, scaled=True,
+                           title=t("fig_summary", lang, indicator=t("ind_" + c.indicator, lang),
+                                   scope=t(c.scope, lang)))
+    return Chart(spec, t("fig_summary_caption", lang), chart_alt(spec, lang), small=True)
+
+
 def _summary(f: Fiche, lang: Lang) -> Section:
     c = f.comparison
     h = f.headlines
     scope = t(c.scope, lang)
     ind = t("ind_" + c.indicator, lang)
-    lines = [
-        t("h_best", lang, offer=h.best_offer, value=fmt(h.best_p50, lang), unit=c.unit,
-          scope=scope, low=fmt(h.best_p05, lang), high=fmt(h.best_p95, lang)),
-        t("h_ratio", lang, offer=h.worst_offer, ratio=fmt(h.worst_to_best_ratio, lang, 2)),
-    ]
-    if h.runner_up is not None and h.p_best_beats_runner_up is not None:
-        lines.append(t("h_prob", lang, best=h.best_offer, runner=h.runner_up,
-                       p=fmt_pct(h.p_best_beats_runner_up, lang)))
-    blocks: list[Block] = [Para(x, strong=True) for x in lines]
-    if h.equivalents:
-        items = ", ".join(
-            f"{fmt(e.count, lang, 2)} {e.unit_fr if lang == 'fr' else e.unit_en}"
-            for e in h.equivalents
-        )
-        blocks.append(Para(t("h_equiv", lang, items=items)))
+    weight = f.inputs.consultation.weight_pct
     marks = {m.offer_id: m for m in c.scores.marks}
-    blocks.append(
-        Table(
-            [t("rank", lang), t("offer", lang), t("vendor", lang),
-             f"{ind} ({c.unit})", t("mark", lang)],
-            [[str(o.rank), o.offer_id, o.vendor, fmt(o.scored.p50, lang),
-              f"{marks[o.offer_id].mark:.2f}".replace(".", "," if lang == "fr" else ".")]
-             for o in c.ranked()],
-            [True, False, False, True, True],
-        )
-    )
-    blocks.append(Para(t("h_assumptions", lang), strong=True))
+    ranked = c.ranked()
+    best = ranked[0]
+    blocks: list[Block] = []
+    measured = _measured(f)
+    if measured == "none":
+        blocks.append(Para(t("banner_modelled", lang), strong=True, banner=True))
+    elif measured == "partly":
+        blocks.append(Para(t("banner_partly", lang), strong=True, banner=True))
+
+    def weighted(mark: float) -> float:
+        assert weight is not None
+        return mark / c.scores.points * weight if c.scores.points > 0 else 0.0
+
+    w_text = (t("p1_weighted", lang, points=_mark(weighted(marks[best.offer_id].mark), lang),
+                weight=f"{weight:g}") if weight is not None else "")
+    blocks.append(Para(t("p1_winner", lang, vendor=_name(best),
+                         mark=_mark(marks[best.offer_id].mark, lang),
+                         points=f"{c.scores.points:g}", weighted=w_text), strong=True))
+    blocks.append(Para(t("p1_value", lang, indicator=ind, scope=scope,
+                         value=fmt_q(h.best_p50, c.unit, lang),
+                         low=fmt_q(h.best_p05, c.unit, lang),
+                         high=fmt_q(h.best_p95, c.unit, lang))))
+    worst = ranked[-1]
+    if len(ranked) > 1:
+        gap = worst.contract["gwp_kgco2e"].p50 - best.contract["gwp_kgco2e"].p50
+        eq = equivalents_of("gwp", abs(gap))
+        if eq:
+            e = eq[0]
+            blocks.append(Para(t(
+                "p1_gap", lang, best=_name(best), worst=_name(worst),
+                gap=fmt_q(gap, "kgCO2e", lang),
+                equivalent=f"{fmt(e.count, lang, 2)} {e.unit_fr if lang == 'fr' else e.unit_en}",
+            )))
+    if h.runner_up is not None and h.p_best_beats_runner_up is not None:
+        runner = next(o for o in c.offers if o.offer_id == h.runner_up)
+        blocks.append(Para(t("p1_prob", lang, best=_name(best), runner=_name(runner),
+                             p=fmt_pct(h.p_best_beats_runner_up, lang))))
+    size, symbol = unit_scale(c.unit, [o.scored.p50 for o in ranked], lang)
+    header = [t("rank", lang), t("vendor", lang), t("offer", lang),
+              t("value_col", lang, indicator=t("short_" + c.indicator, lang), scope=scope)
+              + f" ({symbol})",
+              t("mark_col", lang, points=f"{c.scores.points:g}")]
+    if weight is not None:
+        header.append(t("weighted_col", lang, weight=f"{weight:g}"))
+    rows = []
+    for o in ranked:
+        row = [str(o.rank), _name(o), o.offer_id, fmt(o.scored.p50 / size, lang),
+               f"{_mark(marks[o.offer_id].mark, lang)} / {c.scores.points:g}"]
+        if weight is not None:
+            row.append(_mark(weighted(marks[o.offer_id].mark), lang))
+        rows.append(row)
+    blocks.append(Table(header, rows, [True, False, False, True, True]
+                        + ([True] if weight is not None else []),
+                        caption=t("p1_table", lang)))
+    blocks.append(_summary_chart(c, lang))
+    if f.reasons:
+        blocks.append(Heading(t("p1_reasons", lang)))
+        blocks.append(Bullets([_reason_text(r, f, lang) for r in f.reasons]))
+    advice = method_advice([o.scored.p50 for o in c.offers], lang)
+    if advice:
+        blocks.append(Para(advice))
+    blocks.append(Heading(t("h_assumptions", lang)))
     blocks.append(Bullets([
         t("a_profile", lang, profile=f.profile.id),
         t("a_scope", lang, indicator=ind, scope=scope, draws=c.draws),
         t("a_method", lang, formula=formula_text(c.scores.method, c.scores.points, lang),
-          floor=fmt(c.scores.floor.value, lang), unit=c.unit),
+          floor=fmt_q(c.scores.floor.value, c.unit, lang), unit="").rstrip(" ."),
         t("a_training", lang),
     ]))
     blocks.append(Para(t("warning", lang), strong=True))
-    blocks.append(KeyValues([(t("inputs_hash", lang), f.inputs_sha256)]))
     return Section(t("s_summary", lang), blocks, page_break_after=True)
 
 
 def _defaulted_blocks(f: Fiche, lang: Lang) -> list[Block]:
     """Per offer, the fields not declared, the value used and the default rule."""
-    blocks: list[Block] = [Para(t("defaulted_title", lang), strong=True),
+    blocks: list[Block] = [Heading(t("defaulted_title", lang)),
                            Para(t("defaulted_intro", lang))]
     if not f.defaulted_fields:
         return [*blocks, Para(t("defaulted_none", lang))]
@@ -319,11 +473,73 @@ def _defaulted_blocks(f: Fiche, lang: Lang) -> list[Block]:
              d.source] for d in f.defaulted_fields]
     return [*blocks, Table([t("offer", lang), t("field", lang), t("value", lang),
                             t("rule", lang), t("source", lang)], rows,
-                           [False, False, False, False, False])]
+                           [False, False, False, False, False],
+                           caption=t("defaulted_title", lang))]
 
 
-def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
-    """The full procurement sheet: every section of :mod:`ia_empreinte.sheet`."""
+def _materiality(f: Fiche, lang: Lang) -> Section | None:
+    m = f.materiality
+    if m is None:
+        return None
+    threshold = f"{m.threshold_kgco2e / 1000:g}\u00a0t CO2e".replace(
+        ".", "," if lang == "fr" else ".")
+    blocks: list[Block] = [
+        Para(t("mat_stakes", lang, best=fmt_q(m.best_contract_kgco2e, "kgCO2e", lang),
+               worst=fmt_q(m.worst_contract_kgco2e, "kgCO2e", lang),
+               gap=fmt_q(m.gap_kgco2e, "kgCO2e", lang))),
+    ]
+    if m.weight_pct is not None:
+        blocks.append(Para(t("mat_weight", lang, weight=fmt_pct(m.weight_pct / 100, lang))))
+    blocks.append(Para(t("mat_below" if m.below_threshold else "mat_above", lang,
+                         threshold=threshold), strong=m.below_threshold))
+    blocks.append(Para(t("mat_basis", lang)))
+    return Section(t("s_materiality", lang), blocks)
+
+
+def _boundary(lang: Lang) -> list[Block]:
+    rows = [[t("st_" + stage, lang), t("el_" + element, lang), t("cov_" + covered, lang),
+             t("el_" + how, lang)] for stage, element, covered, how in BOUNDARY_STAGES]
+    return [Table([t("stage", lang), t("element", lang), t("covered", lang), t("how", lang)],
+                  rows, [False, False, False, False], caption=t("boundary_caption", lang),
+                  row_headers=True)]
+
+
+def _sci(f: Fiche, lang: Lang) -> list[Block]:
+    if not f.sci:
+        return [Para(t("sci_text", lang))]
+    e_size, e_sym = unit_scale("Wh", [1000 * s.energy_kwh for s in f.sci], lang)
+    m_size, m_sym = unit_scale("kgCO2e", [s.embodied_gco2e / 1000 for s in f.sci], lang)
+    s_size, s_sym = unit_scale("kgCO2e", [s.sci_gco2e / 1000 for s in f.sci], lang)
+    names = {o.offer_id: _name(o) for o in f.comparison.offers}
+    return [
+        Para(t("sci_text", lang)),
+        Table(
+            [t("offer", lang), f"{t('sci_e', lang)} ({e_sym})", t("sci_i", lang),
+             f"{t('sci_m', lang)} ({m_sym})", f"{t('sci_score', lang)} ({s_sym})"],
+            [[f"{names.get(s.offer_id, s.offer_id)} ({s.offer_id})",
+              fmt(1000 * s.energy_kwh / e_size, lang),
+              fmt(s.intensity_gco2e_per_kwh, lang),
+              fmt(s.embodied_gco2e / 1000 / m_size, lang),
+              fmt(s.sci_gco2e / 1000 / s_size, lang)] for s in f.sci],
+            [False, True, True, True, True],
+            caption=t("sci_caption", lang),
+            row_headers=True,
+        ),
+    ]
+
+
+def _glossary(lang: Lang) -> list[Block]:
+    return [Table([t("g_term", lang), t("g_meaning", lang)],
+                  [[t(f"g_{g}", lang), t(f"g_{g}_def", lang)] for g in GLOSSARY],
+                  [False, False], caption=t("s_glossary", lang), row_headers=True)]
+
+
+def fiche_document(f: Fiche, lang: Lang = "fr", *, accessible_note: bool = False) -> Document:
+    """The full procurement sheet: every section of :mod:`ia_empreinte.sheet`.
+
+    ``accessible_note`` adds, in the integrity section, the sentence that the HTML is
+    the accessible version (the PDF renderer asks for it).
+    """
     c = f.comparison
     cons = f.inputs.consultation
     ng = t("not_given", lang)
@@ -342,11 +558,15 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         [[o.id, o.vendor, o.service, _methods(fo.methods, lang)]
          for o, fo in zip(offers, c.offers, strict=True)],
         [False, False, False, False],
+        caption=t("cap_bidders", lang),
+        row_headers=True,
     )
     datasets = Table(
         [t("datasets", lang), "SHA-256"],
         [[d.id, d.sha256] for d in f.datasets],
         [False, False],
+        caption=t("cap_datasets", lang),
+        row_headers=True,
     )
     unit = KeyValues([
         (t("profile", lang), f"{f.profile.id} (v{f.profile.version}) "
@@ -355,30 +575,29 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         (t("functional_unit", lang), f.profile.functional_unit),
         (t("reference_flow", lang), f.profile.reference_flow or ng),
     ])
-    boundary: list[Block] = [
-        Para(t("included", lang), strong=True),
-        Bullets([t("b_" + b, lang) for b in f.boundary_included]),
-        Para(t("excluded", lang), strong=True),
-        Bullets([t("b_" + b, lang) for b in f.boundary_excluded]),
-    ]
+    foreign = "en" if lang == "fr" else None
     params = Table(
         [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
          t("status", lang), t("source", lang)],
-        [[p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
+        [[p.offer_id, parameter_label(p.name, lang), parameter_value(p.value, lang),
+          unit_label(p.unit, lang), t("status_" + p.status, lang),
           t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source]
          for p in f.parameters],
         [False, False, False, False, False, False],
+        caption=t("cap_parameters", lang),
+        foreign=[""] * 5 + [foreign or ""],
     )
     evidence: list[Block] = [Para(t("no_evidence", lang))] if not f.evidence else []
     for e in f.evidence:
-        evidence.append(Para(f"{e.offer_id} — {e.path}", strong=True))
+        evidence.append(Heading(f"{e.offer_id} — {e.path}"))
         evidence.append(KeyValues([
             ("SHA-256", e.sha256),
             (t("task", lang), e.task or "–"),
             (t("valid_record", lang), {True: t("yes", lang), False: t("smoke", lang),
                                        None: t("unread", lang)}[e.valid_for_procurement]),
-            (t("protocol", lang), e.protocol or "–"),
         ]))
+        evidence.append(Heading(t("protocol", lang)))
+        evidence.append(Para(e.protocol or "–", lang=foreign or ""))
     training: Block = (
         Table(
             [t("offer", lang), t("training_energy", lang), t("training_gwp", lang),
@@ -387,6 +606,8 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
               fmt(x.amortisation_requests, lang), fmt(x.contract_share_gwp_kgco2e, lang),
               x.source] for x in f.training],
             [False, True, True, True, True, False],
+            caption=t("cap_training", lang),
+            row_headers=True,
         )
         if f.training
         else Para(t("no_training", lang))
@@ -398,35 +619,41 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
         for i, e in enumerate(first)
     ]
     equivalents: list[Block] = [
-        Para(t("contract", lang).capitalize(), strong=True),
+        Heading(t("contract", lang).capitalize()),
         Table([t("equivalent", lang)] + [o.offer_id for o in c.offers], equiv_rows,
-              [False] + [True] * len(c.offers)),
-        Para(t("sources", lang), strong=True),
-        Bullets([f"{e.unit_fr if lang == 'fr' else e.unit_en} : {e.source} ({e.year})"
-                 if lang == "fr" else f"{e.unit_en}: {e.source} ({e.year})" for e in first]),
+              [False] + [True] * len(c.offers), caption=t("cap_equivalents", lang),
+              row_headers=True),
+        Heading(t("sources", lang)),
+        Bullets([f"{e.unit_fr if lang == 'fr' else e.unit_en}{_sep(lang)}{e.source} ({e.year})"
+                 for e in first]),
     ]
     caveats: list[Block] = []
     if f.caveats:
-        caveats = [Para(t("caveats", lang), strong=True), Bullets(list(f.caveats))]
+        caveats = [Heading(t("caveats", lang)),
+                   Bullets([caveat_line(x, lang) for x in f.caveats])]
     # rebuilt from the inputs, never the stored text (a sheet could say 'curl ... | sh')
     command = report_command(f.inputs, f.command)
     verify_cmd = verify_command(command)
     integrity: list[Block] = [KeyValues([(t("inputs_hash", lang), f.inputs_sha256)])]
     if command:
-        integrity += [Para(t("reproduce", lang), strong=True), Code(command)]
-    integrity += [Para(t("verify", lang), strong=True), Code(verify_cmd)]
+        integrity += [Heading(t("reproduce", lang)), Code(command)]
+    integrity += [Heading(t("verify", lang)), Code(verify_cmd)]
+    if accessible_note:
+        integrity.append(Para(t("pdf_accessible", lang)))
     subtitle = " · ".join(
         x for x in (cons.reference, cons.lot, f.profile.id) if x
     )
+    materiality = _materiality(f, lang)
     return Document(
         title=t("title", lang),
         subtitle=subtitle,
         lang=lang,
         sections=[
             _summary(f, lang),
+            *([materiality] if materiality else []),
             Section(t("s_identification", lang), [ident, bidders, datasets]),
             Section(t("s_unit", lang), [unit]),
-            Section(t("s_boundary", lang), boundary),
+            Section(t("s_boundary", lang), _boundary(lang)),
             Section(t("s_results", lang), _indicator_tables(c, lang)),
             Section(t("s_ranking", lang), _ranking_blocks(c, lang)),
             Section(t("s_uncertainty", lang), _uncertainty_blocks(c, lang)),
@@ -434,11 +661,13 @@ def fiche_document(f: Fiche, lang: Lang = "fr") -> Document:
             Section(t("s_evidence", lang), evidence),
             Section(t("s_training", lang), [training]),
             Section(t("s_equivalents", lang), equivalents),
+            Section(t("s_sci", lang), _sci(f, lang)),
             Section(t("s_limitations", lang),
                     [Bullets([t("l_" + x, lang) for x in f.limitations]), *caveats]),
             Section(t("s_comparability", lang), [Para(t(
                 "comparability", lang, profile=f.profile.id, profile_hash=f.profile.sha256,
                 tool=f.tool, version=f.tool_version))]),
             Section(t("s_integrity", lang), integrity),
+            Section(t("s_glossary", lang), _glossary(lang)),
         ],
     )

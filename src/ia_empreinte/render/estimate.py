@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ia_empreinte.render.i18n import Lang, caveat_text, cell, column
 from ia_empreinte.render.tabular import format_number, render_csv, render_json, render_text_table
 from ia_empreinte.results import Estimate, PeriodImpacts, RequestImpacts, Summary
 
@@ -79,8 +80,18 @@ def render_estimate_csv(est: Estimate) -> str:
     return render_csv(estimate_rows(est), COLUMNS)
 
 
-def _provenance_lines(est: Estimate) -> list[str]:
+def _provenance_lines(est: Estimate, lang: Lang = "en") -> list[str]:
     p = est.provenance
+    if lang == "fr":
+        methods = ", ".join(f"{cell(k, lang)} : {_METHOD_FR.get(v, v)}"
+                            for k, v in p.methods.items())
+        return [
+            f"{p.tool} {p.tool_version} ; graine {p.seed} ; {p.draws} tirages",
+            f"SHA-256 des entrées {p.inputs_sha256}",
+            f"méthodes : {methods}",
+            *(f"relevé de mesure SHA-256 {r}" for r in p.benchmark_records),
+            *(f"données {name} SHA-256 {h}" for name, h in p.data_sha256.items()),
+        ]
     methods = ", ".join(f"{k}: {v}" for k, v in p.methods.items())
     return [
         f"{p.tool} {p.tool_version}; seed {p.seed}; {p.draws} draws",
@@ -91,48 +102,85 @@ def _provenance_lines(est: Estimate) -> list[str]:
     ]
 
 
-def render_estimate_markdown(est: Estimate) -> str:
+_METHOD_FR = {"modelled": "modélisé", "measured": "mesuré", "declared": "déclaré"}
+_TEXT_COLUMNS = ("section", "indicator", "detail", "unit")
+
+
+def _localised(rows: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    """The rows with their code cells and column names in ``lang``."""
+    return [{column(k, lang): cell(v, lang) if k in _TEXT_COLUMNS else v
+             for k, v in r.items()} for r in rows]
+
+
+def render_estimate_markdown(est: Estimate, lang: Lang = "fr") -> str:
     """A Markdown report: one table per section, then caveats and provenance."""
-    out = [f"# Footprint of offer `{est.offer_id}` on profile `{est.profile_id}`", ""]
+    if lang == "fr":
+        out = [f"# Empreinte de l'offre `{est.offer_id}` sur le profil `{est.profile_id}`", ""]
+    else:
+        out = [f"# Footprint of offer `{est.offer_id}` on profile `{est.profile_id}`", ""]
     rows = estimate_rows(est)
+    cols = [column(c, lang) for c in ("indicator", "detail", "unit", "p05", "p50", "p95",
+                                      "mean")]
     for section in dict.fromkeys(r["section"] for r in rows):
-        out += [f"## {section.replace('_', ' ')}", "",
-                "| indicator | detail | unit | p05 | p50 | p95 | mean |",
+        title = cell(section, lang) if lang == "fr" else section
+        out += [f"## {title.replace('_', ' ')}", "",
+                "| " + " | ".join(cols) + " |",
                 "|---|---|---|--:|--:|--:|--:|"]
         for r in rows:
             if r["section"] == section:
                 nums = " | ".join(format_number(r[k]) for k in ("p05", "p50", "p95", "mean"))
-                out.append(f"| {r['indicator']} | {r['detail']} | {r['unit']} | {nums} |")
+                out.append(f"| {cell(r['indicator'], lang)} | {cell(r['detail'], lang)} "
+                           f"| {cell(r['unit'], lang)} | {nums} |")
         out.append("")
     if est.caveats:
-        out += ["## Caveats", ""]
-        out += [f"- `{c.code}`: {c.message}" for c in est.caveats]
+        out += ["## Avertissements" if lang == "fr" else "## Caveats", ""]
+        if lang == "fr":
+            out += [f"- {caveat_text(c.code, c.message, lang)}" for c in est.caveats]
+        else:
+            out += [f"- `{c.code}`: {c.message}" for c in est.caveats]
         out.append("")
     if est.defaulted_fields:
         out += ["## Defaulted fields", ""]
         out += [f"- `{d.field}` = {d.value}: {d.rule_en}" for d in est.defaulted_fields]
         out.append("")
     out += ["## Provenance", ""]
-    out += [f"- {line}" for line in _provenance_lines(est)]
+    out += [f"- {line}" for line in _provenance_lines(est, lang)]
     return "\n".join(out) + "\n"
 
 
-def render_estimate_table(est: Estimate) -> str:
+def render_estimate_table(est: Estimate, lang: Lang = "fr") -> str:
     """A readable terminal table of the figures, then caveats and a provenance line."""
-    head = f"offer {est.offer_id} on profile {est.profile_id}\n\n"
-    table = render_text_table(estimate_rows(est), COLUMNS[:-1])
+    if lang == "fr":
+        head = f"offre {est.offer_id} sur le profil {est.profile_id}\n\n"
+    else:
+        head = f"offer {est.offer_id} on profile {est.profile_id}\n\n"
+    table = render_text_table(_localised(estimate_rows(est), lang),
+                              [column(c, lang) for c in COLUMNS[:-1]])
     lines = [head + table]
     if est.caveats:
-        lines.append("caveats:\n" + "".join(f"  {c.code}: {c.message}\n" for c in est.caveats))
+        if lang == "fr":
+            lines.append("avertissements :\n" + "".join(
+                f"  {caveat_text(c.code, c.message, lang)}\n" for c in est.caveats))
+        else:
+            lines.append("caveats:\n" + "".join(f"  {c.code}: {c.message}\n"
+                                                 for c in est.caveats))
     if est.defaulted_fields:
-        lines.append("defaulted fields:\n" + "".join(
-            f"  {d.field} = {d.value} ({d.rule})\n" for d in est.defaulted_fields))
-    lines.append(_provenance_lines(est)[0] + "\n")
+        if lang == "fr":
+            lines.append("champs non déclarés, valeur par défaut publiée :\n" + "".join(
+                f"  {d.field} = {d.value}\n" for d in est.defaulted_fields))
+        else:
+            lines.append("defaulted fields:\n" + "".join(
+                f"  {d.field} = {d.value} ({d.rule})\n" for d in est.defaulted_fields))
+    lines.append(_provenance_lines(est, lang)[0] + "\n")
     return "\n".join(lines)
 
 
-def render_estimate(est: Estimate, fmt: str) -> str:
-    """Render ``est`` in ``fmt`` (one of :data:`FORMATS`)."""
-    renderers = {"table": render_estimate_table, "json": render_estimate_json,
-                 "csv": render_estimate_csv, "markdown": render_estimate_markdown}
+def render_estimate(est: Estimate, fmt: str, lang: Lang = "fr") -> str:
+    """Render ``est`` in ``fmt`` (one of :data:`FORMATS`); the table and markdown in
+    ``lang`` (JSON and CSV keep their codes: they are the machine-readable contract)."""
+    if fmt == "table":
+        return render_estimate_table(est, lang)
+    if fmt == "markdown":
+        return render_estimate_markdown(est, lang)
+    renderers = {"json": render_estimate_json, "csv": render_estimate_csv}
     return renderers[fmt](est)

@@ -10,6 +10,7 @@ from ia_empreinte.render.document import (
     Chart,
     Code,
     Document,
+    Heading,
     KeyValues,
     Para,
     Table,
@@ -58,7 +59,10 @@ def render_document_markdown(doc: Document) -> str:
         out += [f"## {_esc(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, Para):
-                out += [f"**{_esc(block.text)}**" if block.strong else _esc(block.text), ""]
+                text = f"**{_esc(block.text)}**" if block.strong else _esc(block.text)
+                out += [f"> {text}" if block.banner else text, ""]
+            elif isinstance(block, Heading):
+                out += [f"### {_esc(block.text)}", ""]
             elif isinstance(block, Bullets):
                 out += [f"- {_esc(item)}" for item in block.items] + [""]
             elif isinstance(block, KeyValues):

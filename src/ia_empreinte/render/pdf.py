@@ -18,6 +18,7 @@ from ia_empreinte.render.document import (
     Chart,
     Code,
     Document,
+    Heading,
     KeyValues,
     Para,
     Table,
@@ -124,12 +125,25 @@ def render_document_pdf(
         pdf.ln(2)
         pdf.set_text_color(*_TEXT)
         for block in section.blocks:
-            if isinstance(block, Para):
-                if block.strong and pdf.get_y() > pdf.h - 45:
-                    pdf.add_page()  # keep a table's title with the table
+            if isinstance(block, Para) and block.banner:
+                pdf.set_font("DejaVu", "B", 9.5)
+                pdf.set_fill_color(255, 244, 229)
+                pdf.set_draw_color(138, 59, 0)
+                pdf.set_text_color(92, 39, 0)
+                pdf.multi_cell(width, 5.2, _fit(block.text), align="L", fill=True, border=1,
+                               padding=2, **nl)
+                pdf.set_text_color(*_TEXT)
+                pdf.ln(2)
+            elif isinstance(block, Para):
                 pdf.set_font("DejaVu", "B" if block.strong else "", 9)
                 pdf.multi_cell(width, 4.8, _fit(block.text), align="L", **nl)
                 pdf.ln(1.2)
+            elif isinstance(block, Heading):
+                if pdf.get_y() > pdf.h - 45:
+                    pdf.add_page()  # keep a table's title with the table
+                pdf.set_font("DejaVu", "B", 9.5)
+                pdf.multi_cell(width, 5, _fit(block.text), align="L", **nl)
+                pdf.ln(0.8)
             elif isinstance(block, Bullets):
                 pdf.set_font("DejaVu", "", 9)
                 for item in block.items:
@@ -162,9 +176,12 @@ def render_document_pdf(
                 pdf.ln(1.5)
             elif isinstance(block, Chart):
                 png = render_png(block.spec)
-                if pdf.get_y() > pdf.h - 95:
+                share = 0.6 if block.small else 0.85
+                if pdf.get_y() > pdf.h - (65 if block.small else 95):
                     pdf.add_page()
-                pdf.image(io.BytesIO(png), w=width * 0.85, x=pdf.l_margin + width * 0.075)
+                pdf.image(io.BytesIO(png), w=width * share,
+                          x=pdf.l_margin + width * (1 - share) / 2,
+                          alt_text=_fit(block.alt or block.spec.title))
                 pdf.set_font("DejaVu", "", 7.5)
                 pdf.set_text_color(90, 90, 90)
                 pdf.multi_cell(width, 4, _fit(block.caption), **nl)
@@ -224,7 +241,7 @@ def render_fiche_pdf(f: Fiche, lang: Lang = "fr") -> bytes:
     """The procurement sheet as PDF bytes; every page's foot carries the inputs hash, and
     the canonical fiche is embedded as ``fiche.json``."""
     return render_document_pdf(
-        fiche_document(f, lang),
+        fiche_document(f, lang, accessible_note=True),
         footer=f"ia-empreinte {f.tool_version} · SHA-256 {f.inputs_sha256}",
         attachment=(EMBEDDED_NAME, embedded_json(f)),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from ia_empreinte.comparison import Comparison
 from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.render.html import render_fiche_html
-from ia_empreinte.render.i18n import Lang
+from ia_empreinte.render.i18n import Lang, cell, column
 from ia_empreinte.render.markdown import render_comparison_markdown, render_fiche_markdown
 from ia_empreinte.render.pdf import render_fiche_pdf
 from ia_empreinte.render.tabular import render_csv, render_json, render_text_table
@@ -109,14 +109,22 @@ def render_comparison(c: Comparison, fmt: str, lang: Lang = "fr") -> str:
     if fmt == "markdown":
         return render_comparison_markdown(c, lang)
     if fmt == "table":
-        head = (
-            f"{c.indicator} {c.scope} ({c.unit}), {c.draws} draws, seed {c.seed}; "
-            f"marks: {c.scores.method} out of {c.scores.points:g}\n"
-        )
+        if lang == "fr":
+            head = (
+                f"{cell(c.indicator, lang)} {cell(c.scope, lang)} ({c.unit}), {c.draws} "
+                f"tirages, graine {c.seed} ; notes : {cell(c.scores.method, lang)} sur "
+                f"{c.scores.points:g}\n"
+            )
+        else:
+            head = (
+                f"{c.indicator} {c.scope} ({c.unit}), {c.draws} draws, seed {c.seed}; "
+                f"marks: {c.scores.method} out of {c.scores.points:g}\n"
+            )
         pairs = "".join(
             f"P({p.a} < {p.b}) = {p.p_a_lower:.3f}\n" for p in c.pairs
         )
-        return head + render_text_table(comparison_rows(c), _ROW_COLUMNS) + pairs
+        rows = [{column(k, lang): v for k, v in r.items()} for r in comparison_rows(c)]
+        return head + render_text_table(rows, [column(k, lang) for k in _ROW_COLUMNS]) + pairs
     raise ValidationFailure(
         f"unknown format '{fmt}'; expected one of: {', '.join(COMPARISON_FORMATS)}"
     )

@@ -20,6 +20,7 @@ from ia_empreinte.sheet.build import build_fiche, fiche_from_inputs, inputs_sha2
 from ia_empreinte.sheet.model import (
     BOUNDARY_EXCLUDED,
     BOUNDARY_INCLUDED,
+    BOUNDARY_STAGES,
     FICHE_SCHEMA,
     LIMITATIONS,
     Consultation,
@@ -36,6 +37,7 @@ from ia_empreinte.sheet.verify import verify_fiche
 __all__ = [
     "BOUNDARY_EXCLUDED",
     "BOUNDARY_INCLUDED",
+    "BOUNDARY_STAGES",
     "FICHE_SCHEMA",
     "LIMITATIONS",
     "Consultation",

@@ -12,7 +12,7 @@ from ia_empreinte.equivalents import Equivalent, equivalents_of
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
-from ia_empreinte.sheet import tables
+from ia_empreinte.sheet import jury, tables
 from ia_empreinte.sheet.command import report_command
 from ia_empreinte.sheet.defaulted import defaulted_rows
 from ia_empreinte.sheet.model import (
@@ -111,6 +111,9 @@ def fiche_from_inputs(
         caveats=caveats,
         defaulted_fields=defaulted_rows(
             inputs.offers, [s.task for s in inputs.profile.effective_steps()]),
+        reasons=jury.reasons(comparison, inputs.offers),
+        materiality=jury.materiality(comparison, inputs.consultation.weight_pct),
+        sci=jury.sci_scores(comparison),
     )
 
 

@@ -24,6 +24,7 @@ _PROGRAM = ["ia-empreinte", "report"]
 _WITH_VALUE = {
     "-o", "--output", "--indicator", "--scope", "--method", "--points", "--seed", "--draws",
     "--floor", "--floor-fraction", "--lang", "--consultation", "--lot", "--buyer",
+    "--weight",
 }
 _FLAGS = {"--rc-clause"}
 _NAME = re.compile(r"^[^\x00-\x1f\x7f-\x9f\-][^\x00-\x1f\x7f-\x9f]{0,199}$")
@@ -121,6 +122,8 @@ def report_command(inputs: FicheInputs, stated: str) -> str:
     for flag, value in (("--consultation", c.reference), ("--lot", c.lot), ("--buyer", c.buyer)):
         if value:
             args += [flag, value]
+    if c.weight_pct is not None:
+        args += ["--weight", _number(c.weight_pct)]
     return shlex.join(args)
 
 

@@ -21,11 +21,13 @@ from ia_empreinte.offers import Offer
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.sheet.defaulted import DefaultedRow
+from ia_empreinte.sheet.jury import Materiality, Reason, SciScore
 from ia_empreinte.sheet.tables import Dataset, Evidence, Parameter, TrainingInfo
 
 __all__ = [
     "BOUNDARY_EXCLUDED",
     "BOUNDARY_INCLUDED",
+    "BOUNDARY_STAGES",
     "FICHE_SCHEMA",
     "LIMITATIONS",
     "Consultation",
@@ -48,6 +50,22 @@ BOUNDARY_INCLUDED = (
 )
 """Codes of what the figures include (research section 5.3)."""
 BOUNDARY_EXCLUDED = ("end_user_terminals", "wan_network", "vendor_offices", "training_in_scores")
+BOUNDARY_STAGES = (
+    # (life-cycle stage, element, covered: yes / no / apart, how)
+    ("manufacture", "servers", "yes", "servers_how"),
+    ("manufacture", "dc_building", "no", "none"),
+    ("use", "accelerators", "yes", "accelerators_how"),
+    ("use", "host", "yes", "host_how"),
+    ("use", "idle", "yes", "idle_how"),
+    ("use", "cooling", "yes", "cooling_how"),
+    ("end_of_life", "end_of_life", "no", "none"),
+    ("upstream", "training", "apart", "training_how"),
+    ("outside", "network", "no", "none"),
+    ("outside", "offices", "no", "none"),
+)
+"""The boundary by life-cycle stage, as in AFNOR SPEC 2314 (2024) and the ADEME product
+category rules for data-centre hosting and cloud services (2023): codes, worded by
+the renderers (labels ``st_*``, ``el_*``, ``cov_*``)."""
 LIMITATIONS = (
     "model_estimate",
     "declared_values",
@@ -68,6 +86,10 @@ class Consultation(BaseModel):
     reference: str = ""
     lot: str = ""
     buyer: str = ""
+    weight_pct: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    """Weight of the environmental criterion in the award, in percent (``report
+    --weight``): page 1 shows each offer's weighted points, and the materiality advice
+    reads it."""
 
 
 class FicheInputs(BaseModel):
@@ -177,6 +199,12 @@ class Fiche(BaseModel):
     """The profile's warnings and the engine's caveats, one line each."""
     defaulted_fields: list[DefaultedRow] = []
     """Per offer, each field not declared and the published default rule used."""
+    reasons: list[Reason] = []
+    """Two or three reasons for the gap between the best and the worst offer."""
+    materiality: Materiality | None = None
+    """The contract's absolute GHG stakes and the advice on the weight."""
+    sci: list[SciScore] = []
+    """SCI per request (ISO/IEC 21031:2024) for each offer."""
 
 
 def parse_fiche(data: object, *, file: str | None = None) -> Fiche:

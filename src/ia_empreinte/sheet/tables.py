@@ -199,7 +199,7 @@ def parameters(profile: UsageProfile, offers: Sequence[Offer]) -> list[Parameter
             add(f"declared.energy_wh_per_request ({d.scope})", _show(d.energy_wh_per_request),
                 "Wh", "declared", d.source or "offer")
         for b in offer.benchmarks:
-            add(f"benchmark ({b.task or 'main task'})", b.path, "-", "measured",
+            add(f"benchmark ({b.task})" if b.task else "benchmark", b.path, "-", "measured",
                 f"record sha256 {b.sha256}")
     return rows
 
