@@ -55,6 +55,7 @@ __all__ = [
     "Table",
     "comparison_document",
     "fiche_document",
+    "reason_text",
 ]
 
 
@@ -354,7 +355,8 @@ def method_advice(values: list[float], lang: Lang) -> str | None:
              reason=advice.reason(lang))
 
 
-def _reason_text(r: Reason, f: Fiche, lang: Lang) -> str:
+def reason_text(r: Reason, f: Fiche, lang: Lang) -> str:
+    """One of page 1's reasons, worded in ``lang`` (also the web page's jury summary)."""
     names = {o.offer_id: _name(o) for o in f.comparison.offers}
     v = r.values
     offer, other = names.get(r.offer_id, r.offer_id), names.get(r.other_id, r.other_id)
@@ -447,7 +449,7 @@ def _summary(f: Fiche, lang: Lang) -> Section:
     blocks.append(_summary_chart(c, lang))
     if f.reasons:
         blocks.append(Heading(t("p1_reasons", lang)))
-        blocks.append(Bullets([_reason_text(r, f, lang) for r in f.reasons]))
+        blocks.append(Bullets([reason_text(r, f, lang) for r in f.reasons]))
     advice = method_advice([o.scored.p50 for o in c.offers], lang)
     if advice:
         blocks.append(Para(advice))

@@ -45,9 +45,10 @@ from ia_empreinte.kit import basis_coverage, parse_profile_answer
 from ia_empreinte.kit.dce import DceOptions, build_dce_kit
 from ia_empreinte.kit.territorial import number_label_fr
 from ia_empreinte.records.store import checked
-from ia_empreinte.render.i18n import Lang
+from ia_empreinte.render.document import reason_text
+from ia_empreinte.render.i18n import Lang, driver_label
 from ia_empreinte.scoring import Scores
-from ia_empreinte.sheet import Difference
+from ia_empreinte.sheet import Consultation, Difference
 
 __all__ = [
     "SHEET_FORMATS",
@@ -251,11 +252,13 @@ def make_fiche(
     offers: Sequence[Offer],
     options: CompareOptions,
     records: RecordStore,
+    weight: float | None = None,
 ) -> Fiche:
     """The procurement sheet of the comparison the page shows (the same call as
-    ``ia-empreinte report``)."""
+    ``ia-empreinte report --weight``): with the criterion's weight, page 1 shows each
+    offer's weighted points and the materiality advice reads it."""
     return build_fiche(
-        profile, offers, options, records=records,
+        profile, offers, options, Consultation(weight_pct=weight), records=records,
         computed_on=datetime.date.today().isoformat(), command=WEB_COMMAND,
     )
 
@@ -277,42 +280,6 @@ class JurySummary:
     modelled: list[str]
 
 
-_DRIVER_WORDS_FR = {
-    "total_params_b": "la taille du modèle (milliards de paramètres)",
-    "batch_size": "le nombre de requêtes traitées ensemble (taille de lot)",
-    "requests_per_day": "le volume de requêtes par jour",
-    "model_error": "l'incertitude du modèle d'estimation",
-    "output_tokens": "la longueur des réponses (jetons en sortie)",
-    "input_tokens": "la longueur des requêtes (jetons en entrée)",
-    "pue": "l'efficacité du centre de données (PUE)",
-    "grid_gwp": "l'électricité de la zone d'hébergement",
-    "embodied_gwp_kgco2e": "la fabrication du serveur",
-    "host_idle_power_w": "la consommation du serveur au repos (serveur dédié allumé toute "
-    "l'année)",
-}
-_DRIVER_WORDS_EN = {
-    "total_params_b": "the model's size (billions of parameters)",
-    "batch_size": "how many requests are served together (batch size)",
-    "requests_per_day": "the number of requests per day",
-    "model_error": "the estimation model's own uncertainty",
-    "output_tokens": "the length of the answers (output tokens)",
-    "input_tokens": "the length of the requests (input tokens)",
-    "pue": "the data centre's efficiency (PUE)",
-    "grid_gwp": "the electricity of the hosting zone",
-    "embodied_gwp_kgco2e": "the manufacturing of the server",
-    "host_idle_power_w": "the server's idle power (a dedicated server on all year)",
-}
-
-
-def _driver_text(key: str, lang: Lang) -> str:
-    words = _DRIVER_WORDS_FR if lang == "fr" else _DRIVER_WORDS_EN
-    last = key.rsplit(".", 1)[-1]
-    for name, text in words.items():
-        if last == name or last.endswith(name):
-            return text
-    return key
-
-
 def jury_summary(fiche: Fiche, offers: Sequence[Offer], lang: Lang) -> JurySummary:
     """The jury's summary of a sheet: winner, reasons, gap as an equivalent, modelled or
     measured. The one call site of the comparison page for this summary."""
@@ -327,12 +294,13 @@ def jury_summary(fiche: Fiche, offers: Sequence[Offer], lang: Lang) -> JurySumma
         for e in equivalents_of(c.indicator, value):
             unit = e.unit_fr if lang == "fr" else e.unit_en
             equivalents.append(f"{_number(e.count, lang)} {unit}")
-    reasons: list[str] = []
-    if second is not None:
+    # the reasons of the sheet's page 1, worded by the same renderer
+    reasons: list[str] = [reason_text(r, fiche, lang) for r in fiche.reasons]
+    if not reasons and second is not None:
         pair = next((p for p in c.pairs if {p.a, p.b} == {best.offer_id, second.offer_id}),
                     None)
         for driver in (pair.drivers if pair is not None else [])[:3]:
-            text = _driver_text(driver.input, lang)
+            text = driver_label(driver.input, lang)
             if text not in reasons:
                 reasons.append(text)
     measured = [o.id for o in offers if o.benchmarks]
@@ -385,7 +353,7 @@ def compare_page(
 ) -> ComparePage:
     """The comparison page: the sheet, its jury summary, and the scoring methods tried on
     the offers' medians (``score simulate``)."""
-    fiche = make_fiche(profile, offers, options, records)
+    fiche = make_fiche(profile, offers, options, records, weight)
     c = fiche.comparison
     medians = [o.scored.p50 for o in c.offers]
     simulation = simulate_scores(

@@ -494,7 +494,8 @@ def _sheet(pages: Pages, lang: Lang, form: Form) -> Answer:
         raise _FormError(f"format: expected one of: {', '.join(journey.SHEET_FORMATS)}, "
                          f"got '{fmt}'")
     ctx = pages.compare_context(lang, form)
-    fiche = journey.make_fiche(ctx["profile"], ctx["offers"], ctx["options"], ctx["store"])
+    fiche = journey.make_fiche(ctx["profile"], ctx["offers"], ctx["options"], ctx["store"],
+                               ctx["weight"])
     media, suffix = journey.SHEET_FORMATS[fmt]
     return _attachment(journey.sheet_bytes(fiche, fmt, lang), media,
                        f"fiche-{ctx['profile'].id}.{suffix}")
