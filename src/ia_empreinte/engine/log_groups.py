@@ -8,7 +8,9 @@ the whole (national). :func:`audit_groups` then runs the engine's chain once ove
 national bins, at their mean sizes, and sums each bin's figures x its count into every
 group in a fixed order (bins in key order, groups in name order), so that the same
 requests give the same bits whatever the engine, the order of arrival or the format.
-Each group is audited as its own log: its period is the span of its timestamps.
+Each group is audited as its own log: its period is the span of its timestamps, its
+requests its rows; its bins run at the national bins' mean sizes (a partition audited
+alone, at its own bins' means, differs by far less than 0.1 %).
 """
 
 from __future__ import annotations
