@@ -11,8 +11,8 @@ from typing import TextIO
 import click
 
 from ia_empreinte import load_offer, load_records
-from ia_empreinte.audit import ENGINES, AuditProgress, audit_log_dataset
-from ia_empreinte.audit.report import render_audit, render_audit_parquet
+from ia_empreinte.execution import ENGINES, AuditProgress, audit_log_dataset
+from ia_empreinte.execution.report import render_audit, render_audit_parquet
 from ia_empreinte.render.estimate import FORMATS
 from ia_empreinte.render.files import check_writable, write_output
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from ia_empreinte import USAGE_LOG_SCHEMA, load_offer, read_usage_log
 from ia_empreinte import audit as audit_rows
-from ia_empreinte.audit import audit_log_dataset
 from ia_empreinte.engine.log_groups import GroupBuilder
+from ia_empreinte.execution import audit_log_dataset
 from ia_empreinte.inputs.usage_logs import read_log_bins
 from ia_empreinte.usage_log import bin_rows, merge_bins
 from ia_empreinte_cli.app import cli

@@ -20,7 +20,7 @@ import pyarrow.json as pa_json  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from ia_empreinte._files import read_input_bytes
-from ia_empreinte.engine.reconcile import METERED_SCOPES, MeteredRow, Scope
+from ia_empreinte.engine.reconcile import METERED_SCOPES, MeteredRow
 from ia_empreinte.errors import InputFileError
 
 __all__ = ["read_metered"]

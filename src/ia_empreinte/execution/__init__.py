@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ia_empreinte.audit.engines import (
+from ia_empreinte.engine.log_audit import USAGE_LOG_SCHEMA
+from ia_empreinte.engine.log_groups import GroupEstimate, audit_groups
+from ia_empreinte.engine.reconcile import Reconciled, reconcile
+from ia_empreinte.execution.engines import (
     ENGINES,
     AuditProgress,
     Engine,
@@ -20,9 +23,6 @@ from ia_empreinte.audit.engines import (
     ScaleError,
     read_groups,
 )
-from ia_empreinte.engine.log_audit import USAGE_LOG_SCHEMA
-from ia_empreinte.engine.log_groups import GroupEstimate, audit_groups
-from ia_empreinte.engine.reconcile import Reconciled, reconcile
 from ia_empreinte.inputs.log_dataset import log_files
 from ia_empreinte.inputs.metered import read_metered
 from ia_empreinte.offers import Offer

@@ -1,4 +1,4 @@
-"""Renderers of a :class:`~ia_empreinte.audit.LogAudit`: table, JSON document, Parquet.
+"""Renderers of a :class:`~ia_empreinte.execution.LogAudit`: table, JSON document, Parquet.
 
 Pure functions from the audit to text or bytes (the CLI writes them). The JSON document
 gives each group's figures in the estimate's JSON contract (``per_request``,
@@ -15,8 +15,8 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from ia_empreinte.audit import LogAudit
 from ia_empreinte.engine.log_groups import GroupEstimate
+from ia_empreinte.execution import LogAudit
 from ia_empreinte.render.estimate import render_estimate
 from ia_empreinte.render.tabular import format_number, plain_line, render_json, render_text_table
 from ia_empreinte.results import Summary
