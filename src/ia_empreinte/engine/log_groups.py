@@ -22,6 +22,7 @@ from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from ia_empreinte._canonical import canonical_json, sha256_hex
 from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
@@ -38,7 +39,7 @@ from ia_empreinte.usage_log import SLOTS, LogBins, LogSchema, PartitionBins, mer
 __all__ = ["GroupBuilder", "GroupEstimate", "LogGroups", "audit_groups"]
 
 _CELLS_PER_CHUNK = 1_000_000
-"""Draws x bins (and draws x (bin, group) pairs) evaluated at once (8 MB of float64)."""
+"""Draws x bins evaluated at once (8 MB of float64 per figure)."""
 _MERGE_EVERY = 64
 
 GroupKey = tuple[tuple[str, str], ...]
@@ -208,19 +209,18 @@ def _steps(groups: LogGroups, schema: LogSchema, draws: int, sampler: Sampler
             sizes = {names[j]: np.ascontiguousarray(means[part, j])[None, :] for j in cols}
             steps.append(StepInput(task=cast(Task, task), sizes=sizes,
                                    count=sampler.constant(1.0),
-                                   reduce=_reducer(groups, part, entry_start, n_groups, draws,
-                                                  cache)))
+                                   reduce=_reducer(groups, part, entry_start, n_groups, cache)))
     return steps
 
 
 def _reducer(groups: LogGroups, part: NDArray[np.intp], entry_start: NDArray[np.int64],
-             n_groups: int, draws: int, cache: dict[str, object]) -> Callable[[Array], Array]:
-    """Sums ``x`` (draws x bins of ``part``) x counts into every group: each group's sum
-    runs over its bins in key order, whole within one piece of the entries. The entry
-    arrays are built on the step's first call and kept for its next two only."""
+             n_groups: int, cache: dict[str, object]) -> Callable[[Array], Array]:
+    """Sums ``x`` (draws x bins of ``part``) x counts into every group: a sparse (groups x
+    bins) matrix of the counts times ``x``; each group's sum runs over its bins in key
+    order (scipy's CSR product), whatever the other groups. The matrix is built on the
+    step's first call and kept for its next two only."""
 
-    def arrays() -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64],
-                          NDArray[np.int64], list[tuple[int, int]]]:
+    def matrix() -> sparse.csr_array:
         lengths = np.diff(entry_start)[part]
         total = int(lengths.sum())
         ent = np.repeat(entry_start[:-1][part] - (np.cumsum(lengths) - lengths), lengths)
@@ -228,43 +228,19 @@ def _reducer(groups: LogGroups, part: NDArray[np.intp], entry_start: NDArray[np.
         local = np.repeat(np.arange(len(part)), lengths)
         grp = groups.entry_group[ent]
         order = np.lexsort((local, grp))
-        local, grp = local[order], grp[order]
-        weight = groups.entry_count[ent][order].astype(np.float64)
-        starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
-        pieces = _pieces(starts, total, max(len(part), _CELLS_PER_CHUNK // draws))
-        return local, weight, starts, grp[starts], pieces
+        indptr = np.searchsorted(grp[order], np.arange(n_groups + 1))
+        return sparse.csr_array(
+            (groups.entry_count[ent][order].astype(np.float64), local[order], indptr),
+            shape=(n_groups, len(part)))
 
     def reduce(x: Array) -> Array:
         if cache.get("part") is not part:
-            cache["part"], cache["arrays"] = part, arrays()
-        local, weight, starts, present, pieces = cast(
-            tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64],
-                  NDArray[np.int64], list[tuple[int, int]]], cache["arrays"])
+            cache["part"], cache["matrix"] = part, matrix()
+        m = cast(sparse.csr_array, cache["matrix"])
         x2 = np.atleast_2d(x)
-        out = np.zeros((n_groups, x2.shape[0]))
-        for g0, g1 in pieces:
-            e0 = int(starts[g0])
-            e1 = int(starts[g1]) if g1 < len(starts) else len(local)
-            sums = np.add.reduceat(x2[:, local[e0:e1]] * weight[e0:e1], starts[g0:g1] - e0,
-                                   axis=1)
-            out[present[g0:g1]] = sums.T
-        return out
+        return np.asarray(m @ np.ascontiguousarray(x2.T), dtype=np.float64)
 
     return reduce
-
-
-def _pieces(starts: NDArray[np.int64], total: int, budget: int) -> list[tuple[int, int]]:
-    """Ranges of groups (by their entry starts) whose entries fit ``budget`` each (a
-    group larger than the budget is a piece of its own)."""
-    ends = np.r_[starts[1:], total]
-    pieces: list[tuple[int, int]] = []
-    g0 = 0
-    while g0 < len(starts):
-        g1 = int(np.searchsorted(ends, starts[g0] + budget, side="right"))
-        g1 = max(g1, g0 + 1)
-        pieces.append((g0, g1))
-        g0 = g1
-    return pieces
 
 
 def audit_groups(
