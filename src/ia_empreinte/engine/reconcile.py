@@ -70,7 +70,7 @@ class Reconciled:
 
 def _metered_kwh(row: MeteredRow, file: str | None) -> tuple[float, str]:
     if row.energy_kwh is not None:
-        return row.energy_kwh, "metered kWh"
+        return row.energy_kwh, "kWh as metered"
     assert row.gpu_hours is not None and row.accelerator is not None
     try:
         acc = catalog.accelerator(row.accelerator)
