@@ -174,7 +174,7 @@ def bin_rows(task_codes: NDArray[np.uint8], slots: NDArray[np.float64]) -> LogBi
 
 def _collapse(keys: NDArray[np.uint64], counts: NDArray[np.int64],
               sums: NDArray[np.int64]) -> LogBins:
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # any order within a key: the sums are integers
     keys = keys[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     return LogBins(keys[starts], np.add.reduceat(counts[order], starts),
