@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from ia_empreinte import USAGE_LOG_SCHEMA, load_offer, read_usage_log
+from ia_empreinte import USAGE_LOG_SCHEMA, InputFileError, load_offer, read_usage_log
 from ia_empreinte import audit as audit_rows
 from ia_empreinte.engine.log_groups import GroupBuilder
 from ia_empreinte.execution import audit_log_dataset
@@ -124,7 +124,7 @@ def test_arrival_order_does_not_change_groups(logs: dict[str, Path]) -> None:
     assert a.bins.sums_milli.tolist() == b.bins.sums_milli.tolist()
 
 
-def test_dask_local_cluster_gives_the_same_bits(logs: dict[str, Path]) -> None:
+def test_dask_local_cluster_gives_the_same_bits(logs: dict[str, Path], tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     offer = load_offer(OFFER)
     local = audit_log_dataset(offer, logs["folder"], draws=100, seed=9)
@@ -132,6 +132,15 @@ def test_dask_local_cluster_gives_the_same_bits(logs: dict[str, Path]) -> None:
                                   dashboard_address=None) as cluster:
         dask = audit_log_dataset(offer, logs["folder"], draws=100, seed=9, engine="dask",
                                  scheduler=cluster.scheduler_address)
+        bad = tmp_path / "bad"
+        (bad / "month=2026-01").mkdir(parents=True)
+        (bad / "month=2026-01" / "a.jsonl").write_text(
+            '{"timestamp": "2026-01-05T09:00:00Z", "input_tokens": 5, "output_tokens": -1}\n')
+        with pytest.raises(InputFileError) as err:
+            audit_log_dataset(offer, bad, draws=10, engine="dask",
+                              scheduler=cluster.scheduler_address)
+    assert err.value.one_line() == (f"{bad / 'month=2026-01' / 'a.jsonl'}: line 1: column "
+                                    "'output_tokens': expected a number >= 0, got -1")
     assert [g.key for g in dask.groups] == [g.key for g in local.groups]
     for a, b in zip(local.groups, dask.groups, strict=True):
         assert a.estimate.model_dump(mode="json") == b.estimate.model_dump(mode="json")

@@ -67,6 +67,7 @@ def _figures(g: GroupEstimate) -> dict[str, Summary]:
 def render_audit_parquet(a: LogAudit) -> bytes:
     """One row per group: level, partition fields, rows, period, figures, metered."""
     by_month = {r.month: r for r in a.reconciliation}
+    has_months = any(g.level == "month" for g in a.groups)
     cols: dict[str, list[Any]] = {"level": [], **{f: [] for f in a.fields}, "rows": [],
                                   "first": [], "last": []}
     for name in _figures(a.national):
@@ -86,9 +87,8 @@ def render_audit_parquet(a: LogAudit) -> bytes:
             for s in _STATS:
                 cols[f"{name}_{s}"].append(getattr(summary, s))
         r = by_month.get(key["month"]) if g.level == "month" else None
-        if r is None and a.reconciliation and g.level in ("national", "partition") and (
-                len(a.groups) == 1 or g.level == "national") and len(by_month) == 1:
-            r = next(iter(by_month.values())) if g.level == "national" else None
+        if g.level == "national" and len(by_month) == 1 and not has_months:
+            r = next(iter(by_month.values()))  # a log within one month
         cols["metered_kwh"].append(None if r is None else r.metered_kwh)
         for s in ("p05", "p50", "p95"):
             cols[f"ratio_{s}"].append(None if r is None else getattr(r, f"ratio_{s}"))
