@@ -107,11 +107,10 @@ def partition_table(p: Partition, *, seed: int = 7) -> pa.Table:
     mail = np.rint(rng.lognormal(np.log(300), 0.7, size=p.rows)).clip(1, 8_192)
     input_tokens = np.where(task == 0, prompt, np.where(task == 1, mail, doc))
     order = np.argsort(us, kind="stable")
-    names = np.array(TASKS, dtype=object)
     out_mask = task[order] != 0
     return pa.table({
         "timestamp": pa.array(us[order], pa.timestamp("us", tz="UTC")),
-        "task": pa.array(names[task[order]], pa.string()),
+        "task": pa.DictionaryArray.from_arrays(pa.array(task[order]), pa.array(TASKS)),
         "input_tokens": pa.array(input_tokens[order].astype(np.int32)),
         "output_tokens": pa.array(answer[order].astype(np.int32), mask=out_mask),
     })
