@@ -15,7 +15,6 @@ alone, at its own bins' means, differs by far less than 0.1 %).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -30,7 +29,7 @@ from ia_empreinte.engine.summary import inputs_sha256, summarise
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import Task
 from ia_empreinte.records.store import EMPTY, RecordStore
-from ia_empreinte.results import Caveat, Estimate, EstimateDraws, Summary
+from ia_empreinte.results import Caveat, Estimate, Summary
 from ia_empreinte.types import Array
 from ia_empreinte.uncertainty import Sampler
 from ia_empreinte.units import H_PER_YEAR, S_PER_H
@@ -54,8 +53,8 @@ class LogGroups:
     """Each group's fields and values: ``()`` is the whole log (national)."""
     levels: tuple[str, ...]
     """Each group's level: ``national``, ``partition`` or a partition field's name."""
-    entry_bin: NDArray[np.int64]
-    entry_group: NDArray[np.int64]
+    entry_bin: NDArray[np.int32]
+    entry_group: NDArray[np.int32]
     entry_count: NDArray[np.int64]
     """(bin, group, count) of every bin present in a group, sorted by bin then group."""
     rows: NDArray[np.int64]
@@ -120,10 +119,10 @@ class GroupBuilder:
         groups[()] = list(range(len(parts)))
         levels[()] = "national"
         order = sorted(groups, key=lambda k: (_LEVEL_RANK.get(levels[k], 1), levels[k], k))
-        e_bin: list[NDArray[np.int64]] = []
-        e_group: list[NDArray[np.int64]] = []
+        e_bin: list[NDArray[np.int32]] = []
+        e_group: list[NDArray[np.int32]] = []
         e_count: list[NDArray[np.int64]] = []
-        part_bins = [np.searchsorted(national.keys, p[1]).astype(np.int64) for p in parts]
+        part_bins = [np.searchsorted(national.keys, p[1]).astype(np.int32) for p in parts]
         for g, key in enumerate(order):
             members = groups[key]
             if len(members) == 1:
@@ -133,7 +132,7 @@ class GroupBuilder:
                 c = np.concatenate([parts[i][2] for i in members])
                 b, c = _sum_by(b, c)
             e_bin.append(b)
-            e_group.append(np.full(len(b), g, np.int64))
+            e_group.append(np.full(len(b), g, np.int32))
             e_count.append(c)
         bins_all = np.concatenate(e_bin)
         group_all = np.concatenate(e_group)
@@ -159,8 +158,8 @@ def _hash_of(shas: Sequence[str]) -> str:
     return shas[0] if len(shas) == 1 else sha256_hex(canonical_json(list(shas)))
 
 
-def _sum_by(index: NDArray[np.int64], counts: NDArray[np.int64]
-            ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _sum_by(index: NDArray[np.int32], counts: NDArray[np.int64]
+            ) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
     order = np.argsort(index, kind="stable")
     index = index[order]
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
@@ -272,8 +271,6 @@ def audit_groups(
     steps = _steps(groups, schema, draws, sampler)
     totals, trace = run_chain(offer, steps, sampler, _no_reduce, records=records,
                               period_years=idle_years)
-    all_draws = to_draws(totals, rows[:, None], period_years,
-                         period_scale=cast(float, period_years))
     records_used = list(trace.records)
     out: list[GroupEstimate] = []
     for g, key in enumerate(groups.keys):
@@ -287,7 +284,13 @@ def audit_groups(
             caveats.append(Caveat(code="audit-period-unknown", message=(
                 "the log's timestamps span no time: per-year figures equal the logged totals "
                 "and dedicated idle time is not counted")))
-        result = DrawsResult(_slice(all_draws, g, draws), trace.noting(caveats))
+        # one group at a time: memory holds the totals of every group, not all figures
+        mine = {k: np.ascontiguousarray(v[g] if np.ndim(v) == 2 else v, dtype=np.float64)
+                for k, v in totals.items()}
+        years = float(period_years[g, 0])
+        draws_g = to_draws(mine, sampler.constant(float(rows[g])), sampler.constant(years),
+                           period_scale=years)
+        result = DrawsResult(draws_g, trace.noting(caveats))
         sha = inputs_sha256({"usage_log_sha256": groups.sha256[g]}, offer, records_used)
         est = summarise(result, profile_id=f"usage-log-{groups.sha256[g][:12]}",
                         offer_id=offer.id, seed=seed, draws=draws, inputs_sha256=sha)
@@ -309,17 +312,3 @@ def audit_groups(
 
 def _no_reduce(x: Array) -> Array:
     raise AssertionError("every step of a binned audit has its own reduction")
-
-
-def _slice(d: EstimateDraws, g: int, draws: int) -> EstimateDraws:
-    """Group ``g``'s draws of figures held as (groups, draws) or (groups, 1)."""
-
-    def one(a: Array) -> Array:
-        row = np.asarray(a)[g] if np.ndim(a) == 2 else np.asarray(a)
-        return np.ascontiguousarray(np.broadcast_to(row, (draws,)), dtype=np.float64)
-
-    values: dict[str, object] = {}
-    for f in dataclasses.fields(d):
-        v = getattr(d, f.name)
-        values[f.name] = {k: one(a) for k, a in v.items()} if isinstance(v, dict) else one(v)
-    return EstimateDraws(**values)  # type: ignore[arg-type]
