@@ -6,20 +6,17 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import click
 
 from ia_empreinte import load_offer, load_records
+from ia_empreinte.execution import ENGINES, AuditProgress, audit_log_dataset
+from ia_empreinte.execution.report import render_audit, render_audit_parquet
 from ia_empreinte.render.estimate import FORMATS
 from ia_empreinte.render.files import check_writable, write_output
 
-if TYPE_CHECKING:
-    from ia_empreinte.execution import AuditProgress
-
 __all__ = ["audit"]
-
-_ENGINES = ("local", "dask")  # ia_empreinte.execution.ENGINES, imported when auditing
 
 
 class _ProgressLine:
@@ -62,7 +59,7 @@ def _duration(seconds: float) -> str:
 @click.option("--parquet", "parquet_out", type=click.Path(dir_okay=False),
               help="Also write one row per group (national, per partition field value, per "
                    "partition) as Parquet.")
-@click.option("--engine", type=click.Choice(_ENGINES), default="local", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
               help="Who reads the files: this process, or Dask (extra 'scale').")
 @click.option("--scheduler", metavar="ADDRESS",
               help="A running Dask scheduler (tcp://host:8786); without it --engine dask "
@@ -97,9 +94,6 @@ def audit(offer: str, log: str, metered: str | None, parquet_out: str | None, en
     ``per_year`` annualises it. This re-estimates from the logged volumes with the
     engine's models: it is not a measurement.
     """
-    from ia_empreinte.execution import audit_log_dataset
-    from ia_empreinte.execution.report import render_audit, render_audit_parquet
-
     inputs = tuple(p for p in (offer, log, metered) if p is not None)
     for out in (output, parquet_out):
         if out is not None:

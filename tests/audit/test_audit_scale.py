@@ -227,9 +227,3 @@ def test_command_outputs(logs: dict[str, Path], tmp_path: Path) -> None:
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert json.loads(quiet.stdout)["contract"]["requests"]["p50"] == ROWS
 
-
-def test_cli_engines_are_the_library_engines() -> None:
-    from ia_empreinte.execution import ENGINES
-    from ia_empreinte_cli.audit import _ENGINES
-
-    assert _ENGINES == ENGINES
