@@ -13,12 +13,13 @@ import click
 import ia_empreinte
 from ia_empreinte.errors import IaEmpreinteError
 from ia_empreinte.render.files import tracking_reads
+from ia_empreinte_cli.audit import audit
 from ia_empreinte_cli.bench import bench
 from ia_empreinte_cli.boamps import boamps
 from ia_empreinte_cli.compare import compare, report, verify
 from ia_empreinte_cli.dce import clause, dce, score
 from ia_empreinte_cli.errors import CliError
-from ia_empreinte_cli.estimate import audit, estimate
+from ia_empreinte_cli.estimate import estimate
 from ia_empreinte_cli.inputs import catalog, schema, validate
 from ia_empreinte_cli.kit import offer, profile, profiles
 from ia_empreinte_cli.registry import registry

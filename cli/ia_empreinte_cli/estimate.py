@@ -1,4 +1,4 @@
-"""Commands that estimate a footprint: estimate (a profile) and audit (a usage log)."""
+"""The estimate command: the footprint of an offer under a usage profile."""
 
 from __future__ import annotations
 
@@ -6,20 +6,12 @@ from pathlib import Path
 
 import click
 
-from ia_empreinte import (
-    USAGE_LOG_SCHEMA,
-    check_offer_serves_profile,
-    load_offer,
-    load_profile,
-    load_records,
-    read_usage_log,
-)
-from ia_empreinte import audit as audit_log
+from ia_empreinte import check_offer_serves_profile, load_offer, load_profile, load_records
 from ia_empreinte import estimate as estimate_offer
 from ia_empreinte.render.estimate import FORMATS, render_estimate
 from ia_empreinte.render.files import write_output
 
-__all__ = ["audit", "estimate"]
+__all__ = ["estimate"]
 
 
 def _options(f: click.decorators.FC) -> click.decorators.FC:
@@ -61,25 +53,3 @@ def estimate(profile: str, offer: str, fmt: str, draws: int, seed: int,
     result = estimate_offer(prof, off, draws=draws, seed=seed, records=records)
     _emit(render_estimate(result, fmt, lang), output,  # type: ignore[arg-type]
           (profile, offer))
-
-
-@click.command()
-@click.argument("offer", type=click.Path(dir_okay=False))
-@click.argument("log", type=click.Path(dir_okay=False))
-@_options
-def audit(offer: str, log: str, fmt: str, draws: int, seed: int, output: str | None,
-          lang: str) -> None:
-    """Re-estimate the footprint of the requests in LOG (CSV, JSONL or Parquet) under OFFER.
-
-    A calculation, not a measurement: the offer's model applied to the logged volumes
-    and request sizes; only metered energy (kWh, GPU-hours) measures consumption.
-
-    LOG has a timestamp column and the request sizes (input_tokens, output_tokens,
-    audio_seconds, images, rows), plus task for a multi-task offer. ``contract`` is the
-    logged period; ``per_year`` annualises it.
-    """
-    off = load_offer(offer)
-    records = load_records([(off, Path(offer).parent)])
-    usage = read_usage_log(log, USAGE_LOG_SCHEMA)
-    result = audit_log(off, usage, draws=draws, seed=seed, records=records)
-    _emit(render_estimate(result, fmt, lang), output, (offer, log))  # type: ignore[arg-type]

@@ -3,7 +3,9 @@
 The public API: load and validate inputs, estimate, compare and render. Everything
 else is internal and may change. The optional parts have their own packages and
 extras: the benchmark harness (:mod:`ia_empreinte.harness`, extra ``harness``) and the
-HTTP API (:mod:`ia_empreinte.server`, extra ``server``).
+HTTP API (:mod:`ia_empreinte.server`, extra ``server``). The execution-phase audit of
+partitioned logs, with its metered reconciliation, is :mod:`ia_empreinte.execution`
+(its Dask engine needs the extra ``scale``).
 """
 
 from __future__ import annotations

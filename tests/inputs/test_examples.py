@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -19,6 +20,9 @@ OFFER_FILES = sorted(EXAMPLE_OFFERS.glob("*.yaml"))
 EXAMPLES = EXAMPLE_OFFERS.parent
 RECORD_FILES = sorted((EXAMPLES / "records").glob("*.json"))
 LOG_FILES = sorted((EXAMPLES / "usage-logs").glob("*.csv"))
+PARTITIONED_LOG = EXAMPLES / "usage-logs" / "journal-partitionne"
+PARTITIONED_FILES = sorted(PARTITIONED_LOG.rglob("*.csv"))
+METERED_FILES = sorted((EXAMPLES / "metered").glob("*.csv"))
 
 # Which example offers can serve which profile: every task of the profile is served by
 # the offer's main model or one of its components.
@@ -59,7 +63,7 @@ def test_validates(runner: CliRunner, path: Path) -> None:
 
 
 def test_every_example_file_is_checked() -> None:
-    checked = set(OFFER_FILES + RECORD_FILES + LOG_FILES)
+    checked = set(OFFER_FILES + RECORD_FILES + LOG_FILES + PARTITIONED_FILES + METERED_FILES)
     others = {p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".pub"}
     assert others == checked
 
@@ -177,3 +181,16 @@ def test_pair_estimates(profile_id: str, offer_id: str) -> None:
     codes = [c["code"] for c in first["caveats"]]
     assert codes.count("profile-warning") == len(profile.warnings)
     assert "capacity-exceeded" not in codes
+
+
+@pytest.mark.parametrize("metered", METERED_FILES, ids=lambda p: p.name)
+def test_example_partitioned_log_audits_with_its_metered_energy(runner: CliRunner,
+                                                               metered: Path) -> None:
+    offer = EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml"
+    result = runner.invoke(cli, ["audit", str(offer), str(PARTITIONED_LOG), "--metered",
+                                 str(metered), "--draws", "1", "--format", "document"],
+                           catch_exceptions=False)
+    doc = json.loads(result.output)
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in PARTITIONED_FILES)
+    assert doc["national"]["rows"] == lines == 448
+    assert [r["month"] for r in doc["reconciliation"]] == ["2027-01", "2027-02"]

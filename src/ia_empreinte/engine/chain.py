@@ -93,6 +93,9 @@ class StepInput:
     sizes: dict[str, Array]
     """Request fields as arrays: shape (draws,) for a profile, (draws, rows) for a log."""
     count: Array
+    reduce: Reducer | None = None
+    """This step's own reduction (a binned log: bins x counts summed per group), in
+    place of the chain's."""
 
 
 def _constants() -> LlmConstants:
@@ -549,9 +552,10 @@ def run_chain(
                 "accelerators"]) else method
         methods.setdefault("host", host_method)
         count = step.count[:, None] if busy_s.ndim == 2 else step.count
-        site.add("accelerators_wh", reduce(acc_wh * count))
-        site.add("host_wh", reduce(host_wh * count))
-        site.add("busy_s", reduce(busy_s * count))
+        step_reduce = reduce if step.reduce is None else step.reduce
+        site.add("accelerators_wh", step_reduce(acc_wh * count))
+        site.add("host_wh", step_reduce(host_wh * count))
+        site.add("busy_s", step_reduce(busy_s * count))
 
     totals: dict[str, Array] = {}
 

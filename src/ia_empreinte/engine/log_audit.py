@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ia_empreinte.engine.chain import DrawsResult, StepInput, run_chain, to_draws
 from ia_empreinte.engine.summary import inputs_sha256, summarise
+from ia_empreinte.engine.tasks import UNIT_FIELD
 from ia_empreinte.offers import Offer
 from ia_empreinte.profiles import REQUIRED_REQUEST_FIELDS, TASKS, Request, Task
 from ia_empreinte.records.store import EMPTY, RecordStore
@@ -52,9 +53,15 @@ def _infer_task(columns: frozenset[str]) -> str | None:
     return None
 
 
+_SLOTS: dict[str, tuple[str, ...]] = {
+    "text-generation": ("input_tokens", "output_tokens"),
+    "image-generation": ("images", "image_width", "image_height", "denoising_steps"),
+    **{t: (UNIT_FIELD[t],) for t in TASKS if t in UNIT_FIELD and t != "image-generation"},
+}
+
 USAGE_LOG_SCHEMA = LogSchema(
     sizes=tuple(Request.model_fields), tasks=TASKS, required=REQUIRED_REQUEST_FIELDS,
-    bound_error=_bound_error, infer_task=_infer_task,
+    bound_error=_bound_error, infer_task=_infer_task, slots=_SLOTS,
 )
 """What a usage log may hold: the request fields of a profile, with the same bounds."""
 

@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,9 +42,19 @@ from numpy.typing import NDArray
 from ia_empreinte._files import not_regular, note_read
 from ia_empreinte.errors import InputFileError
 from ia_empreinte.types import Array
-from ia_empreinte.usage_log import MAX_BYTES, MAX_ROWS, LogSchema, UsageLog
+from ia_empreinte.usage_log import (
+    MAX_BYTES,
+    MAX_ROWS,
+    SLOTS,
+    LogBins,
+    LogSchema,
+    PartitionBins,
+    UsageLog,
+    bin_rows,
+    merge_bins,
+)
 
-__all__ = ["read_usage_log"]
+__all__ = ["read_log_bins", "read_usage_log"]
 
 _BLOCK_BYTES = 1 << 20
 _PARQUET_BATCH_ROWS = 65_536
@@ -169,6 +179,10 @@ class _Acc:
     tied: _Slabs = field(default_factory=lambda: _Slabs(np.bool_))
     """Rows whose timestamp is the one before or after theirs."""
     seen: set[str] = field(default_factory=set)
+    binned: bool = False
+    """Count rows by size bin (:class:`LogBins`) instead of keeping the columns."""
+    bins: list[LogBins] = field(default_factory=list)
+    on_rows: Callable[[int], None] | None = None
 
     def add(self, batch: pa.RecordBatch) -> None:
         n = batch.num_rows
@@ -202,12 +216,29 @@ class _Acc:
                 if missing.any():
                     raise _BadRow(self.rows + int(np.argmax(missing)), f,
                                   f"task {task} needs a number here", show=False)
-        for name, arr in values.items():
-            self.parts.setdefault(name, _Slabs(np.float64)).extend(arr)
-        self.codes.extend(codes)
+        if self.binned:
+            self._bin(codes, values)
+        else:
+            for name, arr in values.items():
+                self.parts.setdefault(name, _Slabs(np.float64)).extend(arr)
+            self.codes.extend(codes)
         self.hashes.extend(_row_hashes(stamps, codes, list(values.values())))
         self._follow(stamps)
         self.rows += n
+        if self.on_rows is not None:
+            self.on_rows(n)
+
+    def _bin(self, codes: NDArray[np.uint8], values: dict[str, Array]) -> None:
+        """Count the batch's rows by bin; merged every 32 batches (bounded memory)."""
+        slots = np.full((len(codes), SLOTS), np.nan)
+        for k in np.flatnonzero(np.bincount(codes, minlength=len(self.schema.tasks))):
+            mask = codes == k
+            for j, name in enumerate(self.schema.slots[self.schema.tasks[int(k)]]):
+                if name in values:
+                    slots[mask, j] = values[name][mask]
+        self.bins.append(bin_rows(codes, slots))
+        if len(self.bins) >= 32:
+            self.bins = [merge_bins(self.bins)]
 
     def _follow(self, stamps: NDArray[np.int64]) -> None:
         """Track the span and whether the rows are in time order, with ties."""
@@ -273,10 +304,8 @@ class _Acc:
                           + ", ".join(self.schema.tasks), show=False)
         return _numbers(idx, np.int32, fill=0).astype(np.uint8)
 
-    def finish(self, sha256: str) -> UsageLog:
-        assert self.earliest is not None and self.latest is not None
-        # int / int is correctly rounded, as datetime.timestamp() is (past 2**53 us too)
-        span_s = self.latest / 10**6 - self.earliest / 10**6
+    def repeats(self) -> int:
+        """Rows that repeat an earlier row exactly."""
         # repeats share their timestamp: in a log in time order, only ties are compared
         hashes = self.hashes.joined()
         tied = self.tied.joined()
@@ -284,8 +313,13 @@ class _Acc:
             hashes = hashes[tied] if self.ties else hashes[:0]
         del tied
         hashes.sort()
-        repeats = int((hashes[1:] == hashes[:-1]).sum())
-        del hashes
+        return int((hashes[1:] == hashes[:-1]).sum())
+
+    def finish(self, sha256: str) -> UsageLog:
+        assert self.earliest is not None and self.latest is not None
+        # int / int is correctly rounded, as datetime.timestamp() is (past 2**53 us too)
+        span_s = self.latest / 10**6 - self.earliest / 10**6
+        repeats = self.repeats()
         columns = {k: v.joined() for k, v in self.parts.items()}
         return UsageLog(columns=columns, task_names=self.schema.tasks,
                         task_codes=self.codes.joined(), span_s=span_s, rows=self.rows,
@@ -606,28 +640,60 @@ def read_usage_log(path: str | Path, schema: LogSchema) -> UsageLog:
         InputFileError: one line naming the file, and for a bad value its line (its row
             in a Parquet file) and column.
     """
-    p = Path(path)
+    acc, sha256 = _read(Path(path), schema, binned=False)
+    return acc.finish(sha256)
+
+
+def read_log_bins(path: str | Path, schema: LogSchema, *,
+                  key: tuple[tuple[str, str], ...] = (),
+                  on_rows: Callable[[int], None] | None = None) -> PartitionBins:
+    """Read and validate a usage log as :func:`read_usage_log` does, counting its rows by
+    size bin as the batches go (:class:`~ia_empreinte.usage_log.LogBins`): the memory
+    kept is the bins and 9 bytes a row (to count repeated rows), not the columns.
+
+    Args:
+        path: the file (CSV, JSONL or Parquet).
+        schema: what a log may hold, with each task's ``slots``.
+        key: the partition fields and values the file belongs to.
+        on_rows: called with the number of rows of each batch read (progress).
+
+    Raises:
+        InputFileError: as :func:`read_usage_log`.
+    """
+    acc, sha256 = _read(Path(path), schema, binned=True, on_rows=on_rows)
+    assert acc.earliest is not None and acc.latest is not None
+    return PartitionBins(key=key, bins=merge_bins(acc.bins), first_us=acc.earliest,
+                         last_us=acc.latest, sha256=sha256, duplicate_rows=acc.repeats())
+
+
+def _read(p: Path, schema: LogSchema, *, binned: bool,
+          on_rows: Callable[[int], None] | None = None) -> tuple[_Acc, str]:
+    """The checked batches of ``p`` gathered by an :class:`_Acc`, and the file's SHA-256."""
     _check_file(p)
     kind = _kind(p)
     digest = _Digest(p)
     header: list[str] = []
     batches: Iterator[pa.RecordBatch] = iter(())
-    acc = _Acc(schema, (), False, None)
+
+    def new_acc(names: tuple[str, ...], has_task: bool, task: str | None) -> _Acc:
+        return _Acc(schema, names, has_task, task, binned=binned, on_rows=on_rows)
+
+    acc = new_acc((), False, None)
     try:
         if kind == "csv":
             header = _csv_header(p)
             task = _check_header(p, header, schema)
             try:  # most logs have zoned times, parsed as they are read
-                acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
-                           "task" in header, task)
+                acc = new_acc(tuple(h for h in header if h in schema.sizes),
+                              "task" in header, task)
                 for batch in _csv_batches(p, header, schema.sizes, _TS_UTC):
                     acc.add(batch)
             except pa.ArrowInvalid as exc:
                 if f"In CSV column #{header.index('timestamp')}: " not in str(exc):
                     raise
                 # a time without a zone (read as UTC) or no time at all: read them as text
-                acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
-                           "task" in header, task)
+                acc = new_acc(tuple(h for h in header if h in schema.sizes),
+                              "task" in header, task)
                 batches = _csv_batches(p, header, schema.sizes, pa.string())
         elif kind != "jsonl":
             pf = _parquet_file(p)
@@ -637,16 +703,16 @@ def read_usage_log(path: str | Path, schema: LogSchema) -> UsageLog:
                     "many (split it by period)", file=str(p))
             header = list(pf.schema_arrow.names)
             task = _check_header(p, header, schema)
-            acc = _Acc(schema, tuple(h for h in header if h in schema.sizes),
-                       "task" in header, task)
+            acc = new_acc(tuple(h for h in header if h in schema.sizes),
+                          "task" in header, task)
             batches = _parquet_batches(p, pf, header, schema.sizes)
         if kind == "jsonl":
-            return _read_jsonl(p, schema, digest)
+            return _read_jsonl(p, schema, new_acc), digest.result()
         for batch in batches:
             acc.add(batch)
         if acc.rows == 0:
             raise InputFileError("the usage log has no request rows", file=str(p))
-        return acc.finish(digest.result())
+        return acc, digest.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         if kind == "csv":
             raise _csv_refused(p, header, str(exc)) from None
@@ -661,7 +727,8 @@ def read_usage_log(path: str | Path, schema: LogSchema) -> UsageLog:
                              "most that many (split it by period)", file=str(p)) from None
 
 
-def _read_jsonl(p: Path, schema: LogSchema, digest: _Digest) -> UsageLog:
+def _read_jsonl(p: Path, schema: LogSchema,
+                new_acc: Callable[[tuple[str, ...], bool, str | None], _Acc]) -> _Acc:
     """JSONL: any key may be absent from a line, so a first pass finds the columns the
     log uses (batch by batch, nothing kept), the second reads them."""
     has_task = stamped = False
@@ -684,10 +751,10 @@ def _read_jsonl(p: Path, schema: LogSchema, digest: _Digest) -> UsageLog:
             raise InputFileError("cannot tell the task from the columns; add a 'task' column",
                                  file=str(p))
     names = tuple(n for n in schema.sizes if n in seen)
-    acc = _Acc(schema, names, has_task, task)
+    acc = new_acc(names, has_task, task)
     for batch in _jsonl_batches(p, schema):
         acc.add(batch.select(["timestamp", "task", *names]))
-    return acc.finish(digest.result())
+    return acc
 
 
 def _named(path: Path, kind: str, bad: _BadRow) -> InputFileError:
