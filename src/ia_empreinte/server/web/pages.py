@@ -21,7 +21,8 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -41,6 +42,15 @@ from ia_empreinte import (
     shipped_profiles_table,
 )
 from ia_empreinte.kit import PERIODS_FR, TASK_NAMES_FR, explain_answer
+from ia_empreinte.parsing import parse_model
+from ia_empreinte.registry import (
+    BANDS,
+    RegistryError,
+    RegistryIntegrityError,
+    RegistryNotFound,
+    SearchQuery,
+    open_registry,
+)
 from ia_empreinte.render.i18n import LABELS, Lang
 from ia_empreinte.render.i18n import fmt as fmt_number
 from ia_empreinte.scoring import formula_text
@@ -50,6 +60,9 @@ from ia_empreinte.server.settings import ServerSettings
 from ia_empreinte.server.web import journey
 from ia_empreinte.server.web.journey import Upload
 from ia_empreinte.server.web.texts import text
+
+if TYPE_CHECKING:
+    from ia_empreinte.registry.service import Registry
 
 __all__ = ["CSP", "SECURITY_HEADERS", "static_files_root", "web_router"]
 
@@ -592,7 +605,75 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
             "verify.html", chosen, step=5, result=None, error="",
             switch={"href": f"/verifier?lang={text('switch_lang', chosen)}"}).response()
 
+    _registry_routes(router, pages, settings)
     return router
+
+
+# --- the registry of territorial AI projects: public reads, no write ----------------
+
+_FILTERS = ("task", "population_band", "vendor", "zone")
+
+
+def _registry_routes(router: APIRouter, pages: Pages, settings: ServerSettings) -> None:
+    """``/registre``: search the published projects; ``/registre/{id}/profil``: "reuse
+    this profile". Public like the API's registry reads (the server's tokens do not
+    apply), read-only; sync handlers, so the database is read on FastAPI's thread pool."""
+    registry = open_registry(settings.registry_url) if settings.registry_url else None
+
+    @router.get("/registre", response_class=HTMLResponse)
+    def registry_search(lang: str = "fr", task: str = "", population_band: str = "",
+                        vendor: str = "", zone: str = "") -> Response:
+        chosen = _lang(lang)
+        typed = {"task": task.strip(), "population_band": population_band.strip(),
+                 "vendor": vendor.strip(), "zone": zone.strip()}
+        return registry_page(pages, registry, chosen, typed).response()
+
+    @router.get("/registre/{project_id}/profil")
+    def registry_profile(project_id: str, lang: str = "fr") -> Response:
+        return registry_profile_download(pages, registry, _lang(lang), project_id).response()
+
+
+def registry_page(pages: Pages, registry: Registry | None, lang: Lang,
+                  typed: dict[str, str]) -> Answer:
+    """The search form and the table of the published projects matching it."""
+    query = urlencode({"lang": text("switch_lang", lang), **{k: v for k, v in typed.items() if v}})
+    switch = {"href": f"/registre?{query}"}
+    context: dict[str, Any] = {
+        "step": 6, "switch": switch, "typed": typed, "configured": registry is not None,
+        "tasks": list(TASK_NAMES_FR), "bands": list(BANDS), "error": "", "projects": None}
+    if registry is None:
+        return pages.render("registry.html", lang, **context)
+    try:
+        search = parse_model(SearchQuery, {k: v for k, v in typed.items() if v},
+                             error=RegistryError)
+    except RegistryError as exc:
+        context["error"] = exc.one_line()
+        return pages.render("registry.html", lang, **context)
+    try:
+        context["projects"] = registry.search(search)
+    except IaEmpreinteError as exc:  # a database that cannot be read
+        return pages.error(lang, exc.one_line(), 503)
+    return pages.render("registry.html", lang, **context)
+
+
+def registry_profile_download(pages: Pages, registry: Registry | None, lang: Lang,
+                              project_id: str) -> Answer:
+    """A published project's usage profile as a YAML attachment (``registry reuse``)."""
+    if registry is None:
+        return pages.error(lang, text("registry_none", lang), 404)
+    if not (project_id.isascii() and project_id.isdigit() and len(project_id) <= 18):
+        return pages.error(lang, text("r_not_found", lang).format(id=project_id), 404)
+    number = int(project_id)
+    try:
+        body = registry.reuse_profile(number)
+    except RegistryNotFound:
+        return pages.error(lang, text("r_not_found", lang).format(id=number), 404)
+    except RegistryIntegrityError as exc:
+        return pages.error(lang, exc.one_line(), 409)
+    except IaEmpreinteError as exc:
+        return pages.error(lang, exc.one_line(), 503)
+    return _attachment(body.encode("utf-8"), "application/yaml",
+                       f"projet-{number}-profil.yaml")
 
 
 def static_files_root() -> str:
