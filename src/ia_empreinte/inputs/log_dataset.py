@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.dataset as pds  # type: ignore[import-untyped]
 
 from ia_empreinte.errors import InputFileError
 
@@ -96,6 +95,10 @@ def _hive_key(rel: Path, file: Path) -> tuple[tuple[str, str], ...]:
         raise InputFileError("a partition field appears twice in the path", file=str(file))
     if not parts:
         return ()
+    # imported here: pyarrow.dataset loads pandas when it is installed (0.5 s), which
+    # every other command would pay at start-up through the CLI's audit command
+    import pyarrow.dataset as pds  # type: ignore[import-untyped]
+
     scheme = pds.HivePartitioning(pa.schema([(n, pa.string()) for n in names]))
     try:
         keys = pds.get_partition_keys(scheme.parse("/" + "/".join([*parts, file.name])))
