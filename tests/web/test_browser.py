@@ -277,3 +277,24 @@ def test_english_switch(server: str, browser: Any) -> None:
     WebDriverWait(d, 60).until(staleness_of(old))
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
     check_page(d, "16-profil-retour-fr")
+
+
+def test_registry_page(tmp_path: Path, browser: Any) -> None:
+    """The registry's search page and its results, checked like the journey's pages."""
+    pytest.importorskip("sqlalchemy")
+    from ia_empreinte.server import ServerSettings, running
+    from tests.support.registry import make_registry
+
+    url = make_registry(tmp_path)
+    with running(ServerSettings(registry_url=url), compute_slots=1) as base:
+        browser.get(base + "/registre")
+        check_page(browser, "17-registre")
+        task = browser.find_element(By.ID, "task")
+        if task.tag_name == "select":
+            Select(task).select_by_value("text-generation")
+        else:
+            task.send_keys("text-generation")
+        submit(browser, "Rechercher")
+        check_page(browser, "18-registre-resultats")
+        assert "Nantes Métropole" in browser.page_source
+        assert "Brouillon-sur-Loire" not in browser.page_source  # a draft stays hidden
