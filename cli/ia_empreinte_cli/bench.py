@@ -179,7 +179,7 @@ def verify(record: str, public_key: str | None, lang: str, registry_url: str | N
         if fr:
             status = _STATUS_FR[check.status]
             rule = RULE_LABELS_FR.get(check.rule, check.rule)
-            click.echo(f"{status:<9}  {rule:<26} {check.detail}")
+            click.echo(f"{status:<9}  {rule:<26} {check.text('fr')}")
         else:
             click.echo(f"{check.status:<4}  {check.rule:<20} {check.detail}")
     click.echo(f"{record} : SHA-256 {rec.sha256()}" if fr else f"{record}: sha256 {rec.sha256()}")

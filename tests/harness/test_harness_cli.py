@@ -51,6 +51,30 @@ def test_verify_with_public_key(tmp_path: Path) -> None:
     assert lines[-1].startswith("Verdict: ")
 
 
+def test_verify_speaks_french_by_default(tmp_path: Path) -> None:
+    """The buyer's table: French labels and French details with decimal commas; the
+    record keeps its English details (what is stored and hashed does not change)."""
+    path, pub = _signed(tmp_path)
+    result = CliRunner().invoke(cli, ["bench", "verify", str(path), "--public-key", str(pub)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "ok         durée des fenêtres         fenêtre la plus courte 60,0 s"
+    table = "\n".join(lines[:-2])
+    for english in ("shortest window", "windows", "average", "idle power", "CI half-width",
+                    "load average", "modelled by", "results match"):
+        assert english not in table, english
+    assert lines[-1].startswith("Verdict : ")
+
+    from ia_empreinte.records.verify import check_plausibility
+
+    record = make_record()
+    checks = check_plausibility(record)
+    assert checks[0].detail == "shortest window 60.0 s"
+    assert checks[0].text("fr") == "fenêtre la plus courte 60,0 s"
+    assert "_detail_fr" not in json.dumps([c.model_dump() for c in checks])
+
+
 def test_verify_names_the_failed_rule_and_exits_2(tmp_path: Path) -> None:
     path, _ = _signed(tmp_path)
     other = tmp_path / "other"

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     NonNegativeFloat,
     PositiveFloat,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -185,12 +186,31 @@ class Results(BaseModel):
 
 
 class Check(BaseModel):
-    """The outcome of one plausibility rule."""
+    """The outcome of one plausibility rule.
+
+    ``detail`` is the English text stored in records and sent by the HTTP API; a check
+    computed by this version also carries its French text for the buyer's tables
+    (:meth:`text`), kept out of the stored form so that records and their hashes do not
+    depend on it.
+    """
 
     model_config = _STRICT
     rule: str
     status: Literal["pass", "warn", "fail"]
     detail: str
+    _detail_fr: str | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, rule: str, status: Literal["pass", "warn", "fail"], en: str,
+           fr: str) -> Check:
+        """A check with its detail in English (stored) and French (displayed)."""
+        check = cls(rule=rule, status=status, detail=en)
+        check._detail_fr = fr
+        return check
+
+    def text(self, lang: str = "en") -> str:
+        """The detail in ``lang``: French where the rule gave it, else the stored English."""
+        return self._detail_fr if lang == "fr" and self._detail_fr else self.detail
 
 
 class Target(BaseModel):

@@ -167,28 +167,31 @@ def check_plausibility(
     proto = record.protocol
     shortest = min(w.duration_s for w in record.windows)
     if proto.smoke:
-        checks.append(Check(rule="smoke", status="warn",
-                            detail="smoke run: not valid for procurement"))
+        checks.append(Check.of("smoke", "warn", "smoke run: not valid for procurement",
+                               "relevé d'essai : non valable pour un marché"))
     if shortest < MIN_WINDOW_S and not proto.smoke:
-        checks.append(Check(rule="window-length", status="fail",
-                            detail=f"shortest window {shortest:.1f} s < {MIN_WINDOW_S:.0f} s"))
+        checks.append(Check.of(
+            "window-length", "fail", f"shortest window {shortest:.1f} s < {MIN_WINDOW_S:.0f} s",
+            f"fenêtre la plus courte {_fr(f'{shortest:.1f}')} s < {MIN_WINDOW_S:.0f} s"))
     else:
-        checks.append(Check(rule="window-length", status="pass",
-                            detail=f"shortest window {shortest:.1f} s"))
+        checks.append(Check.of("window-length", "pass", f"shortest window {shortest:.1f} s",
+                               f"fenêtre la plus courte {_fr(f'{shortest:.1f}')} s"))
     n = len(record.windows)
     if n < MIN_WINDOWS and not proto.smoke:
-        checks.append(Check(rule="window-count", status="fail",
-                            detail=f"{n} windows < {MIN_WINDOWS}"))
+        checks.append(Check.of("window-count", "fail", f"{n} windows < {MIN_WINDOWS}",
+                               f"{n} fenêtres < {MIN_WINDOWS}"))
     else:
-        checks.append(Check(rule="window-count", status="pass", detail=f"{n} windows"))
+        checks.append(Check.of("window-count", "pass", f"{n} windows", f"{n} fenêtres"))
 
     res = record.results
     expected = derive_results(record.windows, record.idle)
     same = _close(expected.model_dump(), res.model_dump())
-    checks.append(Check(
-        rule="results-recomputed", status="pass" if same else "fail",
-        detail="results match the windows" if same
+    checks.append(Check.of(
+        "results-recomputed", "pass" if same else "fail",
+        "results match the windows" if same
         else "stored results differ from those recomputed from the windows",
+        "les résultats concordent avec les fenêtres" if same
+        else "les résultats enregistrés diffèrent de ceux recalculés à partir des fenêtres",
     ))
 
     idle_w = res.idle_power_w
@@ -196,56 +199,71 @@ def check_plausibility(
     low_ok = res.avg_power_w >= idle_w * (1 - IDENTITY_TOLERANCE)
     high_ok = hw_max is None or res.avg_power_w <= MAX_POWER_MARGIN * hw_max
     bound = f"{MAX_POWER_MARGIN} x {hw_max:.1f} W" if hw_max is not None else "no declared max"
-    checks.append(Check(
-        rule="power-range", status="pass" if low_ok and high_ok else "fail",
-        detail=f"average {res.avg_power_w:.2f} W, idle {idle_w:.2f} W, max {bound}",
+    bound_fr = (_fr(f"{MAX_POWER_MARGIN} x {hw_max:.1f} W") if hw_max is not None
+                else "aucun maximum déclaré")
+    checks.append(Check.of(
+        "power-range", "pass" if low_ok and high_ok else "fail",
+        f"average {res.avg_power_w:.2f} W, idle {idle_w:.2f} W, max {bound}",
+        f"moyenne {_fr(f'{res.avg_power_w:.2f}')} W, repos {_fr(f'{idle_w:.2f}')} W, "
+        f"max {bound_fr}",
     ))
 
     if res.per_output_token_wh is not None and res.throughput_output_tokens_per_s > 0:
         identity_wh = res.avg_power_w / res.throughput_output_tokens_per_s / J_PER_WH
         rel = abs(res.per_output_token_wh.mean - identity_wh) / identity_wh
-        checks.append(Check(
-            rule="energy-identity", status="pass" if rel <= IDENTITY_TOLERANCE else "fail",
-            detail=f"E/token {res.per_output_token_wh.mean:.3e} Wh vs P/throughput "
+        checks.append(Check.of(
+            "energy-identity", "pass" if rel <= IDENTITY_TOLERANCE else "fail",
+            f"E/token {res.per_output_token_wh.mean:.3e} Wh vs P/throughput "
             f"{identity_wh:.3e} Wh ({rel * 100:.1f} %)",
+            f"E/jeton {_fr(f'{res.per_output_token_wh.mean:.3e}')} Wh contre P/débit "
+            f"{_fr(f'{identity_wh:.3e}')} Wh ({_fr(f'{rel * 100:.1f}')} %)",
         ))
 
     pre = [i.power_w for i in record.idle if i.phase == "pre"]
     post = [i.power_w for i in record.idle if i.phase == "post"]
     if pre and post and min(pre) > 0:
         drift = abs(sum(post) / len(post) - sum(pre) / len(pre)) / (sum(pre) / len(pre))
-        checks.append(Check(
-            rule="idle-drift", status="warn" if drift > IDLE_DRIFT_WARNING else "pass",
-            detail=f"post vs pre idle power {drift * 100:.1f} %",
+        checks.append(Check.of(
+            "idle-drift", "warn" if drift > IDLE_DRIFT_WARNING else "pass",
+            f"post vs pre idle power {drift * 100:.1f} %",
+            f"puissance au repos après contre avant {_fr(f'{drift * 100:.1f}')} %",
         ))
     rel_ci = res.per_request_wh.rel_ci95
-    checks.append(Check(
-        rule="ci-width", status="warn" if rel_ci > CI_WARNING else "pass",
-        detail=f"95 % CI half-width {rel_ci * 100:.1f} % of the mean",
+    checks.append(Check.of(
+        "ci-width", "warn" if rel_ci > CI_WARNING else "pass",
+        f"95 % CI half-width {rel_ci * 100:.1f} % of the mean",
+        f"demi-largeur de l'IC à 95 % : {_fr(f'{rel_ci * 100:.1f}')} % de la moyenne",
     ))
     modelled = sorted(c for c, m in record.measurement.methods.items() if m == "modelled")
     if modelled:
-        checks.append(Check(
-            rule="modelled-components", status="warn",
-            detail=f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
+        checks.append(Check.of(
+            "modelled-components", "warn",
+            f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
+            f"{', '.join(modelled)} : modélisé par CodeCarbon, non mesuré",
         ))
     pairs = [(w.nvml_energy_j, w.energy.accelerators_j) for w in record.windows
              if w.nvml_energy_j is not None and w.energy.accelerators_j]
     if pairs:
         worst = max(abs(n - a) / a for n, a in pairs if a)
-        checks.append(Check(
-            rule="nvml-cross-check", status="warn" if worst > NVML_TOLERANCE else "pass",
-            detail=f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
+        checks.append(Check.of(
+            "nvml-cross-check", "warn" if worst > NVML_TOLERANCE else "pass",
+            f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
+            f"CodeCarbon contre compteur NVML direct : plus grand écart "
+            f"{_fr(f'{worst * 100:.1f}')} %",
         ))
     load = record.preflight.load_average_1m
     if load is not None:
         per_cpu = load / record.hardware.cpu_count
         busy = per_cpu > EXCLUSIVE_LOAD_PER_CPU and record.measurement.settings.get(
             "tracking_mode", "machine") == "machine"
-        checks.append(Check(
-            rule="exclusive-host", status="warn" if busy else "pass",
-            detail=f"load average {load:.2f} on {record.hardware.cpu_count} CPUs before the run"
+        cpus = record.hardware.cpu_count
+        checks.append(Check.of(
+            "exclusive-host", "warn" if busy else "pass",
+            f"load average {load:.2f} on {cpus} CPUs before the run"
             + (": other work may be in the machine-wide figures" if busy else ""),
+            f"charge moyenne {_fr(f'{load:.2f}')} sur {cpus} processeurs avant la mesure"
+            + (" : d'autres travaux peuvent figurer dans les chiffres de la machine entière"
+               if busy else ""),
         ))
     reference = reference_check(record)
     if reference is not None:
@@ -289,11 +307,19 @@ def reference_check(record: BenchmarkRecord) -> Check | None:
     ratio = measured_wh / reference_wh
     low, high = REFERENCE_ENVELOPE
     inside = low <= ratio <= high
-    return Check(
-        rule="reference-curve", status="pass" if inside else "warn",
-        detail=f"accelerator energy per output token {measured_wh:.3e} Wh is x{ratio:.2f} "
+    return Check.of(
+        "reference-curve", "pass" if inside else "warn",
+        f"accelerator energy per output token {measured_wh:.3e} Wh is x{ratio:.2f} "
         f"the EcoLogits reference {reference_wh:.3e} Wh ({params:g} B active, batch {batch})",
+        f"énergie des accélérateurs par jeton produit {_fr(f'{measured_wh:.3e}')} Wh, soit "
+        f"x{_fr(f'{ratio:.2f}')} la référence EcoLogits {_fr(f'{reference_wh:.3e}')} Wh "
+        f"({_fr(f'{params:g}')} Md actifs, lot de {batch})",
     )
+
+
+def _fr(number: str) -> str:
+    """A number already formatted, with the French decimal comma."""
+    return number.replace(".", ",")
 
 
 def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | None:
