@@ -554,6 +554,12 @@ def markdown(preds: list[dict[str, Any]], p: Params, s: Sigmas,
               "every row of one precision, so the fp32 factor falls back to its published "
               "prior (2.1, Diffusers documentation, A100 and Titan RTX) against "
               f"{math.exp(p.ln_fp32):.1f} fitted on both, and the median misses 0.15. "
+              "We do not move the prior towards the fitted value: a prior chosen after seeing "
+              "the left-out rows is fitted on them, and the check would no longer say how the "
+              "references generalise. What would settle it is one source measuring the same "
+              "pipelines at both precisions, or a third source; until then a buyer comparing "
+              "image-generation offers should ask the vendors for a measured record "
+              "(`ia-empreinte bench run`), which replaces the reference in the estimate. "
               "In-sample (the shipped references through `ia-empreinte estimate`, today's "
               "file contract, no architecture declared):", "",
               "| task | rows | median abs(log10) | inside p05-p95 | median p95/p05 |",
