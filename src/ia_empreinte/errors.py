@@ -16,6 +16,7 @@ __all__ = [
     "OfferError",
     "ProfileError",
     "RecordError",
+    "TaskNotServedError",
     "ValidationFailure",
     "VerificationError",
 ]
@@ -69,6 +70,26 @@ class ProfileError(ValidationFailure):
 
 class OfferError(ValidationFailure):
     """An offer is invalid."""
+
+
+class TaskNotServedError(OfferError):
+    """An offer does not serve a task of the profile (its parts, for translated messages).
+
+    Args:
+        offer_id: the offer.
+        profile_id: the profile.
+        missing: the profile's tasks the offer does not serve.
+        served: the tasks the offer serves.
+    """
+
+    def __init__(self, message: str, *, offer_id: str, profile_id: str,
+                 missing: Sequence[str], served: Sequence[str], file: str | None = None,
+                 location: Sequence[str | int] = ()) -> None:
+        super().__init__(message, file=file, location=location)
+        self.offer_id = offer_id
+        self.profile_id = profile_id
+        self.missing = tuple(missing)
+        self.served = tuple(served)
 
 
 class RecordError(ValidationFailure):

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from ia_empreinte import catalog
-from ia_empreinte.errors import CatalogError, OfferError
+from ia_empreinte.errors import CatalogError, OfferError, TaskNotServedError
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.profiles import Task, UsageProfile
 from ia_empreinte.types import Sha256Hex
@@ -377,16 +377,18 @@ def check_offer_serves_profile(
         at: where the offer sits in a request body (``("offers", 1)``), for the location.
 
     Raises:
-        OfferError: naming the offer, the task(s) not served and the tasks it serves.
+        TaskNotServedError: naming the offer, the task(s) not served and the tasks it
+            serves (an :class:`~ia_empreinte.errors.OfferError`).
     """
     missing = unserved_tasks(profile, offer)
     if not missing:
         return
     served = offer.served_tasks() or []
     noun = "task" if len(missing) == 1 else "tasks"
-    raise OfferError(
+    raise TaskNotServedError(
         f"offer {offer.id} does not serve {noun} {', '.join(missing)} of profile "
         f"{profile.id} (it serves: {', '.join(served)})",
+        offer_id=offer.id, profile_id=profile.id, missing=missing, served=served,
         file=file, location=(*at, "task"),
     )
 

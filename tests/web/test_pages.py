@@ -84,6 +84,31 @@ def test_bad_offer_error_is_the_cli_line_next_to_the_field(client: httpx.Client)
     assert "b.yaml: model: required field is missing (and 1 more problem)" in answer.text
 
 
+def test_refusals_the_page_words_are_in_the_page_language(client: httpx.Client) -> None:
+    """An offer that does not serve the profile's task, and an id given twice: the page
+    words these refusals itself, in French by default and in English on request."""
+    tabular = (EXAMPLE_OFFERS / "cpu-tabular-fr.yaml").read_bytes()
+    chat = (EXAMPLE_OFFERS / "open-mid-cloud-fr.yaml").read_bytes()
+    files = [("offres", ("tabulaire.yaml", tabular)), ("offres", ("a.yaml", chat)),
+             ("offres", ("b.yaml", chat))]
+    page = client.post("/profil", data={"profil_id": "chatbot-web-metropole"},
+                       files=EMPTY_FILE)
+    fr = client.post("/offres", data={"profil": _state(page.text)}, files=files).text
+    assert ("tabulaire.yaml : l&#39;offre cpu-tabular-fr ne couvre pas ce que demande le "
+            "profil chatbot-web-metropole : génération de texte (text-generation) (elle "
+            "couvre : prédiction sur données tabulaires (tabular-prediction))") in fr
+    assert ("b.yaml : id : une autre offre chargée porte déjà l&#39;identifiant "
+            "« open-mid-cloud-fr »") in fr
+    assert "does not serve" not in fr and "another offer" not in fr
+    page = client.post("/profil", data={"profil_id": "chatbot-web-metropole", "lang": "en"},
+                       files=EMPTY_FILE)
+    en = client.post("/offres", data={"profil": _state(page.text), "lang": "en"},
+                     files=files).text
+    assert ("tabulaire.yaml: offer cpu-tabular-fr does not serve what profile "
+            "chatbot-web-metropole asks for: text-generation (it serves: "
+            "tabular-prediction)") in en
+
+
 def test_missing_state_is_a_page_not_a_fault(client: httpx.Client) -> None:
     answer = client.post("/comparer", data={"method": "linear"}, files=EMPTY_FILE)
     assert answer.status_code == 400
@@ -156,7 +181,7 @@ def test_an_offer_with_its_record_is_measured(client: httpx.Client) -> None:
     alone = client.post("/offres", data={"profil": _state(page.text)},
                         files=[("offres", ("essai.yaml", offer))])
     assert 'id="releves-erreur"' in alone.text
-    assert "upload that record file" in alone.text
+    assert "chargez ce fichier de relevé" in alone.text
     assert "/comparer" not in alone.text
     both = client.post("/offres", data={"profil": _state(page.text)},
                        files=[("offres", ("essai.yaml", offer)),

@@ -38,16 +38,18 @@ from ia_empreinte import (
     verify_fiche,
 )
 from ia_empreinte.equivalents import equivalents_of
+from ia_empreinte.errors import TaskNotServedError
 from ia_empreinte.inputs.documents import read_document
 from ia_empreinte.inputs.load import fiche_from_bytes
 from ia_empreinte.inputs.records import record_from_bytes
 from ia_empreinte.kit import basis_coverage, parse_profile_answer
 from ia_empreinte.kit.dce import DceOptions, build_dce_kit
-from ia_empreinte.kit.territorial import number_label_fr
+from ia_empreinte.kit.territorial import TASK_NAMES_FR, number_label_fr
 from ia_empreinte.records.store import checked
 from ia_empreinte.render.document import reason_text
 from ia_empreinte.render.i18n import Lang, driver_label
 from ia_empreinte.scoring import Scores
+from ia_empreinte.server.web.texts import text as page_text
 from ia_empreinte.sheet import Consultation, Difference
 
 __all__ = [
@@ -168,14 +170,16 @@ def with_daily_volume(profile: UsageProfile, answer: str, source: str) -> UsageP
 
 
 def offers_from_uploads(
-    profile: UsageProfile, uploads: Sequence[Upload]
+    profile: UsageProfile, uploads: Sequence[Upload], lang: Lang = "fr"
 ) -> tuple[list[tuple[Upload, Offer]], dict[str, str]]:
     """Read each uploaded offer like ``ia-empreinte validate`` would, and check that it
     serves the profile's tasks.
 
     Returns:
-        The valid offers (with their upload), and per file name the one-line error the
-        CLI prints for the invalid ones.
+        The valid offers (with their upload), and per file name the error line: the one
+        the CLI prints for an invalid file (its field and what is expected), in ``lang``
+        for the refusals the page itself words (a task the offer does not serve, an id
+        given twice).
     """
     offers: list[tuple[Upload, Offer]] = []
     errors: dict[str, str] = {}
@@ -185,28 +189,41 @@ def offers_from_uploads(
             data = read_document(upload.name, text=upload.data)
             offer = parse_offer(data, file=upload.name)
             check_offer_serves_profile(profile, offer)
+        except TaskNotServedError as exc:
+            errors[upload.name] = page_text("err_task_not_served", lang).format(
+                file=upload.name, offer=exc.offer_id, profile=exc.profile_id,
+                tasks=_tasks(exc.missing, lang), served=_tasks(exc.served, lang))
+            continue
         except IaEmpreinteError as exc:
             line = exc.one_line()
             errors[upload.name] = line if line.startswith(upload.name) else (
                 f"{upload.name}: {line}")
             continue
         if offer.id in seen:
-            errors[upload.name] = f"{upload.name}: id: another offer has the id '{offer.id}'"
+            errors[upload.name] = page_text("err_duplicate_id", lang).format(
+                file=upload.name, id=offer.id)
             continue
         seen.add(offer.id)
         offers.append((upload, offer))
     return offers, errors
 
 
+def _tasks(tasks: Sequence[str], lang: Lang) -> str:
+    """Task ids as a buyer reads them: their French names in French."""
+    if lang != "fr":
+        return ", ".join(tasks)
+    return ", ".join(f"{TASK_NAMES_FR.get(t, t).split(' (')[0]} ({t})" for t in tasks)
+
+
 def records_from_uploads(
-    offers: Sequence[Offer], uploads: Sequence[Upload]
+    offers: Sequence[Offer], uploads: Sequence[Upload], lang: Lang = "fr"
 ) -> tuple[RecordStore, dict[str, str]]:
     """The benchmark records uploaded, checked as ``bench verify`` does, in a store
     keyed by their SHA-256; an offer's record is found by the hash it pins.
 
     Returns:
         The store, and per file name (or per offer id, for a record an offer pins that
-        was not uploaded) the error line.
+        was not uploaded, worded in ``lang``) the error line.
     """
     entries = {}
     errors: dict[str, str] = {}
@@ -219,9 +236,8 @@ def records_from_uploads(
     for offer in offers:
         for ref in offer.benchmarks:
             if ref.sha256 not in entries:
-                errors[offer.id] = (
-                    f"{offer.id}: benchmarks: the offer pins the benchmark record "
-                    f"'{ref.path}' (sha256 {ref.sha256[:12]}…); upload that record file")
+                errors[offer.id] = page_text("err_record_missing", lang).format(
+                    offer=offer.id, path=ref.path, sha=ref.sha256[:12])
     return RecordStore(entries.values()), errors
 
 

@@ -329,9 +329,10 @@ class Pages:
     def offers_page(self, lang: Lang, profile: UsageProfile, offers: list[Upload],
                     records: list[Upload], errors: dict[str, str],
                     status: int = 200) -> Answer:
-        valid, offer_errors = journey.offers_from_uploads(profile, offers)
+        valid, offer_errors = journey.offers_from_uploads(profile, offers, lang)
         offer_errors.update(errors)
-        _, record_errors = journey.records_from_uploads([o for _, o in valid], records)
+        _, record_errors = journey.records_from_uploads([o for _, o in valid], records,
+                                                          lang)
         state = _b64(profile_to_yaml(profile).encode("utf-8"))
         carried = [("offre", f"{_b64(u.data)}:{u.name}") for u, _ in valid]
         kept_records = [u for u in records if u.name not in record_errors]
@@ -352,13 +353,13 @@ class Pages:
         profile = self.profile_of(form)
         offers_up = _carried(form, "offre")
         records_up = _carried(form, "releve")
-        valid, errors = journey.offers_from_uploads(profile, offers_up)
+        valid, errors = journey.offers_from_uploads(profile, offers_up, lang)
         if errors:
             raise _FormError(next(iter(errors.values())))
         if not valid:
             raise _FormError(text("need_two", lang))
         offers = [o for _, o in valid]
-        store, record_errors = journey.records_from_uploads(offers, records_up)
+        store, record_errors = journey.records_from_uploads(offers, records_up, lang)
         if record_errors:
             raise _FormError(next(iter(record_errors.values())))
         options = _options(form)

@@ -269,6 +269,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le formulaire ne contient pas de profil d'usage : recommencez depuis la première "
         "étape.",
         "The form holds no usage profile: start again from the first step."),
+    "err_task_not_served": (
+        "{file} : l'offre {offer} ne couvre pas ce que demande le profil {profile} : "
+        "{tasks} (elle couvre : {served}). Une offre qui ne sert pas l'usage décrit ne "
+        "peut pas être comparée.",
+        "{file}: offer {offer} does not serve what profile {profile} asks for: {tasks} "
+        "(it serves: {served}). An offer that does not serve the use described cannot be "
+        "compared."),
+    "err_duplicate_id": (
+        "{file} : id : une autre offre chargée porte déjà l'identifiant « {id} ».",
+        "{file}: id: another offer uploaded already has the id '{id}'."),
+    "err_record_missing": (
+        "{offer} : l'offre cite le relevé de mesure « {path} » (SHA-256 {sha}…) ; "
+        "chargez ce fichier de relevé.",
+        "{offer}: the offer pins the benchmark record '{path}' (sha256 {sha}…); upload "
+        "that record file."),
     "unauthorized": ("Un jeton d'accès est demandé par ce serveur.",
                      "This server asks for an access token."),
 }
