@@ -51,3 +51,31 @@ def test_library_example_prints_what_is_shown(capsys, monkeypatch) -> None:  # t
     monkeypatch.chdir(ROOT)
     exec(compile(code.group(1), "README.md", "exec"), {})
     assert capsys.readouterr().out == code.group(2)
+
+
+def test_readme_accuracy_figures_are_those_of_docs_accuracy() -> None:
+    """The 'How accurate' paragraph quotes the leave-one-source-out table that
+    ``benchmarks/calibration/fit.py`` writes into docs/accuracy.md: a refit that moves
+    them makes this fail until the README says the new figures."""
+    accuracy = (ROOT / "docs" / "accuracy.md").read_text(encoding="utf-8")
+    first_table = accuracy.split("## Today's file contract")[0]
+
+    def row(name: str) -> list[str]:
+        match = re.search(rf"^\| (?:\*\*)?{re.escape(name)}(?:\*\*)? \|(.*)\|$", first_table,
+                          re.M)
+        assert match, name
+        return [c.strip() for c in match.group(1).split("|")]
+
+    text_gen, image_gen, overall = (row("task: text-generation"), row("task: image-generation"),
+                                    row("overall"))
+    para = README.split("**How accurate.**")[1].split("\n\n")[0]
+    para = " ".join(para.split())
+    assert f"text generation, {text_gen[0]} rows, median abs(log10) {text_gen[1]}" in para
+    assert f"{text_gen[3].rstrip('%')} % of published values inside p05-p95" in para
+    assert f"median band p95/p05 {text_gen[4]}" in para
+    assert f"all tasks, median {overall[1]}, {overall[3].rstrip('%')} % inside" in para
+    assert (f"Image generation ({image_gen[0]} rows) misses the 0.15 target at "
+            f"{image_gen[1]}") in para
+    assert f"median p95/p05 {image_gen[4]}" in para
+    french = " ".join(README.split("**Précision, en clair**")[1].split("\n\n")[0].split())
+    assert f"{text_gen[3].rstrip('%')} % des mesures" in french
