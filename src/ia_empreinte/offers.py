@@ -10,7 +10,7 @@ the main model does not serve.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -49,8 +49,15 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_
 so a document and its JSON round trip hash the same."""
 
 Precision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"]
-PRECISION_ALIASES = {"mxfp4": "fp4", "nvfp4": "fp4"}
-"""Names of the 4-bit float block formats, read as ``fp4``."""
+PRECISION_ALIASES = {
+    "mxfp4": "fp4", "nvfp4": "fp4",
+    "bfloat16": "bf16", "float16": "fp16", "half": "fp16", "float32": "fp32",
+    "float8": "fp8", "float8_e4m3fn": "fp8", "float8_e5m2": "fp8", "fp8_e4m3": "fp8",
+    "fp8_e5m2": "fp8",
+}
+"""Other names read as a precision (any case): the 4-bit float block formats as ``fp4``,
+and PyTorch's dtype names (``torch.bfloat16``... as model cards and serving configs
+write them); the canonical names are read in any case too (``FP8``)."""
 ServingStack = Literal["optimised", "generate-loop", "unknown"]
 """``optimised``: a continuous-batching inference server (vLLM, TGI, SGLang, TensorRT-LLM);
 ``generate-loop``: a plain framework generate loop (Hugging Face transformers
@@ -79,7 +86,9 @@ class ModelSpec(BaseModel):
     active_params_b: Params | None = None
     """Parameters used per token; lower than the total for mixture-of-experts models."""
     precision: Precision | None = None
-    """Weight precision; ``mxfp4`` and ``nvfp4`` are read as ``fp4``."""
+    """Weight precision, in any case; ``mxfp4`` and ``nvfp4`` are read as ``fp4``, and
+    PyTorch's dtype names (``bfloat16``, ``float16``, ``float32``, ``float8_e4m3fn``) as
+    the matching precision (:data:`PRECISION_ALIASES`)."""
     reasoning_tokens: Annotated[
         Quantity, bounded(0, 1_000_000, unit="tokens per request")] | None = None
     """Hidden reasoning tokens generated per request on top of the visible answer, as
@@ -104,9 +113,10 @@ class ModelSpec(BaseModel):
     @classmethod
     def precision_aliases(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("precision"), str):
-            alias = PRECISION_ALIASES.get(data["precision"].lower())
-            if alias is not None:
-                data = {**data, "precision": alias}
+            name = data["precision"].strip().lower().removeprefix("torch.")
+            name = PRECISION_ALIASES.get(name, name)
+            if name in get_args(Precision):
+                data = {**data, "precision": name}
         return data
 
     @model_validator(mode="after")

@@ -124,3 +124,28 @@ def test_a_single_task_profile_is_one_step() -> None:
                           "volume": {"requests_per_day": 1}, "contract_years": 1})
     offer = parse_offer(_offer(task="text-generation"))
     assert unserved_tasks(prof, offer) == ["embeddings"]
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("BF16", "bf16"), ("bfloat16", "bf16"), ("torch.float16", "fp16"), (" FP32 ", "fp32"),
+    ("float8_e4m3fn", "fp8"), ("FP8", "fp8"), ("MXFP4", "fp4"), ("Int8", "int8"),
+])
+def test_precision_spellings_are_read(written: str, read: str) -> None:
+    """Model cards and serving configs write PyTorch dtype names and capitals: they are
+    read as the canonical precision, so the offer's hash does not depend on the spelling."""
+    offer = parse_offer({"id": "o", "model": {"total_params_b": 8, "precision": written},
+                         "deployment": {"accelerator": "nvidia-h100-sxm-80gb"}}, file="o.yaml")
+    assert offer.model.precision == read
+    canonical = parse_offer({"id": "o", "model": {"total_params_b": 8, "precision": read},
+                             "deployment": {"accelerator": "nvidia-h100-sxm-80gb"}},
+                            file="o.yaml")
+    assert offer == canonical
+
+
+@pytest.mark.parametrize("written", ["fp3", "int3", "float64", "bfloat", ""])
+def test_unknown_precision_is_refused_naming_the_field(written: str) -> None:
+    with pytest.raises(OfferError) as caught:
+        parse_offer({"id": "o", "model": {"total_params_b": 8, "precision": written},
+                     "deployment": {"accelerator": "nvidia-h100-sxm-80gb"}}, file="o.yaml")
+    assert caught.value.one_line().startswith("o.yaml: model.precision: ")
+    assert "fp32" in caught.value.one_line()
