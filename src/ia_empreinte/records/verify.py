@@ -199,13 +199,13 @@ def check_plausibility(
     low_ok = res.avg_power_w >= idle_w * (1 - IDENTITY_TOLERANCE)
     high_ok = hw_max is None or res.avg_power_w <= MAX_POWER_MARGIN * hw_max
     bound = f"{MAX_POWER_MARGIN} x {hw_max:.1f} W" if hw_max is not None else "no declared max"
-    bound_fr = (_fr(f"{MAX_POWER_MARGIN} x {hw_max:.1f} W") if hw_max is not None
-                else "aucun maximum déclaré")
+    bound_fr = (f"max {_fr(f'{MAX_POWER_MARGIN} x {hw_max:.1f}')} W" if hw_max is not None
+                else "pas de maximum déclaré")
     checks.append(Check.of(
         "power-range", "pass" if low_ok and high_ok else "fail",
         f"average {res.avg_power_w:.2f} W, idle {idle_w:.2f} W, max {bound}",
         f"moyenne {_fr(f'{res.avg_power_w:.2f}')} W, repos {_fr(f'{idle_w:.2f}')} W, "
-        f"max {bound_fr}",
+        f"{bound_fr}",
     ))
 
     if res.per_output_token_wh is not None and res.throughput_output_tokens_per_s > 0:
@@ -239,7 +239,9 @@ def check_plausibility(
         checks.append(Check.of(
             "modelled-components", "warn",
             f"{', '.join(modelled)} modelled by CodeCarbon, not measured",
-            f"{', '.join(modelled)} : modélisé par CodeCarbon, non mesuré",
+            f"{', '.join(modelled)} : "
+            + ("modélisés par CodeCarbon, non mesurés" if len(modelled) > 1
+               else "modélisé par CodeCarbon, non mesuré"),
         ))
     pairs = [(w.nvml_energy_j, w.energy.accelerators_j) for w in record.windows
              if w.nvml_energy_j is not None and w.energy.accelerators_j]
