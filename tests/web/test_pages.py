@@ -213,3 +213,31 @@ def test_pages_in_computing_processes() -> None:
         assert "Synthèse pour le jury" in compared.text
         refused = c.post("/comparer", data={"profil": "%%%"}, files=EMPTY_FILE)
         assert refused.status_code == 400
+
+
+def test_caveats_are_in_the_page_language(client: httpx.Client) -> None:
+    """The points of attention of the comparison: French wording (code kept in brackets)
+    on a French page, the engine's English message on an English one."""
+    def compared(lang: str) -> str:
+        page = client.post("/profil", data={"profil_id": "chatbot-web-metropole",
+                                            "lang": lang}, files=EMPTY_FILE)
+        files = [("offres", (name, (EXAMPLE_OFFERS / name).read_bytes()))
+                 for name in ("frontier-api-us.yaml", "small-onprem-dedicated.yaml")]
+        offers = client.post("/offres", data={"profil": _state(page.text), "lang": lang},
+                             files=files)
+        carried = re.findall(r'name="(offre)" value="([^"]+)"', offers.text)
+        form: dict[str, list[str]] = {"profil": [_state(page.text)], "draws": ["200"],
+                                      "lang": [lang]}
+        for name, value in dict.fromkeys(carried):
+            form.setdefault(name, []).append(value)
+        answer = client.post("/comparer", data=form, files=EMPTY_FILE)
+        assert answer.status_code == 200, answer.text[:300]
+        return answer.text.split("</h3>", 1)[1] if "</h3>" in answer.text else answer.text
+
+    fr = compared("fr")
+    assert ("frontier-api-us : aucun PUE déclaré : valeur par défaut de la classe de centre "
+            "de données [pue-defaulted]") in fr
+    assert "[serving-stack-undeclared]" in fr and "pile de service non déclarée" in fr
+    assert "no PUE declared" not in fr and 'lang="en"' not in fr.split("<footer")[0]
+    en = compared("en")
+    assert "[pue-defaulted] offer.frontier-api-us: no PUE declared" in en

@@ -865,6 +865,12 @@ CAVEATS: dict[str, dict[Lang, str]] = {
     "model-exceeds-memory": {
         "fr": "les poids du modèle ne tiennent pas dans la mémoire des accélérateurs déclarés",
         "en": "the model's weights do not fit in the declared accelerators' memory"},
+    "serving-stack-undeclared": {
+        "fr": "pile de service non déclarée : l'estimation couvre un serveur optimisé et une "
+              "simple boucle de génération, centrée sur la plus coûteuse (déclarer "
+              "deployment.serving_stack)",
+        "en": "serving stack not declared: the estimate spans an optimised server and a plain "
+              "generate loop, centred on the costlier (declare deployment.serving_stack)"},
     "accelerator-outside-calibration": {
         "fr": "accélérateur hors du calage du modèle de génération de texte : estimation "
               "extrapolée de sa bande passante, de sa puissance de calcul et de sa puissance",
@@ -936,7 +942,7 @@ def caveat_text(code: str, message: str, lang: Lang = "fr") -> str:
     subject = message.split(": ", 1)[0] if ": " in message else ""
     if not subject and message.startswith("zone "):
         subject = "zone\u00a0" + message.split()[1]
-    subject = subject.removeprefix("offer ").strip()
+    subject = subject.removeprefix("offer ").removeprefix("offer.").strip()
     text = CAVEATS[code][lang]
     return f"{subject} : {text} [{code}]" if subject and " " not in subject else f"{text} [{code}]"
 

@@ -51,7 +51,7 @@ from ia_empreinte.registry import (
     SearchQuery,
     open_registry,
 )
-from ia_empreinte.render.i18n import LABELS, Lang
+from ia_empreinte.render.i18n import LABELS, Lang, caveat_line, caveat_text
 from ia_empreinte.render.i18n import fmt as fmt_number
 from ia_empreinte.scoring import formula_text
 from ia_empreinte.server.limits import check_count
@@ -242,8 +242,17 @@ class Pages:
             text_value = f"{round(value):,}"
             return text_value.replace(",", "\u202f") if lang == "fr" else text_value
 
+        def caveat(code: str, message: str) -> str:
+            """A caveat in the page's language (its French wording keeps the code)."""
+            return caveat_text(code, message, lang)
+
+        def caveat_of_line(line: str) -> str:
+            """A stored caveat line of a fiche in the page's language."""
+            return caveat_line(line, lang)
+
         html = self.env.get_template(name).render(
-            lang=lang, t=t, label=label, num=num, g=g, whole=whole, **context
+            lang=lang, t=t, label=label, num=num, g=g, whole=whole, caveat=caveat,
+            caveat_line=caveat_of_line, **context
         )
         return Answer(html.encode("utf-8"), status)
 
