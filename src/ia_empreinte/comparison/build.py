@@ -19,9 +19,9 @@ from ia_empreinte.errors import ValidationFailure
 from ia_empreinte.offers import Offer, check_offer_serves_profile
 from ia_empreinte.profiles import UsageProfile
 from ia_empreinte.records.store import EMPTY, RecordStore
-from ia_empreinte.results import Caveat, EstimateDraws, Summary, Trace
+from ia_empreinte.results import Caveat, DefaultedField, EstimateDraws, Summary, Trace
 from ia_empreinte.scoring import score
-from ia_empreinte.uncertainty import MAX_DRAWS, Sampler
+from ia_empreinte.uncertainty import MAX_DRAWS, Sampler, central
 
 __all__ = ["compare", "compare_draws"]
 
@@ -195,11 +195,42 @@ def compare(
         check_offer_serves_profile(profile, offer, at=("offers", i))
     sampler = Sampler(opts.seed, opts.draws, record=True)
     runs = [_run_engine(profile, o, sampler, records) for o in offers]
-    return compare_draws(
+    comparison = compare_draws(
         profile.id,
         offers,
         [draws for draws, _ in runs],
         opts,
         methods=[dict(trace.methods) for _, trace in runs],
         caveats=[list(trace.caveats) for _, trace in runs],
+    )
+    uneven = reasoning_declared_unevenly(offers, [trace.defaulted for _, trace in runs])
+    if uneven is None:
+        return comparison
+    return comparison.model_copy(update={"caveats": [*comparison.caveats, uneven]})
+
+
+def reasoning_declared_unevenly(
+    offers: Sequence[Offer], defaulted: Sequence[Sequence[DefaultedField]]
+) -> Caveat | None:
+    """A jury warning when some offers declare hidden reasoning tokens and others are
+    costed without any because they declared nothing (rule ``reasoning-none``).
+
+    No published default can be conservative here without inflating every offer whose
+    model does not reason (methodology, section 14), so the comparison says which
+    offers to ask: the consultation kit requires a model that reasons to declare its
+    hidden tokens.
+    """
+    declaring = [o.id for o in offers
+                 if any((spec.reasoning_tokens is not None
+                         and float(central(spec.reasoning_tokens)) > 0)
+                        for spec in (o.model, *(c.model for c in o.components)))]
+    silent = [o.id for o, fields in zip(offers, defaulted, strict=True)
+              if any(f.rule == "reasoning-none" for f in fields)]
+    if not declaring or not silent:
+        return None
+    return Caveat(
+        code="reasoning-undeclared",
+        message=(f"{', '.join(silent)}: costed without hidden reasoning tokens because the "
+                 f"offer declares none, while {', '.join(declaring)} declares some; ask "
+                 "whether the model reasons (the consultation kit requires the declaration)"),
     )

@@ -865,6 +865,12 @@ CAVEATS: dict[str, dict[Lang, str]] = {
     "model-exceeds-memory": {
         "fr": "les poids du modèle ne tiennent pas dans la mémoire des accélérateurs déclarés",
         "en": "the model's weights do not fit in the declared accelerators' memory"},
+    "reasoning-undeclared": {
+        "fr": "chiffrée sans jetons de raisonnement cachés faute de déclaration, alors "
+              "qu'une autre offre en déclare : demander si le modèle raisonne (le kit de "
+              "consultation exige la déclaration)",
+        "en": "costed without hidden reasoning tokens because none are declared, while "
+              "another offer declares some: ask whether the model reasons"},
     "serving-stack-undeclared": {
         "fr": "pile de service non déclarée : l'estimation couvre un serveur optimisé et une "
               "simple boucle de génération, centrée sur la plus coûteuse (déclarer "
