@@ -19,6 +19,7 @@ __all__ = [
     "TaskNotServedError",
     "ValidationFailure",
     "VerificationError",
+    "WordedValueError",
 ]
 
 Location = tuple[str | int, ...]
@@ -34,10 +35,14 @@ class IaEmpreinteError(Exception):
     """
 
     def __init__(
-        self, message: str, *, file: str | None = None, location: Sequence[str | int] = ()
+        self, message: str, *, file: str | None = None, location: Sequence[str | int] = (),
+        message_fr: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.message_fr = message_fr
+        """The message in French, where it is known (the common validation problems), for
+        the web application's French pages; the CLI and the HTTP API print ``message``."""
         self.file = file
         self.location: Location = tuple(location)
 
@@ -46,9 +51,13 @@ class IaEmpreinteError(Exception):
         """The dotted field path, e.g. ``volume.requests_per_day`` or ``steps[1].task``."""
         return format_location(self.location)
 
-    def one_line(self) -> str:
-        """The message as the CLI prints it: ``FILE: FIELD: message`` on one line."""
+    def one_line(self, lang: str = "en") -> str:
+        """The message as the CLI prints it: ``FILE: FIELD: message`` on one line; in
+        French (``FILE : FIELD : message``) where ``lang`` is ``fr`` and a French
+        message is known, else the English line."""
         parts = [p for p in (self.file, self.field) if p]
+        if lang == "fr" and self.message_fr:
+            return " : ".join([*parts, " ".join(self.message_fr.split())])
         text = " ".join(self.message.split())
         return ": ".join([*parts, text])
 
@@ -102,6 +111,15 @@ class CatalogError(IaEmpreinteError, LookupError):
 
 class VerificationError(IaEmpreinteError, ValueError):
     """A recomputation does not match the figures stored in a fiche or a record."""
+
+
+class WordedValueError(ValueError):
+    """A validator's refusal with its French wording (``message_fr``), which
+    :func:`~ia_empreinte.parsing.parse_model` carries to the error it raises."""
+
+    def __init__(self, message: str, message_fr: str) -> None:
+        super().__init__(message)
+        self.message_fr = message_fr
 
 
 def format_location(location: Sequence[str | int]) -> str:

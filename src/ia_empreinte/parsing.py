@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ia_empreinte.errors import IaEmpreinteError, ValidationFailure
+from ia_empreinte.errors import IaEmpreinteError, ValidationFailure, WordedValueError
 from ia_empreinte.kinds import kind_mismatch
 
 __all__ = ["parse_model", "type_name"]
@@ -76,10 +76,14 @@ def _convert(
     first = errors[0]
     loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
     message = _message(first, model, loc, data)
+    message_fr = _message_fr(first, model, loc)
     more = len(errors) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return error(message, file=file, location=loc)
+        if message_fr is not None:
+            message_fr += (" (et 1 autre problème)" if more == 1
+                           else f" (et {more} autres problèmes)")
+    return error(message, file=file, location=loc, message_fr=message_fr)
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -113,6 +117,53 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...], data: Any) 
             shown = shown[:57] + "..."
         return f"{msg[0].lower()}{msg[1:]}, got {shown}"
     return msg[0].lower() + msg[1:] if msg else kind
+
+
+_EXPECTED_FR = {
+    "float_parsing": "un nombre", "float_type": "un nombre", "int_parsing": "un entier",
+    "int_type": "un entier", "int_from_float": "un entier", "string_type": "un texte",
+    "bool_parsing": "oui ou non (true/false)", "bool_type": "oui ou non (true/false)",
+    "list_type": "une liste", "dict_type": "une table (clé : valeur)",
+    "model_type": "une table (clé : valeur)", "model_attributes_type": "une table (clé : valeur)",
+}
+_BOUNDS_FR = {"greater_than": ("gt", ">"), "greater_than_equal": ("ge", ">="),
+              "less_than": ("lt", "<"), "less_than_equal": ("le", "<=")}
+
+
+def _message_fr(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The French wording of the common pydantic problems (None: no French wording, the
+    English one is shown); a validator's own message is kept, after a French lead."""
+    kind = err["type"]
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type_name(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        name = str(loc[-1]) if loc else "?"
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+        return f"champ inconnu{hint} (champs admis : {', '.join(sorted(allowed))})"
+    if kind == "missing":
+        return "champ obligatoire absent"
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
+        return f"un nombre fini est attendu, reçu {value}"
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
+        return f"valeur attendue parmi {expected}, reçu {shown}"
+    if kind in _EXPECTED_FR:
+        return f"{_EXPECTED_FR[kind]} est attendu, reçu {shown}"
+    if kind in _BOUNDS_FR:
+        key, sign = _BOUNDS_FR[kind]
+        bound = err.get("ctx", {}).get(key)
+        return f"doit être {sign} {bound}, reçu {shown}" if bound is not None else None
+    if kind == "value_error":
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, WordedValueError):
+            return cause.message_fr
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        return f"valeur refusée ({msg})"
+    return None
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

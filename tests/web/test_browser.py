@@ -112,12 +112,32 @@ def check_page(driver: Any, name: str) -> None:
     assert len(driver.find_elements(By.TAG_NAME, "h1")) == 1
 
 
+def _gone(element: Any) -> Any:
+    """``staleness_of``, also when Chromium answers that the node no longer belongs to
+    the document (a WebDriverException, not StaleElementReferenceException, in recent
+    versions when the page is replaced during the call)."""
+    from selenium.common.exceptions import WebDriverException
+
+    stale = staleness_of(element)
+
+    def check(driver: Any) -> bool:
+        try:
+            return bool(stale(driver))
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc) or "No node with given id" in str(
+                    exc):
+                return True
+            raise
+
+    return check
+
+
 def submit(driver: Any, button_text: str) -> None:
     """Click the button and wait for the next page (a computation may take seconds)."""
     old = driver.find_element(By.TAG_NAME, "html")
     button = driver.find_element(By.XPATH, f'//button[normalize-space()="{button_text}"]')
     button.click()
-    WebDriverWait(driver, 120).until(staleness_of(old))
+    WebDriverWait(driver, 120).until(_gone(old))
     WebDriverWait(driver, 120).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
@@ -246,14 +266,19 @@ def test_bad_offer_shows_the_field_error(server: str, browser: Any, tmp_path: Pa
     d.find_element(By.ID, "offres").send_keys(str(bad))
     submit(d, "Ajouter ces fichiers")
     error = d.find_element(By.ID, "offres-erreur")
-    # the line the CLI prints after "Error: ", naming the file and the field
+    # the CLI's line (after "Error: "), naming the file and the field, worded in French
     from click.testing import CliRunner
 
+    from ia_empreinte import IaEmpreinteError, load_offer
     from ia_empreinte_cli.app import cli
 
     cli_line = CliRunner().invoke(cli, ["validate", "--kind", "offer", str(bad)]).output.strip()
     assert cli_line.startswith("Error: ")
-    expected = cli_line.removeprefix("Error: ").replace(str(bad), bad.name)
+    with pytest.raises(IaEmpreinteError) as caught:
+        load_offer(bad)
+    assert caught.value.one_line() == cli_line.removeprefix("Error: ")
+    expected = caught.value.one_line("fr").replace(str(bad), bad.name)
+    assert expected.startswith("offre-incomplete.yaml : deployment : champ obligatoire absent")
     assert expected in error.text
     field = d.find_element(By.ID, "offres")
     assert field.get_attribute("aria-describedby") == "offres-erreur"
@@ -265,7 +290,7 @@ def test_english_switch(server: str, browser: Any) -> None:
     d.get(server + "/")
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.LINK_TEXT, "English").click()
-    WebDriverWait(d, 60).until(staleness_of(old))
+    WebDriverWait(d, 60).until(_gone(old))
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert d.find_element(By.TAG_NAME, "h1").text == "Describe the use of the AI service"
     check_page(d, "15-english")
@@ -274,7 +299,7 @@ def test_english_switch(server: str, browser: Any) -> None:
     # the switch on a page reached by a form posts the same state back
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.XPATH, "//button[@name='langue']").click()
-    WebDriverWait(d, 60).until(staleness_of(old))
+    WebDriverWait(d, 60).until(_gone(old))
     assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
     check_page(d, "16-profil-retour-fr")
 

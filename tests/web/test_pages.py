@@ -81,7 +81,38 @@ def test_bad_offer_error_is_the_cli_line_next_to_the_field(client: httpx.Client)
                          files=[("offres", ("b.yaml", b"id: b\nvendor: B\n"))])
     assert 'id="offres-erreur"' in answer.text
     assert 'aria-describedby="offres-erreur" aria-invalid="true"' in answer.text
+    assert "b.yaml : model : champ obligatoire absent (et 1 autre problème)" in answer.text
+    page = client.post("/profil", data={"profil_id": "chatbot-web-metropole", "lang": "en"},
+                       files=EMPTY_FILE)
+    answer = client.post("/offres", data={"profil": _state(page.text), "lang": "en"},
+                         files=[("offres", ("b.yaml", b"id: b\nvendor: B\n"))])
     assert "b.yaml: model: required field is missing (and 1 more problem)" in answer.text
+
+
+def test_range_errors_are_worded_in_french(client: httpx.Client) -> None:
+    """A value out of range, a wrong type, a misspelt field, a value not in a list: the
+    French page says what is expected in French, the field path kept as written."""
+    page = client.post("/profil", data={"profil_id": "chatbot-web-metropole"},
+                       files=EMPTY_FILE)
+    def offer(model: str, extra: str = "") -> str:
+        return (f"id: o-{len(model)}\nvendor: V\n{extra}model: {{{model}}}\n"
+                "deployment: {accelerator: nvidia-h100-sxm-80gb}\n")
+
+    cases = {
+        "taille.yaml": (offer("total_params_b: -8"),
+                        "taille.yaml : model.total_params_b : un nombre &gt; 0 et &lt;= 100000 "
+                        "milliards de paramètres est attendu, reçu -8"),
+        "precision.yaml": (offer("total_params_b: 8, precision: fp3"),
+                           "precision.yaml : model.precision : valeur attendue parmi "),
+        "faute.yaml": (offer("total_params_bb: 8"),
+                       "faute.yaml : model.total_params_bb : champ inconnu ; vouliez-vous dire "
+                       "« total_params_b » ?"),
+    }
+    files = [("offres", (name, text.encode())) for name, (text, _) in cases.items()]
+    answer = client.post("/offres", data={"profil": _state(page.text)}, files=files)
+    for name, (_, expected) in cases.items():
+        assert expected in answer.text, name
+    assert "expected" not in answer.text.split("offres-erreur", 1)[1].split("</div>", 1)[0]
 
 
 def test_refusals_the_page_words_are_in_the_page_language(client: httpx.Client) -> None:

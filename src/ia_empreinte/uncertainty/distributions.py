@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from ia_empreinte.errors import WordedValueError
+
 __all__ = [
     "TAIL_Z",
     "Distribution",
@@ -162,10 +164,12 @@ def _parse_quantity(value: Any) -> Any:
     if isinstance(value, _Dist):
         return value
     if isinstance(value, bool):
-        raise ValueError("expected a number or a distribution, got a boolean")
+        raise WordedValueError("expected a number or a distribution, got a boolean",
+                               "un nombre ou une distribution est attendu, reçu un booléen")
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value}")
+            raise WordedValueError(f"expected a finite number, got {value}",
+                                   f"un nombre fini est attendu, reçu {value}")
         return float(value)
     if isinstance(value, dict):
         kind = value.get("dist")
@@ -186,9 +190,11 @@ def _parse_quantity(value: Any) -> Any:
             prefix = f"{kind} distribution: " + (f"{where}: " if where else "")
             raise ValueError(prefix + msg[0].lower() + msg[1:]) from None
     shown = repr(value) if isinstance(value, str) else type(value).__name__
-    raise ValueError(
+    raise WordedValueError(
         "expected a number or a distribution such as "
-        f"{{dist: triangular, low, mode, high}}, got {shown}"
+        f"{{dist: triangular, low, mode, high}}, got {shown}",
+        "un nombre ou une distribution telle que {dist: triangular, low, mode, high} est "
+        f"attendu, reçu {shown}",
     )
 
 
@@ -246,6 +252,20 @@ def _checked_values(q: _Dist) -> dict[str, float]:
     raise TypeError(f"not a distribution: {q!r}")  # pragma: no cover
 
 
+_UNITS_FR = {
+    "years": "ans", "tokens": "jetons", "tokens per request": "jetons par requête",
+    "steps": "étapes", "rows": "lignes", "requests/day": "requêtes par jour",
+    "requests": "requêtes", "images": "images", "days": "jours", "events": "événements",
+    "concurrent requests": "requêtes simultanées",
+    "billion parameters": "milliards de paramètres",
+}
+"""French units of the range messages (symbols such as kWh or px are the same)."""
+
+
+def _fr_number(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
 def bounded(
     low: float,
     high: float,
@@ -267,26 +287,36 @@ def bounded(
         unit: unit appended to the message, e.g. ``"tokens"``.
     """
     suffix = f" {unit}" if unit else ""
+    unit_fr = _UNITS_FR.get(unit, unit)
+    suffix_fr = f" {unit_fr}" if unit_fr else ""
     op = ">=" if low_inclusive else ">"
 
     def describe() -> str:
         return f"a number {op} {low:g} and <= {high:g}{suffix}"
+
+    def describe_fr() -> str:
+        return f"un nombre {op} {_fr_number(low)} et <= {_fr_number(high)}{suffix_fr}"
 
     def ok(x: float) -> bool:
         return (x >= low if low_inclusive else x > low) and x <= high
 
     def check(q: Any) -> Any:
         if isinstance(q, bool):
-            raise ValueError(f"expected {describe()}, got a boolean")
+            raise WordedValueError(f"expected {describe()}, got a boolean",
+                                   f"{describe_fr()} est attendu, reçu un booléen")
         if isinstance(q, int | float):
             if not ok(float(q)):
-                raise ValueError(f"expected {describe()}, got {q:g}")
+                raise WordedValueError(f"expected {describe()}, got {q:g}",
+                                       f"{describe_fr()} est attendu, reçu {_fr_number(q)}")
             return q
         for name, x in _checked_values(q).items():
             if not ok(x):
                 tail = " (more than 5 % of the draws would be cut off)" if "p05" in name or (
                     "p95" in name) else ""
-                raise ValueError(f"{name} must be {describe()}, got {x:g}{tail}")
+                tail_fr = " (plus de 5 % des tirages seraient coupés)" if tail else ""
+                raise WordedValueError(
+                    f"{name} must be {describe()}, got {x:g}{tail}",
+                    f"{name} doit être {describe_fr()}, reçu {_fr_number(x)}{tail_fr}")
         return q
 
     check.__name__ = "bounded"

@@ -195,9 +195,9 @@ def offers_from_uploads(
                 tasks=_tasks(exc.missing, lang), served=_tasks(exc.served, lang))
             continue
         except IaEmpreinteError as exc:
-            line = exc.one_line()
+            line = exc.one_line(lang)
             errors[upload.name] = line if line.startswith(upload.name) else (
-                f"{upload.name}: {line}")
+                f"{upload.name}{' : ' if lang == 'fr' else ': '}{line}")
             continue
         if offer.id in seen:
             errors[upload.name] = page_text("err_duplicate_id", lang).format(
@@ -232,7 +232,7 @@ def records_from_uploads(
             record = record_from_bytes(upload.data, upload.name)
             entries[record.sha256()] = checked(record, upload.name)
         except IaEmpreinteError as exc:
-            errors[upload.name] = exc.one_line()
+            errors[upload.name] = exc.one_line(lang)
     for offer in offers:
         for ref in offer.benchmarks:
             if ref.sha256 not in entries:

@@ -318,7 +318,7 @@ class Pages:
                 try:
                     answers[q.key] = parse_profile_answer(q.key, value)
                 except IaEmpreinteError as exc:
-                    errors[q.key] = exc.one_line()
+                    errors[q.key] = exc.one_line(lang)
                     continue
                 if note := explain_answer(q.key, value):
                     notes[q.key] = note
@@ -330,7 +330,7 @@ class Pages:
         try:
             profile = build_profile(answers, notes)
         except IaEmpreinteError as exc:
-            return self.questionnaire(lang, typed, {"id": exc.one_line()})
+            return self.questionnaire(lang, typed, {"id": exc.one_line(lang)})
         return self.profile_page(lang, profile)
 
     # --- step 2: the offers -----------------------------------------------------
@@ -458,7 +458,7 @@ def _guarded(work: Callable[[Pages, Lang, Form], Answer], settings: ServerSettin
     except _FormError as exc:
         return pages.error(lang, str(exc), 400)
     except IaEmpreinteError as exc:
-        return pages.error(lang, exc.one_line())
+        return pages.error(lang, exc.one_line(lang))
 
 
 def _answer_questionnaire(pages: Pages, lang: Lang, form: Form) -> Answer:
@@ -484,7 +484,7 @@ def _profile(pages: Pages, lang: Lang, form: Form) -> Answer:
         try:
             current = journey.with_daily_volume(current, volume, source)
         except IaEmpreinteError as exc:
-            return pages.profile_page(lang, current, volume_error=exc.one_line(),
+            return pages.profile_page(lang, current, volume_error=exc.one_line(lang),
                                       volume_text=volume, source_text=source)
     return pages.profile_page(lang, current)
 
@@ -543,7 +543,7 @@ def _verify(pages: Pages, lang: Lang, form: Form) -> Answer:
         fiche, diffs = journey.verify_sheet(uploads[0])
     except IaEmpreinteError as exc:
         return pages.render("verify.html", lang, step=5, result=None,
-                            error=exc.one_line(), switch=switch)
+                            error=exc.one_line(lang), switch=switch)
     return pages.render("verify.html", lang, step=5, error="", switch=switch,
                         result={"fiche": fiche, "diffs": diffs})
 
@@ -603,7 +603,7 @@ def web_router(settings: ServerSettings, tokens: Sequence[str], compute: Compute
         try:
             body = offer_template(tache or None)
         except IaEmpreinteError as exc:
-            return pages.error("fr", exc.one_line()).response()
+            return pages.error("fr", exc.one_line("fr")).response()
         name = f"modele-declaration-offre{'-' + tache if tache else ''}.yaml"
         return _attachment(body.encode("utf-8"), "application/yaml", name).response()
 
@@ -657,12 +657,12 @@ def registry_page(pages: Pages, registry: Registry | None, lang: Lang,
         search = parse_model(SearchQuery, {k: v for k, v in typed.items() if v},
                              error=RegistryError)
     except RegistryError as exc:
-        context["error"] = exc.one_line()
+        context["error"] = exc.one_line(lang)
         return pages.render("registry.html", lang, **context)
     try:
         context["projects"] = registry.search(search)
     except IaEmpreinteError as exc:  # a database that cannot be read
-        return pages.error(lang, exc.one_line(), 503)
+        return pages.error(lang, exc.one_line(lang), 503)
     return pages.render("registry.html", lang, **context)
 
 
@@ -679,9 +679,9 @@ def registry_profile_download(pages: Pages, registry: Registry | None, lang: Lan
     except RegistryNotFound:
         return pages.error(lang, text("r_not_found", lang).format(id=number), 404)
     except RegistryIntegrityError as exc:
-        return pages.error(lang, exc.one_line(), 409)
+        return pages.error(lang, exc.one_line(lang), 409)
     except IaEmpreinteError as exc:
-        return pages.error(lang, exc.one_line(), 503)
+        return pages.error(lang, exc.one_line(lang), 503)
     return _attachment(body.encode("utf-8"), "application/yaml",
                        f"projet-{number}-profil.yaml")
 
