@@ -97,11 +97,9 @@ def _is_union_tag(part: Any) -> bool:
 def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, loc[:-1])
-        name = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown field{hint} (expected one of: {', '.join(sorted(allowed))})"
+        allowed, close = _unknown_field(model, loc)
+        hint = f"; did you mean '{close}'?" if close else ""
+        return f"unknown field{hint} (expected one of: {', '.join(allowed)})"
     if kind == "missing":
         return "required field is missing"
     msg = str(err["msg"])
@@ -112,11 +110,22 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...], data: Any) 
     if kind in {"finite_number"} or (isinstance(value, float) and not math.isfinite(value)):
         return f"expected a finite number, got {value}"
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        shown = repr(value) if not isinstance(value, dict | list) else type_name(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{msg[0].lower()}{msg[1:]}, got {shown}"
+        return f"{msg[0].lower()}{msg[1:]}, got {_shown(value)}"
     return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _shown(value: Any) -> str:
+    """The offending value as a message quotes it (a type name for a table or a list)."""
+    shown = repr(value) if not isinstance(value, dict | list) else type_name(value)
+    return shown[:57] + "..." if len(shown) > 60 else shown
+
+
+def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[list[str], str]:
+    """The fields allowed where an unknown one sits, and the closest to it ('' if none)."""
+    allowed = _allowed_fields(model, loc[:-1])
+    name = str(loc[-1]) if loc else "?"
+    close = difflib.get_close_matches(name, allowed, n=1)
+    return sorted(allowed), close[0] if close else ""
 
 
 _EXPECTED_FR = {
@@ -135,15 +144,11 @@ def _message_fr(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str |
     English one is shown); a validator's own message is kept, after a French lead."""
     kind = err["type"]
     value = err.get("input")
-    shown = repr(value) if not isinstance(value, dict | list) else type_name(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
+    shown = _shown(value)
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, loc[:-1])
-        name = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-        return f"champ inconnu{hint} (champs admis : {', '.join(sorted(allowed))})"
+        allowed, close = _unknown_field(model, loc)
+        hint = f" ; vouliez-vous dire « {close} » ?" if close else ""
+        return f"champ inconnu{hint} (champs admis : {', '.join(allowed)})"
     if kind == "missing":
         return "champ obligatoire absent"
     if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
