@@ -8,7 +8,8 @@ Two rules, both enforced on what git tracks:
 - in every shipped usage profile (``profiles/`` and its packaged copy), each ``basis``
   entry whose status is ``sourced`` names a public reference: a year and a web
   address; each ``sources`` entry does too, or is the one sentence that says the
-  remaining numbers are this project's assumptions.
+  remaining numbers are this project's assumptions (in French, like every rationale
+  text of the profiles: it begins with ``ASSUMPTIONS_NOTE``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ FORBIDDEN = {
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 # A web address, written without its scheme: the rendered sheets must not link out.
 ADDRESS = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|int|io|ai|ch)\b")
-ASSUMPTIONS_NOTE = "Numbers marked assumed in basis: ia-empreinte assumptions"
+ASSUMPTIONS_NOTE = "Valeurs marquées « assumed » dans basis : hypothèses d'ia-empreinte"
 
 PROFILE_DIRS = (ROOT / "profiles", ROOT / "src" / "ia_empreinte" / "data" / "profiles")
 PROFILES = sorted(p for d in PROFILE_DIRS for p in d.glob("*.yaml"))
