@@ -128,3 +128,16 @@ def test_html_sheet_structure(fiche: Fiche) -> None:
     assert ' lang="en"' in page
     assert "volume.<wbr>requests_<wbr>per_<wbr>day" in page  # wraps at word parts
     assert "overflow-wrap:anywhere}" not in page.split("th,td")[1].split("}")[0] + "}"
+
+
+def test_parameter_sources_carry_their_own_language(fiche: Fiche) -> None:
+    """The profile's rationale (written in French) is read as French after a French status
+    word; a catalog source, published in English, is marked English cell by cell."""
+    page = render_fiche(fiche, "x.html", "fr").decode()
+    cell = re.search(r"<td>(hypothèse : 1[^<]*conversations[^<]*)</td>", page)
+    assert cell, "the profile's source cell, untagged, with its French status word"
+    assert "<td>assumed:" not in page  # (the embedded fiche data keeps its stored form)
+    assert re.search(r'<td lang="en">[^<]*datasheet', page, re.I)
+    english = render_fiche(fiche, "x.html", "en").decode()
+    assert "assumed: 1" in english and '<td lang=' not in english
+    assert "modèle du catalogue gpt-4o" in page

@@ -55,6 +55,7 @@ __all__ = [
     "Table",
     "comparison_document",
     "fiche_document",
+    "parameter_source",
     "reason_text",
 ]
 
@@ -106,6 +107,9 @@ class Table:
     caption: str = ""
     row_headers: bool = False
     foreign: list[str] | None = None
+    cell_langs: list[list[str]] | None = None
+    """Per cell, its language where it differs from the document's (overrides
+    ``foreign``): a column that mixes French profile texts and English catalog sources."""
 
 
 @dataclass(frozen=True)
@@ -536,6 +540,30 @@ def _glossary(lang: Lang) -> list[Block]:
                   [False, False], caption=t("s_glossary", lang), row_headers=True)]
 
 
+_BASIS_WORDS = {"assumed": {"fr": "hypothèse", "en": "assumed"},
+                "sourced": {"fr": "source", "en": "sourced"}}
+"""The status of a profile number, as the parameters table words it."""
+
+
+def parameter_source(offer_id: str, source: str, lang: Lang) -> tuple[str, str]:
+    """A parameter's source cell and its language where it is not the document's.
+
+    Our own words (``offer``, ``profile``...) are translated; a profile number's
+    ``status: text`` keeps the buyer's text (the shipped profiles are written in French)
+    after the status word; a catalog source stays as published (English), tagged so in a
+    French document.
+    """
+    if "src_" + source in LABELS:
+        return t("src_" + source, lang), ""
+    status, sep, text = source.partition(": ")
+    if offer_id == "profile" and sep and status in _BASIS_WORDS:
+        word = _BASIS_WORDS[status][lang]
+        return (f"{word} : {text}" if lang == "fr" else f"{word}: {text}"), ""
+    if source.startswith("catalog model ") and lang == "fr":
+        return f"modèle du catalogue {source.removeprefix('catalog model ')}", ""
+    return source, "en" if lang == "fr" else ""
+
+
 def fiche_document(f: Fiche, lang: Lang = "fr", *, accessible_note: bool = False) -> Document:
     """The full procurement sheet: every section of :mod:`ia_empreinte.sheet`.
 
@@ -578,16 +606,17 @@ def fiche_document(f: Fiche, lang: Lang = "fr", *, accessible_note: bool = False
         (t("reference_flow", lang), f.profile.reference_flow or ng),
     ])
     foreign = "en" if lang == "fr" else None
+    sources = [parameter_source(p.offer_id, p.source, lang) for p in f.parameters]
     params = Table(
         [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
          t("status", lang), t("source", lang)],
         [[p.offer_id, parameter_label(p.name, lang), parameter_value(p.value, lang),
-          unit_label(p.unit, lang), t("status_" + p.status, lang),
-          t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source]
-         for p in f.parameters],
+          unit_label(p.unit, lang), t("status_" + p.status, lang), text]
+         for p, (text, _) in zip(f.parameters, sources, strict=True)],
         [False, False, False, False, False, False],
         caption=t("cap_parameters", lang),
         foreign=[""] * 5 + [foreign or ""],
+        cell_langs=[[""] * 5 + [cell_lang] for _, cell_lang in sources],
     )
     evidence: list[Block] = [Para(t("no_evidence", lang))] if not f.evidence else []
     for e in f.evidence:

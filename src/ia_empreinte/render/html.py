@@ -138,15 +138,16 @@ def _block_html(block: object) -> str:
                 + "</dl>")
     if isinstance(block, Table):
         langs = block.foreign or [""] * len(block.header)
+        cell_langs = block.cell_langs or [langs] * len(block.rows)
         head = "".join(f'<th scope="col">{_e(h)}</th>' for h in block.header)
         rows = "".join(
             "<tr>"
             + "".join(
                 _cell_html(c, n, lg, block.row_headers and i == 0)
-                for i, (c, n, lg) in enumerate(zip(row, block.numeric, langs, strict=True))
+                for i, (c, n, lg) in enumerate(zip(row, block.numeric, row_langs, strict=True))
             )
             + "</tr>"
-            for row in block.rows
+            for row, row_langs in zip(block.rows, cell_langs, strict=True)
         )
         caption = f"<caption>{_e(block.caption)}</caption>" if block.caption else ""
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

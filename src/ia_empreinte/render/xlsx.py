@@ -12,8 +12,9 @@ import datetime
 import io
 from typing import Any
 
+from ia_empreinte.render.document import parameter_source
 from ia_empreinte.render.embedded import XLSX_CHUNK, XLSX_SHEET, embedded_json
-from ia_empreinte.render.i18n import LABELS, Lang, t
+from ia_empreinte.render.i18n import Lang, t
 from ia_empreinte.render.tabular import is_formula_like
 from ia_empreinte.scoring import formula_text
 from ia_empreinte.sheet import Fiche
@@ -117,7 +118,7 @@ def render_fiche_xlsx(f: Fiche, lang: Lang = "fr") -> bytes:
     header(params, [t("offer", lang), t("parameter", lang), t("value", lang), t("unit", lang),
                     t("status", lang), t("source", lang)])
     for p in f.parameters:
-        source = t("src_" + p.source, lang) if "src_" + p.source in LABELS else p.source
+        source, _ = parameter_source(p.offer_id, p.source, lang)
         _append(params, [p.offer_id, p.name, p.value, p.unit, t("status_" + p.status, lang),
                        source])
 
