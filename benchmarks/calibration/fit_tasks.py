@@ -558,8 +558,9 @@ def markdown(preds: list[dict[str, Any]], p: Params, s: Sigmas,
               "the left-out rows is fitted on them, and the check would no longer say how the "
               "references generalise. What would settle it is one source measuring the same "
               "pipelines at both precisions, or a third source; until then a buyer comparing "
-              "image-generation offers should ask the vendors for a measured record "
-              "(`ia-empreinte bench run`), which replaces the reference in the estimate. "
+              "image-generation offers should ask the vendors for their measured energy per "
+              "image with the measurement behind it (the offer's `declared` figure, which "
+              "replaces the reference in the estimate). "
               "In-sample (the shipped references through `ia-empreinte estimate`, today's "
               "file contract, no architecture declared):", "",
               "| task | rows | median abs(log10) | inside p05-p95 | median p95/p05 |",
