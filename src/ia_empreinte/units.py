@@ -43,3 +43,10 @@ BYTES_PER_PARAM = {
 (MX) Specification" v1.0, 2023), NVFP4 an FP8 scale per 16 values (4.5 bits; NVIDIA,
 "Introducing NVFP4 for Efficient and Accurate Low-Precision Inference", 2025): the
 larger, 4.5 bits = 0.5625 bytes, is used for both."""
+
+
+def decimal_comma(number: float | str) -> str:
+    """A number with the French decimal comma: a float is written with ``:g`` first; a
+    text already formatted (``f"{x:.2f}"``, ``"1.1 x 808.0"``) has its points replaced."""
+    text = f"{number:g}" if isinstance(number, int | float) else number
+    return text.replace(".", ",")

@@ -51,6 +51,7 @@ from ia_empreinte.scoring import (
     relative_floor_caveat,
 )
 from ia_empreinte.sheet import canonical_json
+from ia_empreinte.units import decimal_comma
 
 __all__ = [
     "DceOptions",
@@ -116,10 +117,6 @@ _METHOD_FR = {"proportional": "méthode proportionnelle", "linear": "méthode li
 def _md(text: str) -> str:
     """``text`` as literal markdown: every character markdown reads is escaped."""
     return re.sub(r"([\\`*_\[\]#|<>~])", r"\\\1", text)
-
-
-def _fr(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
 
 
 def evidence_list(lang: str = "fr") -> list[tuple[str, str]]:
@@ -196,10 +193,10 @@ def default_rules(lang: str = "fr") -> list[tuple[str, str]]:
     unknown = catalog.datacenter("unknown")
     pue = unknown.pue
     wue = unknown.wue_l_per_kwh
-    pue_t = _fr(float(getattr(pue, "high", 0) or 0)) if pue is not None else "-"
-    wue_t = _fr(float(getattr(wue, "high", 0) or 0)) if wue is not None else "-"
-    pue_m = _fr(float(getattr(pue, "mode", 0) or 0)) if pue is not None else "-"
-    wue_m = _fr(float(getattr(wue, "mode", 0) or 0)) if wue is not None else "-"
+    pue_t = decimal_comma(float(getattr(pue, "high", 0) or 0)) if pue is not None else "-"
+    wue_t = decimal_comma(float(getattr(wue, "high", 0) or 0)) if wue is not None else "-"
+    pue_m = decimal_comma(float(getattr(pue, "mode", 0) or 0)) if pue is not None else "-"
+    wue_m = decimal_comma(float(getattr(wue, "mode", 0) or 0)) if wue is not None else "-"
     if lang != "fr":
         return [
             ("deployment.zone", "world-average electricity (zone WORLD of the reference "
@@ -242,13 +239,14 @@ def _rc_article(profile: UsageProfile, opts: DceOptions, floor: float | None,
             "la moins carbonée des données de référence)."
         )
         floor_txt = (
-            f"**Plancher.** Toute valeur inférieure à {_fr(floor)} {unit} est ramenée à "
-            f"{_fr(floor)} {unit} pour le calcul de la note. {how}"
+            f"**Plancher.** Toute valeur inférieure à {decimal_comma(floor)} {unit} est ramenée à "
+            f"{decimal_comma(floor)} {unit} pour le calcul de la note. {how}"
         )
     elif opts.floor_kind == "relative":
         floor_txt = (
-            f"**Plancher.** Toute valeur inférieure à {_fr(100 * opts.floor_fraction)} % de "
-            "la valeur médiane des offres est ramenée à ce seuil pour le calcul de la note. "
+            "**Plancher.** Toute valeur inférieure à "
+            f"{decimal_comma(100 * opts.floor_fraction)} % de la valeur médiane des offres est "
+            "ramenée à ce seuil pour le calcul de la note. "
             f"{relative_floor_caveat('fr')}"
         )
     else:
@@ -265,10 +263,11 @@ def _rc_article(profile: UsageProfile, opts: DceOptions, floor: float | None,
     datasets = "\n".join(f"- `{k}` : SHA-256 `{v}`" for k, v in sorted(data.items()))
     warn = method_warning(opts.method, "fr")
     warn_txt = f"\n\n{warn}" if warn else ""
+    weight = decimal_comma(opts.weight_pct)
     return f"""\
 # Article du règlement de consultation – critère n° {n}
 
-{cons}## Critère n° {n} – Performance environnementale du service ({_fr(opts.weight_pct)} %)
+{cons}## Critère n° {n} – Performance environnementale du service ({weight} %)
 
 **Ce qui est noté.** {name}{note} {_SCOPE_FR[c.scope]} ({unit}) du service proposé, pour \
 le profil d'usage de référence « {profile.id} » version {profile.version} (annexe A ; \
@@ -284,7 +283,7 @@ mêmes tirages des données communes (profil, facteurs d'émission) servent à t
 offres. Toute valeur est une estimation, présentée avec son intervalle (5e et 95e \
 centiles).
 
-**Notation ({_METHOD_FR[opts.method]}, sur {_fr(opts.points)} points).** \
+**Notation ({_METHOD_FR[opts.method]}, sur {decimal_comma(opts.points)} points).** \
 {formula_text(opts.method, opts.points)}, où V est la valeur notée de chaque offre \
 (la plus basse est la meilleure).{warn_txt}
 

@@ -19,6 +19,7 @@ from ia_empreinte.records.schema import (
     MIN_WINDOW_S,
     MIN_WINDOWS,
 )
+from ia_empreinte.units import decimal_comma
 
 __all__ = ["protocol_markdown"]
 
@@ -27,12 +28,8 @@ _WINDOW_S = 60
 """Defaults of ``bench run`` (``harness.protocol.DEFAULTS``), restated for the text."""
 
 
-def _num(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
 def _pct(x: float) -> str:
-    return f"{100 * x:g}".replace(".", ",") + " %"
+    return decimal_comma(100 * x) + " %"
 
 
 def protocol_markdown() -> str:
@@ -81,7 +78,7 @@ est scellé par son empreinte SHA-256 et signé par la clé du candidat.
 que le relevé n'a pas été modifié, pas qui a mesuré ;
 - relevé d'essai (« smoke ») : **non recevable** ;
 - fenêtres : au moins {MIN_WINDOWS}, d'au moins {MIN_WINDOW_S:g} secondes chacune ;
-- puissance moyenne entre la consommation au repos et {_num(MAX_POWER_MARGIN)} fois la \
+- puissance moyenne entre la consommation au repos et {decimal_comma(MAX_POWER_MARGIN)} fois la \
 puissance maximale du matériel déclaré ;
 - cohérence entre énergie par jeton et puissance / débit à {_pct(IDENTITY_TOLERANCE)} près ;
 - dérive de la consommation au repos entre avant et après : avertissement au-delà de \

@@ -37,7 +37,7 @@ from ia_empreinte.records.schema import (
 from ia_empreinte.records.sealing import canonical_bytes, record_file_text, record_sha256
 from ia_empreinte.records.stats import derive_results
 from ia_empreinte.uncertainty import central
-from ia_empreinte.units import J_PER_WH
+from ia_empreinte.units import J_PER_WH, decimal_comma
 
 __all__ = [
     "ECOLOGITS_FIT",
@@ -172,10 +172,10 @@ def check_plausibility(
     if shortest < MIN_WINDOW_S and not proto.smoke:
         checks.append(Check.of(
             "window-length", "fail", f"shortest window {shortest:.1f} s < {MIN_WINDOW_S:.0f} s",
-            f"fenêtre la plus courte {_fr(f'{shortest:.1f}')} s < {MIN_WINDOW_S:.0f} s"))
+            f"fenêtre la plus courte {decimal_comma(f'{shortest:.1f}')} s < {MIN_WINDOW_S:.0f} s"))
     else:
         checks.append(Check.of("window-length", "pass", f"shortest window {shortest:.1f} s",
-                               f"fenêtre la plus courte {_fr(f'{shortest:.1f}')} s"))
+                               f"fenêtre la plus courte {decimal_comma(f'{shortest:.1f}')} s"))
     n = len(record.windows)
     if n < MIN_WINDOWS and not proto.smoke:
         checks.append(Check.of("window-count", "fail", f"{n} windows < {MIN_WINDOWS}",
@@ -199,13 +199,13 @@ def check_plausibility(
     low_ok = res.avg_power_w >= idle_w * (1 - IDENTITY_TOLERANCE)
     high_ok = hw_max is None or res.avg_power_w <= MAX_POWER_MARGIN * hw_max
     bound = f"{MAX_POWER_MARGIN} x {hw_max:.1f} W" if hw_max is not None else "no declared max"
-    bound_fr = (f"max {_fr(f'{MAX_POWER_MARGIN} x {hw_max:.1f}')} W" if hw_max is not None
+    bound_fr = (f"max {decimal_comma(f'{MAX_POWER_MARGIN} x {hw_max:.1f}')} W" if hw_max is not None
                 else "pas de maximum déclaré")
     checks.append(Check.of(
         "power-range", "pass" if low_ok and high_ok else "fail",
         f"average {res.avg_power_w:.2f} W, idle {idle_w:.2f} W, max {bound}",
-        f"moyenne {_fr(f'{res.avg_power_w:.2f}')} W, repos {_fr(f'{idle_w:.2f}')} W, "
-        f"{bound_fr}",
+        f"moyenne {decimal_comma(f'{res.avg_power_w:.2f}')} W, "
+        f"repos {decimal_comma(f'{idle_w:.2f}')} W, {bound_fr}",
     ))
 
     if res.per_output_token_wh is not None and res.throughput_output_tokens_per_s > 0:
@@ -215,8 +215,8 @@ def check_plausibility(
             "energy-identity", "pass" if rel <= IDENTITY_TOLERANCE else "fail",
             f"E/token {res.per_output_token_wh.mean:.3e} Wh vs P/throughput "
             f"{identity_wh:.3e} Wh ({rel * 100:.1f} %)",
-            f"E/jeton {_fr(f'{res.per_output_token_wh.mean:.3e}')} Wh contre P/débit "
-            f"{_fr(f'{identity_wh:.3e}')} Wh ({_fr(f'{rel * 100:.1f}')} %)",
+            f"E/jeton {decimal_comma(f'{res.per_output_token_wh.mean:.3e}')} Wh contre P/débit "
+            f"{decimal_comma(f'{identity_wh:.3e}')} Wh ({decimal_comma(f'{rel * 100:.1f}')} %)",
         ))
 
     pre = [i.power_w for i in record.idle if i.phase == "pre"]
@@ -226,13 +226,13 @@ def check_plausibility(
         checks.append(Check.of(
             "idle-drift", "warn" if drift > IDLE_DRIFT_WARNING else "pass",
             f"post vs pre idle power {drift * 100:.1f} %",
-            f"puissance au repos après contre avant {_fr(f'{drift * 100:.1f}')} %",
+            f"puissance au repos après contre avant {decimal_comma(f'{drift * 100:.1f}')} %",
         ))
     rel_ci = res.per_request_wh.rel_ci95
     checks.append(Check.of(
         "ci-width", "warn" if rel_ci > CI_WARNING else "pass",
         f"95 % CI half-width {rel_ci * 100:.1f} % of the mean",
-        f"demi-largeur de l'IC à 95 % : {_fr(f'{rel_ci * 100:.1f}')} % de la moyenne",
+        f"demi-largeur de l'IC à 95 % : {decimal_comma(f'{rel_ci * 100:.1f}')} % de la moyenne",
     ))
     modelled = sorted(c for c, m in record.measurement.methods.items() if m == "modelled")
     if modelled:
@@ -251,7 +251,7 @@ def check_plausibility(
             "nvml-cross-check", "warn" if worst > NVML_TOLERANCE else "pass",
             f"CodeCarbon vs direct NVML counter: largest gap {worst * 100:.1f} %",
             f"CodeCarbon contre compteur NVML direct : plus grand écart "
-            f"{_fr(f'{worst * 100:.1f}')} %",
+            f"{decimal_comma(f'{worst * 100:.1f}')} %",
         ))
     load = record.preflight.load_average_1m
     if load is not None:
@@ -263,7 +263,7 @@ def check_plausibility(
             "exclusive-host", "warn" if busy else "pass",
             f"load average {load:.2f} on {cpus} CPUs before the run"
             + (": other work may be in the machine-wide figures" if busy else ""),
-            f"charge moyenne {_fr(f'{load:.2f}')} sur {cpus} processeurs avant la mesure"
+            f"charge moyenne {decimal_comma(f'{load:.2f}')} sur {cpus} processeurs avant la mesure"
             + (" : d'autres travaux peuvent figurer dans les chiffres de la machine entière"
                if busy else ""),
         ))
@@ -313,15 +313,11 @@ def reference_check(record: BenchmarkRecord) -> Check | None:
         "reference-curve", "pass" if inside else "warn",
         f"accelerator energy per output token {measured_wh:.3e} Wh is x{ratio:.2f} "
         f"the EcoLogits reference {reference_wh:.3e} Wh ({params:g} B active, batch {batch})",
-        f"énergie des accélérateurs par jeton produit {_fr(f'{measured_wh:.3e}')} Wh, soit "
-        f"x{_fr(f'{ratio:.2f}')} la référence EcoLogits {_fr(f'{reference_wh:.3e}')} Wh "
-        f"({_fr(f'{params:g}')} Md actifs, lot de {batch})",
+        f"énergie des accélérateurs par jeton produit {decimal_comma(f'{measured_wh:.3e}')} "
+        f"Wh, soit x{decimal_comma(f'{ratio:.2f}')} la référence EcoLogits "
+        f"{decimal_comma(f'{reference_wh:.3e}')} Wh ({decimal_comma(params)} Md actifs, "
+        f"lot de {batch})",
     )
-
-
-def _fr(number: str) -> str:
-    """A number already formatted, with the French decimal comma."""
-    return number.replace(".", ",")
 
 
 def _max_power_w(record: BenchmarkRecord, override: float | None) -> float | None:

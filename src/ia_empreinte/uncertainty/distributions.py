@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from ia_empreinte.errors import WordedValueError
+from ia_empreinte.units import decimal_comma
 
 __all__ = [
     "TAIL_Z",
@@ -262,10 +263,6 @@ _UNITS_FR = {
 """French units of the range messages (symbols such as kWh or px are the same)."""
 
 
-def _fr_number(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
 def bounded(
     low: float,
     high: float,
@@ -295,7 +292,7 @@ def bounded(
         return f"a number {op} {low:g} and <= {high:g}{suffix}"
 
     def describe_fr() -> str:
-        return f"un nombre {op} {_fr_number(low)} et <= {_fr_number(high)}{suffix_fr}"
+        return f"un nombre {op} {decimal_comma(low)} et <= {decimal_comma(high)}{suffix_fr}"
 
     def ok(x: float) -> bool:
         return (x >= low if low_inclusive else x > low) and x <= high
@@ -307,7 +304,7 @@ def bounded(
         if isinstance(q, int | float):
             if not ok(float(q)):
                 raise WordedValueError(f"expected {describe()}, got {q:g}",
-                                       f"{describe_fr()} est attendu, reçu {_fr_number(q)}")
+                                       f"{describe_fr()} est attendu, reçu {decimal_comma(q)}")
             return q
         for name, x in _checked_values(q).items():
             if not ok(x):
@@ -316,7 +313,7 @@ def bounded(
                 tail_fr = " (plus de 5 % des tirages seraient coupés)" if tail else ""
                 raise WordedValueError(
                     f"{name} must be {describe()}, got {x:g}{tail}",
-                    f"{name} doit être {describe_fr()}, reçu {_fr_number(x)}{tail_fr}")
+                    f"{name} doit être {describe_fr()}, reçu {decimal_comma(x)}{tail_fr}")
         return q
 
     check.__name__ = "bounded"
