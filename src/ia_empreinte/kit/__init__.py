@@ -21,6 +21,7 @@ from ia_empreinte.kit.territorial import (
     shipped_profile_text,
     shipped_profiles_table,
     slugify,
+    task_short_name_fr,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "shipped_profile_text",
     "shipped_profiles_table",
     "slugify",
+    "task_short_name_fr",
 ]

@@ -65,6 +65,7 @@ __all__ = [
     "shipped_profile_text",
     "shipped_profiles_table",
     "slugify",
+    "task_short_name_fr",
 ]
 
 _PROFILES_DIR = ("data", "profiles")
@@ -218,6 +219,12 @@ TASK_NAMES_FR: dict[str, str] = {
 }
 """The French name of each task, as the questionnaire shows it."""
 
+
+def task_short_name_fr(task: str) -> str:
+    """A task's French name without its examples in brackets (``génération de texte``);
+    the id itself for a task without a French name."""
+    return TASK_NAMES_FR.get(task, task).split(" (")[0]
+
 _TASK_WORDS: dict[str, str] = {
     "generation de texte": "text-generation",
     "dialogue": "text-generation",
@@ -349,7 +356,7 @@ def parse_task(text: str, key: str = "task") -> str:
             return task
     if folded in _TASK_WORDS:
         return _TASK_WORDS[folded]
-    listed = "; ".join(f"{name.split(' (')[0]} ({task})" for task, name in TASK_NAMES_FR.items())
+    listed = "; ".join(f"{task_short_name_fr(task)} ({task})" for task in TASK_NAMES_FR)
     raise ProfileError(f"expected a task: {listed}; got '{text.strip()}'",
                        location=key.split("."))
 
@@ -429,7 +436,7 @@ def profile_questions(
             continue
         prefix = f"steps.{i}."
         out.append(q(key=f"{prefix}name", prompt_fr=f"Étape {i + 1} : nom",
-                     default=TASK_NAMES_FR[step_task].split(" (")[0], kind="text"))
+                     default=task_short_name_fr(step_task), kind="text"))
         out += _request_questions(step_task, prefix)
         out.append(q(key=f"{prefix}count", prompt_fr=f"Étape {i + 1} : passages par requête",
                      default="1", help_fr=_HELP_FR["quantity"]))

@@ -44,7 +44,7 @@ from ia_empreinte.inputs.load import fiche_from_bytes
 from ia_empreinte.inputs.records import record_from_bytes
 from ia_empreinte.kit import basis_coverage, parse_profile_answer
 from ia_empreinte.kit.dce import DceOptions, build_dce_kit
-from ia_empreinte.kit.territorial import TASK_NAMES_FR, number_label_fr
+from ia_empreinte.kit.territorial import number_label_fr, task_short_name_fr
 from ia_empreinte.records.store import checked
 from ia_empreinte.render.document import reason_text
 from ia_empreinte.render.i18n import Lang, driver_label
@@ -212,7 +212,7 @@ def _tasks(tasks: Sequence[str], lang: Lang) -> str:
     """Task ids as a buyer reads them: their French names in French."""
     if lang != "fr":
         return ", ".join(tasks)
-    return ", ".join(f"{TASK_NAMES_FR.get(t, t).split(' (')[0]} ({t})" for t in tasks)
+    return ", ".join(f"{task_short_name_fr(t)} ({t})" for t in tasks)
 
 
 def records_from_uploads(

@@ -41,7 +41,7 @@ from ia_empreinte import (
     shipped_profile_text,
     shipped_profiles_table,
 )
-from ia_empreinte.kit import PERIODS_FR, TASK_NAMES_FR, explain_answer
+from ia_empreinte.kit import PERIODS_FR, TASK_NAMES_FR, explain_answer, task_short_name_fr
 from ia_empreinte.parsing import parse_model
 from ia_empreinte.registry import (
     BANDS,
@@ -96,6 +96,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["TASK_NAMES_FR"] = TASK_NAMES_FR
+    env.globals["task_short_name_fr"] = task_short_name_fr
     env.globals["PERIODS_FR"] = PERIODS_FR
     return env
 
@@ -266,7 +267,7 @@ class Pages:
         _, rows = shipped_profiles_table()
         for row in rows:
             row["tasks_fr"] = " + ".join(
-                TASK_NAMES_FR.get(task, task).split(" (")[0] if lang == "fr" else task
+                task_short_name_fr(task) if lang == "fr" else task
                 for task in str(row["tasks"]).split("+")
             )
         return self.render("index.html", lang, profiles=rows, step=1,
